@@ -1,0 +1,11 @@
+namespace Torsion.Internet;
+
+/// <summary>
+/// Everything every Torsion reactor provides. Optional capabilities are separate interfaces
+/// a backend may also implement (test with <c>reactor is IReactorFDSet</c>).
+/// </summary>
+public interface IReactor : IReactorCore, IReactorTime, IReactorThreads, IReactorTcp
+{
+    /// <summary>The backend's registry name (epoll, poll, select, sockets).</summary>
+    string Name { get; }
+}

@@ -1,0 +1,119 @@
+namespace Torsion.Internet.Threads;
+
+/// <summary>
+/// A bounded pool of worker threads for blocking work (Twisted's <c>ThreadPool(0, 10)</c>).
+/// Threads start lazily, up to <see cref="MaxThreads"/>, and idle ones wait for work; work beyond
+/// the bound queues. <see cref="Stop"/> lets queued work finish and joins every thread, which the
+/// reactor does during shutdown so no worker outlives it.
+/// </summary>
+public sealed class ReactorThreadPool
+{
+    private readonly Queue<Action> _work = new();
+    private readonly List<Thread> _threads = new();
+    private readonly object _lock = new();
+    private readonly string _name;
+    private int _idle;
+    private bool _stopped;
+
+    /// <summary>Creates a pool of at most <paramref name="maxThreads"/> threads.</summary>
+    public ReactorThreadPool(int maxThreads = 10, string name = "torsion-pool")
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        MaxThreads = maxThreads;
+        _name = name;
+    }
+
+    /// <summary>The largest number of threads the pool will run at once.</summary>
+    public int MaxThreads { get; private set; }
+
+    /// <summary>The number of threads started so far and still alive.</summary>
+    public int ThreadCount { get { lock (_lock) { return _threads.Count; } } }
+
+    /// <summary>Changes the bound; existing threads above a lower bound end as they go idle.</summary>
+    public void AdjustPoolSize(int maxThreads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        lock (_lock)
+        {
+            MaxThreads = maxThreads;
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    /// <summary>Queues <paramref name="work"/>; it runs on a pool thread.</summary>
+    /// <exception cref="InvalidOperationException">The pool was stopped.</exception>
+    public void CallInThread(Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                throw new InvalidOperationException("The thread pool has been stopped.");
+            }
+            _work.Enqueue(work);
+            if (_idle > 0)
+            {
+                Monitor.Pulse(_lock);
+            }
+            else if (_threads.Count < MaxThreads)
+            {
+                var t = new Thread(Worker) { IsBackground = true, Name = $"{_name}-{_threads.Count}" };
+                _threads.Add(t);
+                t.Start();
+            }
+        }
+    }
+
+    /// <summary>Refuses new work, lets queued work finish, and joins every thread.</summary>
+    public void Stop()
+    {
+        Thread[] threads;
+        lock (_lock)
+        {
+            _stopped = true;
+            Monitor.PulseAll(_lock);
+            threads = _threads.ToArray();
+        }
+        foreach (var t in threads)
+        {
+            if (t != Thread.CurrentThread)
+            {
+                t.Join();
+            }
+        }
+    }
+
+    private void Worker()
+    {
+        while (true)
+        {
+            Action work;
+            lock (_lock)
+            {
+                while (_work.Count == 0)
+                {
+                    if (_stopped || _threads.Count > MaxThreads)
+                    {
+                        _threads.Remove(Thread.CurrentThread);
+                        return;
+                    }
+                    _idle++;
+                    Monitor.Wait(_lock);
+                    _idle--;
+                }
+                work = _work.Dequeue();
+            }
+            try
+            {
+                work();
+            }
+            catch (Exception e)
+            {
+                // Work items are wrapped by DeferToThread/CallInThread callers; a bare exception
+                // here must not kill the worker, only be reported.
+                ThreadPoolErrors.Report(e);
+            }
+        }
+    }
+}
