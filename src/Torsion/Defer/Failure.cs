@@ -15,12 +15,8 @@ public sealed class Failure
     public Failure(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        // An exception that was never thrown has no trace; capture one here so a traceback
-        // still tells where the failure came from.
-        if (exception.StackTrace is null)
-        {
-            exception = ExceptionDispatchInfo.SetCurrentStackTrace(exception);
-        }
+        // An exception that was never thrown keeps no stack: capturing one costs microseconds and
+        // failures such as ConnectionDone are created once per closed connection.
         _info = ExceptionDispatchInfo.Capture(exception);
     }
 

@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+
+namespace Torsion.Internet.Posix;
+
+/// <summary>Level-triggered epoll. One epoll_ctl per interest change, one epoll_wait per loop pass.</summary>
+internal sealed unsafe class EpollPoller : Poller
+{
+    private readonly int _epfd;
+    private EpollEvent[] _buffer = new EpollEvent[256];
+
+    public EpollPoller()
+    {
+        if (RuntimeInformation.ProcessArchitecture != Architecture.X64)
+        {
+            throw new PlatformNotSupportedException("The epoll backend supports x86-64 only (struct epoll_event layout).");
+        }
+        _epfd = LibC.EpollCreate1(EpollEvent.EPOLL_CLOEXEC);
+        if (_epfd < 0)
+        {
+            throw new SystemCallException("epoll_create1", LibC.LastErrno);
+        }
+    }
+
+    public override void Add(int fd, ulong token, bool read, bool write) => Ctl(EpollEvent.EPOLL_CTL_ADD, fd, token, read, write);
+
+    public override void Modify(int fd, ulong token, bool read, bool write) => Ctl(EpollEvent.EPOLL_CTL_MOD, fd, token, read, write);
+
+    public override void Remove(int fd)
+    {
+        EpollEvent ev = default;
+        // ENOENT/EBADF: the descriptor is already gone, which is what was wanted.
+        LibC.EpollCtl(_epfd, EpollEvent.EPOLL_CTL_DEL, fd, &ev);
+    }
+
+    private void Ctl(int op, int fd, ulong token, bool read, bool write)
+    {
+        EpollEvent ev;
+        ev.Events = (read ? EpollEvent.EPOLLIN : 0) | (write ? EpollEvent.EPOLLOUT : 0);
+        ev.Data = token;
+        if (LibC.EpollCtl(_epfd, op, fd, &ev) < 0)
+        {
+            throw new SystemCallException("epoll_ctl", LibC.LastErrno);
+        }
+    }
+
+    public override int Wait(Span<PollerEvent> events, int timeoutMs)
+    {
+        if (_buffer.Length < events.Length)
+        {
+            _buffer = new EpollEvent[events.Length];
+        }
+        int n;
+        fixed (EpollEvent* p = _buffer)
+        {
+            n = LibC.EpollWait(_epfd, p, events.Length, timeoutMs);
+        }
+        if (n < 0)
+        {
+            var errno = LibC.LastErrno;
+            if (errno == Errno.EINTR)
+            {
+                return 0;
+            }
+            throw new SystemCallException("epoll_wait", errno);
+        }
+        for (var i = 0; i < n; i++)
+        {
+            var e = _buffer[i].Events;
+            ref var o = ref events[i];
+            o.Token = _buffer[i].Data;
+            o.Readable = (e & EpollEvent.EPOLLIN) != 0;
+            o.Writable = (e & EpollEvent.EPOLLOUT) != 0;
+            o.Disconnected = (e & (EpollEvent.EPOLLHUP | EpollEvent.EPOLLERR)) != 0;
+        }
+        return n;
+    }
+
+    public override void Dispose() => LibC.Close(_epfd);
+}

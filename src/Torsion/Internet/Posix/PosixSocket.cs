@@ -1,0 +1,82 @@
+using System.Net;
+
+namespace Torsion.Internet.Posix;
+
+/// <summary>Small safe wrappers over socket system calls, throwing <see cref="SystemCallException"/>.</summary>
+internal static unsafe class PosixSocket
+{
+    /// <summary>A new non-blocking, close-on-exec socket.</summary>
+    internal static int Create(int family, int type)
+    {
+        var fd = LibC.Socket(family, type | Sock.SOCK_NONBLOCK | Sock.SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw new SystemCallException("socket", LibC.LastErrno);
+        }
+        return fd;
+    }
+
+    internal static void SetInt(int fd, int level, int name, int value)
+    {
+        if (LibC.SetSockOpt(fd, level, name, &value, sizeof(int)) < 0)
+        {
+            throw new SystemCallException("setsockopt", LibC.LastErrno);
+        }
+    }
+
+    internal static int GetInt(int fd, int level, int name)
+    {
+        int value = 0, len = sizeof(int);
+        if (LibC.GetSockOpt(fd, level, name, &value, &len) < 0)
+        {
+            throw new SystemCallException("getsockopt", LibC.LastErrno);
+        }
+        return value;
+    }
+
+    /// <summary>Binds <paramref name="fd"/> to <paramref name="address"/>; returns errno (0 on success).</summary>
+    internal static int Bind(int fd, EndPoint address)
+    {
+        Span<byte> buf = stackalloc byte[SockAddr.MaxSize];
+        var len = SockAddr.Encode(address, buf);
+        fixed (byte* p = buf)
+        {
+            return LibC.Bind(fd, p, len) < 0 ? LibC.LastErrno : 0;
+        }
+    }
+
+    /// <summary>Starts a non-blocking connect; returns errno (0 on immediate success, EINPROGRESS usually).</summary>
+    internal static int Connect(int fd, EndPoint address)
+    {
+        Span<byte> buf = stackalloc byte[SockAddr.MaxSize];
+        var len = SockAddr.Encode(address, buf);
+        fixed (byte* p = buf)
+        {
+            return LibC.Connect(fd, p, len) < 0 ? LibC.LastErrno : 0;
+        }
+    }
+
+    internal static EndPoint GetSockName(int fd)
+    {
+        byte* buf = stackalloc byte[SockAddr.MaxSize];
+        var len = SockAddr.MaxSize;
+        if (LibC.GetSockName(fd, buf, &len) < 0)
+        {
+            throw new SystemCallException("getsockname", LibC.LastErrno);
+        }
+        return SockAddr.Decode(new ReadOnlySpan<byte>(buf, SockAddr.MaxSize), len);
+    }
+
+    internal static EndPoint GetPeerName(int fd)
+    {
+        byte* buf = stackalloc byte[SockAddr.MaxSize];
+        var len = SockAddr.MaxSize;
+        if (LibC.GetPeerName(fd, buf, &len) < 0)
+        {
+            throw new SystemCallException("getpeername", LibC.LastErrno);
+        }
+        return SockAddr.Decode(new ReadOnlySpan<byte>(buf, SockAddr.MaxSize), len);
+    }
+
+    internal static void Close(int fd) => LibC.Close(fd);
+}

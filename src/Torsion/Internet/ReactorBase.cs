@@ -1,0 +1,378 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Torsion.Defer;
+using Torsion.Internet.Threads;
+
+namespace Torsion.Internet;
+
+/// <summary>
+/// What every backend shares (Twisted's <c>ReactorBase</c>): the run/stop state machine, system event
+/// triggers, timers, the thread-safe call queue, the thread pool, the loop thread's
+/// <see cref="SynchronizationContext"/> and signal handling. A backend supplies only
+/// <see cref="DoIteration"/> (wait for I/O and dispatch it) and <see cref="WakeUp"/>.
+/// </summary>
+public abstract class ReactorBase : IReactor
+{
+    private readonly TimerQueue _timers;
+    private readonly ConcurrentQueue<Action> _threadCalls = new();
+    private readonly Queue<ILoopCallback> _soon = new();
+    private readonly Dictionary<string, SystemEventTriggers> _triggers = new();
+    private readonly TimeProvider _time;
+    private readonly long _epoch;
+    private ReactorThreadPool? _pool;
+    private int _poolSize = 10;
+    private int _wakeRequested;
+    private Thread? _loopThread;
+    private long _triggerSequence;
+    private bool _started;
+    private bool _stopped = true;
+    private bool _startedBefore;
+
+    /// <summary>Creates the shared state; <paramref name="time"/> is the clock (the system's monotonic clock by default).</summary>
+    protected ReactorBase(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _epoch = _time.GetTimestamp();
+        _timers = new TimerQueue(Seconds);
+        // As in Twisted, the reactor's own shutdown work is ordinary "during shutdown" triggers,
+        // so user "before" triggers (which may return Deferreds) always run first.
+        AddSystemEventTrigger(TriggerPhase.During, SystemEvent.Startup, ReallyStartRunning);
+        AddSystemEventTrigger(TriggerPhase.During, SystemEvent.Shutdown, Crash);
+        AddSystemEventTrigger(TriggerPhase.During, SystemEvent.Shutdown, DisconnectAll);
+        AddSystemEventTrigger(TriggerPhase.During, SystemEvent.Shutdown, StopThreadPool);
+    }
+
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public bool Running { get; private set; }
+
+    /// <summary>The signal that stopped the reactor (SIGINT = 2, SIGTERM = 15), or null.</summary>
+    public int? ReceivedSignal { get; private set; }
+
+    /// <summary>True on the thread that runs the loop (or before the loop has a thread).</summary>
+    public bool IsInLoopThread => _loopThread is null || _loopThread == Thread.CurrentThread;
+
+    /// <summary>Where errors from callbacks the reactor runs are reported.</summary>
+    internal static Action<string, Exception> ErrorSink = static (what, e) => Console.Error.WriteLine($"{what}: {e}");
+
+    /// <summary>Reports an exception thrown by a callback the reactor ran; the loop goes on.</summary>
+    protected internal static void LogError(string what, Exception e) => ErrorSink(what, e);
+
+    // ---- time ---------------------------------------------------------------------------------
+
+    /// <inheritdoc />
+    public double Seconds() => _time.GetElapsedTime(_epoch).TotalSeconds;
+
+    /// <inheritdoc />
+    public IDelayedCall CallLater(double delay, Action callable)
+    {
+        ArgumentNullException.ThrowIfNull(callable);
+        return _timers.Schedule(delay, callable);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<IDelayedCall> GetDelayedCalls() => _timers.GetDelayedCalls();
+
+    // ---- threads ------------------------------------------------------------------------------
+
+    /// <inheritdoc />
+    public void CallFromThread(Action callable)
+    {
+        ArgumentNullException.ThrowIfNull(callable);
+        _threadCalls.Enqueue(callable);
+        // The loop clears the flag before it drains the queue, so at most one wake-up per drain is
+        // written however many threads call; from the loop thread itself no wake-up is needed
+        // because the loop never sleeps while the queue has entries.
+        if (_loopThread != Thread.CurrentThread && Interlocked.Exchange(ref _wakeRequested, 1) == 0)
+        {
+            WakeUp();
+        }
+    }
+
+    /// <inheritdoc />
+    public void CallInThread(Action callable) => GetThreadPool().CallInThread(callable);
+
+    /// <inheritdoc />
+    public void SuggestThreadPoolSize(int size)
+    {
+        _poolSize = size;
+        _pool?.AdjustPoolSize(size);
+    }
+
+    /// <inheritdoc />
+    public ReactorThreadPool GetThreadPool() => _pool ??= new ReactorThreadPool(_poolSize, $"torsion-{Name}-pool");
+
+    private void StopThreadPool()
+    {
+        var pool = _pool;
+        _pool = null;
+        pool?.Stop();
+    }
+
+    /// <summary>Wakes the loop from its wait; called from any thread.</summary>
+    protected abstract void WakeUp();
+
+    /// <summary>Queues <paramref name="callback"/> to run on the loop before the next wait (loop thread only, no allocation).</summary>
+    internal void CallSoon(ILoopCallback callback) => _soon.Enqueue(callback);
+
+    // ---- run / stop ---------------------------------------------------------------------------
+
+    /// <inheritdoc />
+    public void Run() => Run(installSignalHandlers: true);
+
+    /// <summary>
+    /// Runs the reactor. With <paramref name="installSignalHandlers"/>, SIGINT and SIGTERM stop it
+    /// (shutdown triggers run) instead of killing the process.
+    /// </summary>
+    public void Run(bool installSignalHandlers)
+    {
+        if (_started)
+        {
+            throw new ReactorAlreadyRunningException();
+        }
+        if (_startedBefore)
+        {
+            throw new ReactorNotRestartableException();
+        }
+        _startedBefore = true;
+        _started = true;
+        _stopped = false;
+        _loopThread = Thread.CurrentThread;
+        var previousContext = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(new ReactorSynchronizationContext(this));
+        var signals = installSignalHandlers ? InstallSignalHandlers() : [];
+        try
+        {
+            FireSystemEvent(SystemEvent.Startup);
+            MainLoop();
+        }
+        finally
+        {
+            foreach (var s in signals)
+            {
+                s.Dispose();
+            }
+            SynchronizationContext.SetSynchronizationContext(previousContext);
+        }
+    }
+
+    private PosixSignalRegistration[] InstallSignalHandlers()
+    {
+        if (OperatingSystem.IsWindows() || OperatingSystem.IsBrowser())
+        {
+            return [];
+        }
+        PosixSignalRegistration Register(PosixSignal signal, int number) => PosixSignalRegistration.Create(signal, ctx =>
+        {
+            // Keep the process alive; the reactor decides when to exit.
+            ctx.Cancel = true;
+            CallFromThread(() =>
+            {
+                ReceivedSignal ??= number;
+                if (!_stopped)
+                {
+                    Stop();
+                }
+            });
+        });
+        return [Register(PosixSignal.SIGINT, 2), Register(PosixSignal.SIGTERM, 15)];
+    }
+
+    private void MainLoop()
+    {
+        while (_started)
+        {
+            try
+            {
+                RunUntilCurrent();
+                if (!_started)
+                {
+                    break;
+                }
+                DoIteration(ComputeTimeout());
+            }
+            catch (Exception e)
+            {
+                LogError("Unexpected error in main loop", e);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Stop()
+    {
+        if (_stopped)
+        {
+            throw new ReactorNotRunningException();
+        }
+        _stopped = true;
+        // Like Twisted, shutdown starts on the next pass so the caller's stack unwinds first.
+        CallLater(0, () => FireSystemEvent(SystemEvent.Shutdown));
+    }
+
+    /// <inheritdoc />
+    public void Crash()
+    {
+        _started = false;
+        Running = false;
+        AddSystemEventTrigger(TriggerPhase.During, SystemEvent.Startup, ReallyStartRunning);
+    }
+
+    private void ReallyStartRunning() => Running = true;
+
+    /// <inheritdoc />
+    public void Iterate(double delay = 0)
+    {
+        RunUntilCurrent();
+        DoIteration(delay < 0 ? 0 : (int)Math.Ceiling(delay * 1000));
+    }
+
+    /// <summary>Runs due thread calls, queued loop callbacks and timers.</summary>
+    protected void RunUntilCurrent()
+    {
+        Volatile.Write(ref _wakeRequested, 0);
+        // Only what was queued before this pass runs now: a callback that queues another (an
+        // await continuation posted from the loop thread, say) cannot starve I/O.
+        for (var n = _threadCalls.Count; n > 0 && _threadCalls.TryDequeue(out var call); n--)
+        {
+            try
+            {
+                call();
+            }
+            catch (Exception e)
+            {
+                LogError("Unhandled error in CallFromThread callable", e);
+            }
+        }
+        for (var n = _soon.Count; n > 0; n--)
+        {
+            var cb = _soon.Dequeue();
+            try
+            {
+                cb.Run();
+            }
+            catch (Exception e)
+            {
+                LogError("Unhandled error in loop callback", e);
+            }
+        }
+        _timers.RunDue(static e => LogError("Unhandled error in delayed call", e));
+    }
+
+    private int ComputeTimeout()
+    {
+        if (!_threadCalls.IsEmpty || _soon.Count > 0)
+        {
+            return 0;
+        }
+        var due = _timers.NextDueTime;
+        if (due is null)
+        {
+            return -1;
+        }
+        var ms = Math.Ceiling((due.Value - Seconds()) * 1000);
+        return ms <= 0 ? 0 : ms >= int.MaxValue ? int.MaxValue : (int)ms;
+    }
+
+    /// <summary>Waits up to <paramref name="timeoutMs"/> (-1 = until woken) for I/O and dispatches what is ready.</summary>
+    protected abstract void DoIteration(int timeoutMs);
+
+    /// <summary>During shutdown: drops every connection and port the backend holds.</summary>
+    protected abstract void DisconnectAll();
+
+    // ---- system event triggers ----------------------------------------------------------------
+
+    /// <inheritdoc />
+    public TriggerId AddSystemEventTrigger(TriggerPhase phase, string eventType, Func<Deferred?> callable)
+    {
+        ArgumentNullException.ThrowIfNull(callable);
+        if (!_triggers.TryGetValue(eventType, out var t))
+        {
+            _triggers[eventType] = t = new SystemEventTriggers(eventType);
+        }
+        var id = new TriggerId(phase, eventType, ++_triggerSequence);
+        t.Add(id, callable);
+        return id;
+    }
+
+    /// <inheritdoc />
+    public TriggerId AddSystemEventTrigger(TriggerPhase phase, string eventType, Action callable)
+    {
+        ArgumentNullException.ThrowIfNull(callable);
+        return AddSystemEventTrigger(phase, eventType, () =>
+        {
+            callable();
+            return null;
+        });
+    }
+
+    /// <inheritdoc />
+    public void RemoveSystemEventTrigger(TriggerId id)
+    {
+        if (id.EventType is null || !_triggers.TryGetValue(id.EventType, out var t) || !t.Remove(id))
+        {
+            throw new ArgumentException($"No such system event trigger: {id}.", nameof(id));
+        }
+    }
+
+    /// <inheritdoc />
+    public void FireSystemEvent(string eventType)
+    {
+        if (_triggers.TryGetValue(eventType, out var t))
+        {
+            t.Fire();
+        }
+    }
+
+    /// <inheritdoc />
+    public TriggerId? CallWhenRunning(Action callable)
+    {
+        if (Running)
+        {
+            callable();
+            return null;
+        }
+        return AddSystemEventTrigger(TriggerPhase.After, SystemEvent.Startup, callable);
+    }
+
+    // ---- names ----------------------------------------------------------------------------------
+
+    /// <inheritdoc />
+    public Deferred<string> Resolve(string name, double timeout = 10)
+    {
+        if (IPAddress.TryParse(name, out var literal))
+        {
+            return Deferred.Succeed(literal.ToString());
+        }
+        var d = new Deferred<string>();
+        var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeout));
+        Dns.GetHostAddressesAsync(name, AddressFamily.InterNetwork, cts.Token).ContinueWith(task =>
+        {
+            cts.Dispose();
+            CallFromThread(() =>
+            {
+                if (task.IsCompletedSuccessfully && task.Result.Length > 0)
+                {
+                    d.Callback(task.Result[0].ToString());
+                }
+                else
+                {
+                    d.Errback(new DnsLookupError(name, task.Exception?.InnerException));
+                }
+            });
+        }, TaskScheduler.Default);
+        return d;
+    }
+
+    // ---- TCP ------------------------------------------------------------------------------------
+
+    /// <inheritdoc />
+    public abstract IListeningPort ListenTcp(int port, Factory factory, int backlog = 50, string interfaceAddress = "");
+
+    /// <inheritdoc />
+    public abstract IConnector ConnectTcp(string host, int port, ClientFactory factory, double timeout = 30, EndPoint? bindAddress = null);
+}

@@ -1,0 +1,442 @@
+using System.Net;
+using Torsion.Defer;
+using Torsion.Internet.Backends;
+using Torsion.Internet.Posix;
+
+namespace Torsion.Internet.Tcp;
+
+/// <summary>
+/// A connected stream socket on a readiness reactor: the transport a protocol writes to, and the
+/// descriptor the reactor calls. The hot path is here: <see cref="DoRead"/> does one recv into the
+/// loop's shared buffer and hands the span to the protocol; <see cref="Write"/> tries one send and
+/// buffers only what the kernel did not take.
+/// </summary>
+internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, ITcpTransport, ILoopCallback
+{
+    /// <summary>Twisted's bufferSize: above this many buffered bytes a streaming producer is paused.</summary>
+    internal const int HighWaterMark = 64 * 1024;
+
+    private static readonly ConnectionDone CleanClose = new();
+
+    private readonly PosixReactor _reactor;
+    private readonly int _fd;
+    private readonly EndPoint _peer;
+    private IProtocol _protocol = null!;
+    private EndPoint? _host;
+    private WriteBuffer? _buffer;
+    private IProducer? _producer;
+    private Failure? _pendingFailure;
+    private bool _streaming;
+    private bool _producerPaused;
+    private bool _writing;
+    private bool _readingPaused;
+    private bool _disconnecting;
+    private bool _disconnected;
+    private bool _writeShutdownRequested;
+    private bool _writeShutdown;
+    private bool _readShutdown;
+    private bool _callSoonQueued;
+
+    internal TcpConnection(PosixReactor reactor, int fd, EndPoint peer)
+    {
+        _reactor = reactor;
+        _fd = fd;
+        _peer = peer;
+    }
+
+    /// <summary>Set for client connections, so the factory hears ClientConnectionLost.</summary>
+    internal TcpConnector? Connector { get; set; }
+
+    public int FileDescriptor => _fd;
+
+    internal IProtocol Protocol => _protocol;
+
+    /// <summary>Registers for reading and tells the protocol it is connected.</summary>
+    internal void Start(IProtocol protocol)
+    {
+        _protocol = protocol;
+        _reactor.AddReader(this);
+        try
+        {
+            protocol.MakeConnection(this);
+        }
+        catch (Exception e)
+        {
+            ReactorBase.LogError("Unhandled error in ConnectionMade", e);
+            FailSoon(new Failure(e));
+        }
+    }
+
+    // ---- reading ----------------------------------------------------------------------------------
+
+    public Failure? DoRead()
+    {
+        if (_disconnected)
+        {
+            return null;
+        }
+        var buffer = _reactor.ReceiveBuffer;
+        nint n;
+        fixed (byte* p = buffer)
+        {
+            n = LibC.Recv(_fd, p, buffer.Length, 0);
+        }
+        if (n > 0)
+        {
+            _protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, (int)n));
+            return null;
+        }
+        if (n == 0)
+        {
+            return ReadEndOfFile();
+        }
+        var errno = LibC.LastErrno;
+        return errno is Errno.EAGAIN or Errno.EINTR ? null : LostBecause("recv", errno);
+    }
+
+    private Failure? ReadEndOfFile()
+    {
+        if (_protocol is IHalfCloseableProtocol half && !_disconnecting)
+        {
+            _readShutdown = true;
+            _reactor.RemoveReader(this);
+            half.ReadConnectionLost();
+            return _writeShutdown ? new Failure(CleanClose) : null;
+        }
+        return new Failure(CleanClose);
+    }
+
+    private static Failure LostBecause(string call, int errno) =>
+        new(new ConnectionLost(LibC.StrError(errno), new SystemCallException(call, errno)));
+
+    // ---- writing ----------------------------------------------------------------------------------
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        if (_disconnected || _writeShutdownRequested || data.IsEmpty || _pendingFailure is not null)
+        {
+            return;
+        }
+        if (_buffer is null || _buffer.IsEmpty)
+        {
+            nint sent;
+            fixed (byte* p = data)
+            {
+                sent = LibC.Send(_fd, p, data.Length, Sock.MSG_NOSIGNAL | Sock.MSG_DONTWAIT);
+            }
+            if (sent == data.Length)
+            {
+                return;
+            }
+            if (sent < 0)
+            {
+                var errno = LibC.LastErrno;
+                if (errno is not (Errno.EAGAIN or Errno.EINTR))
+                {
+                    // The write cannot fail in the caller's face (Twisted's contract); the
+                    // connection is lost on the next pass instead.
+                    FailSoon(LostBecause("send", errno));
+                    return;
+                }
+                sent = 0;
+            }
+            data = data[(int)sent..];
+        }
+        (_buffer ??= new WriteBuffer(_reactor.SegmentPool)).Append(data);
+        StartWriting();
+        if (_buffer.Length > HighWaterMark && _producer is IPushProducer push && _streaming && !_producerPaused)
+        {
+            _producerPaused = true;
+            push.PauseProducing();
+        }
+    }
+
+    public void WriteSequence(IEnumerable<ReadOnlyMemory<byte>> data)
+    {
+        foreach (var chunk in data)
+        {
+            Write(chunk.Span);
+        }
+    }
+
+    private void StartWriting()
+    {
+        if (!_writing && !_disconnected)
+        {
+            _writing = true;
+            _reactor.AddWriter(this);
+        }
+    }
+
+    private void StopWriting()
+    {
+        if (_writing)
+        {
+            _writing = false;
+            _reactor.RemoveWriter(this);
+        }
+    }
+
+    public Failure? DoWrite()
+    {
+        if (_buffer is { IsEmpty: false } buffer)
+        {
+            var errno = buffer.Flush(_fd);
+            if (errno != 0)
+            {
+                return LostBecause("sendmsg", errno);
+            }
+            if (!buffer.IsEmpty)
+            {
+                return null;
+            }
+        }
+        // Drained.
+        StopWriting();
+        if (_producer is not null && (!_streaming || _producerPaused))
+        {
+            _producerPaused = false;
+            if (_producer is IPushProducer push)
+            {
+                push.ResumeProducing();
+            }
+            else if (_producer is IPullProducer pull)
+            {
+                pull.ResumeProducing();
+            }
+            return null;
+        }
+        if (_disconnecting)
+        {
+            return new Failure(CleanClose);
+        }
+        if (_writeShutdownRequested && !_writeShutdown)
+        {
+            ShutdownWrite();
+            if (_readShutdown)
+            {
+                return new Failure(CleanClose);
+            }
+        }
+        return null;
+    }
+
+    private void ShutdownWrite()
+    {
+        _writeShutdown = true;
+        LibC.Shutdown(_fd, Sock.SHUT_WR);
+        if (_protocol is IHalfCloseableProtocol half)
+        {
+            half.WriteConnectionLost();
+        }
+    }
+
+    private bool BufferEmpty => _buffer is null || _buffer.IsEmpty;
+
+    // ---- closing ------------------------------------------------------------------------------------
+
+    public void LoseConnection()
+    {
+        if (_disconnected || _disconnecting)
+        {
+            return;
+        }
+        _disconnecting = true;
+        StopReading();
+        if (BufferEmpty && (_producer is null || (_streaming && !_producerPaused)))
+        {
+            // Close on the loop's next pass, not inside the caller's stack, and without a
+            // syscall to ask for writability we already know about.
+            QueueCallSoon();
+        }
+        else
+        {
+            StartWriting();
+        }
+    }
+
+    public void LoseWriteConnection()
+    {
+        if (_disconnected || _writeShutdownRequested)
+        {
+            return;
+        }
+        _writeShutdownRequested = true;
+        if (BufferEmpty)
+        {
+            ShutdownWrite();
+            if (_readShutdown)
+            {
+                FailSoon(new Failure(CleanClose));
+            }
+        }
+        else
+        {
+            StartWriting();
+        }
+    }
+
+    public void AbortConnection()
+    {
+        if (_disconnected)
+        {
+            return;
+        }
+        _buffer?.Clear();
+        StopReading();
+        StopWriting();
+        FailSoon(new Failure(new ConnectionAborted()));
+    }
+
+    private void FailSoon(Failure reason)
+    {
+        _pendingFailure ??= reason;
+        QueueCallSoon();
+    }
+
+    private void QueueCallSoon()
+    {
+        if (!_callSoonQueued)
+        {
+            _callSoonQueued = true;
+            _reactor.CallSoon(this);
+        }
+    }
+
+    void ILoopCallback.Run()
+    {
+        _callSoonQueued = false;
+        if (_disconnected)
+        {
+            return;
+        }
+        if (_pendingFailure is not null)
+        {
+            ConnectionLost(_pendingFailure);
+        }
+        else if (_disconnecting && BufferEmpty)
+        {
+            ConnectionLost(new Failure(CleanClose));
+        }
+    }
+
+    /// <summary>Tears down: unregisters, closes the descriptor, and tells the protocol and the producer.</summary>
+    public void ConnectionLost(Failure reason)
+    {
+        if (_disconnected)
+        {
+            return;
+        }
+        _disconnected = true;
+        _reactor.RemoveReader(this);
+        _reactor.RemoveWriter(this);
+        _writing = false;
+        LibC.Close(_fd);
+        _buffer?.Clear();
+        _buffer = null;
+        var producer = _producer;
+        _producer = null;
+        try
+        {
+            producer?.StopProducing();
+        }
+        catch (Exception e)
+        {
+            ReactorBase.LogError("Unhandled error in StopProducing", e);
+        }
+        try
+        {
+            _protocol.ConnectionLost(reason);
+        }
+        finally
+        {
+            Connector?.ConnectionLost(reason);
+        }
+    }
+
+    // ---- transport as a producer (pausing reads) ----------------------------------------------------
+
+    private void StopReading()
+    {
+        _reactor.RemoveReader(this);
+    }
+
+    public void PauseProducing()
+    {
+        _readingPaused = true;
+        StopReading();
+    }
+
+    public void ResumeProducing()
+    {
+        _readingPaused = false;
+        if (!_disconnected && !_disconnecting && !_readShutdown)
+        {
+            _reactor.AddReader(this);
+        }
+    }
+
+    public void StopProducing() => LoseConnection();
+
+    // ---- consumer --------------------------------------------------------------------------------------
+
+    public void RegisterProducer(IProducer producer, bool streaming)
+    {
+        if (_producer is not null)
+        {
+            throw new InvalidOperationException($"Cannot register producer {producer}: {_producer} was never unregistered.");
+        }
+        if (streaming && producer is not IPushProducer)
+        {
+            throw new ArgumentException("A streaming producer must implement IPushProducer.", nameof(producer));
+        }
+        if (!streaming && producer is not IPullProducer)
+        {
+            throw new ArgumentException("A non-streaming producer must implement IPullProducer.", nameof(producer));
+        }
+        if (_disconnected)
+        {
+            producer.StopProducing();
+            return;
+        }
+        _producer = producer;
+        _streaming = streaming;
+        _producerPaused = false;
+        if (!streaming)
+        {
+            ((IPullProducer)producer).ResumeProducing();
+        }
+    }
+
+    public void UnregisterProducer()
+    {
+        _producer = null;
+        if (_disconnecting && BufferEmpty)
+        {
+            QueueCallSoon();
+        }
+    }
+
+    // ---- options and addresses ---------------------------------------------------------------------------
+
+    public bool TcpNoDelay
+    {
+        get => PosixSocket.GetInt(_fd, Sock.IPPROTO_TCP, Sock.TCP_NODELAY) != 0;
+        set => PosixSocket.SetInt(_fd, Sock.IPPROTO_TCP, Sock.TCP_NODELAY, value ? 1 : 0);
+    }
+
+    public bool TcpKeepAlive
+    {
+        get => PosixSocket.GetInt(_fd, Sock.SOL_SOCKET, Sock.SO_KEEPALIVE) != 0;
+        set => PosixSocket.SetInt(_fd, Sock.SOL_SOCKET, Sock.SO_KEEPALIVE, value ? 1 : 0);
+    }
+
+    /// <summary>True while reading is paused by <see cref="PauseProducing"/>.</summary>
+    internal bool ReadingPaused => _readingPaused;
+
+    public EndPoint GetPeer() => _peer;
+
+    public EndPoint GetHost() => _host ??= PosixSocket.GetSockName(_fd);
+
+    public override string ToString() => $"TcpConnection(fd={_fd}, peer={_peer})";
+}

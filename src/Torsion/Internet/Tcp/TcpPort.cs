@@ -1,0 +1,159 @@
+using System.Net;
+using Torsion.Defer;
+using Torsion.Internet.Backends;
+using Torsion.Internet.Posix;
+
+namespace Torsion.Internet.Tcp;
+
+/// <summary>
+/// A listening TCP socket on a readiness reactor. Each readable event accepts up to
+/// <see cref="AcceptsPerEvent"/> connections, so a flood of new connections cannot starve the ones
+/// already open.
+/// </summary>
+internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
+{
+    private const int AcceptsPerEvent = 128;
+
+    /// <summary>How long accepting pauses when the process is out of descriptors.</summary>
+    private const double DescriptorExhaustionBackoff = 0.1;
+
+    private readonly PosixReactor _reactor;
+    private readonly IPEndPoint _address;
+    private readonly Factory _factory;
+    private readonly int _backlog;
+    private int _fd = -1;
+    private EndPoint? _host;
+    private bool _listening;
+    private IDelayedCall? _resume;
+
+    internal TcpPort(PosixReactor reactor, IPEndPoint address, Factory factory, int backlog)
+    {
+        _reactor = reactor;
+        _address = address;
+        _factory = factory;
+        _backlog = backlog;
+    }
+
+    public int FileDescriptor => _fd;
+
+    internal void StartListening()
+    {
+        var fd = PosixSocket.Create(TcpAddresses.FamilyOf(_address), Sock.SOCK_STREAM);
+        try
+        {
+            // As every Unix server does, so a restart does not wait out TIME_WAIT.
+            PosixSocket.SetInt(fd, Sock.SOL_SOCKET, Sock.SO_REUSEADDR, 1);
+            var errno = PosixSocket.Bind(fd, _address);
+            if (errno != 0)
+            {
+                throw new CannotListenError($"Couldn't listen on {_address}: {LibC.StrError(errno)}.", new SystemCallException("bind", errno));
+            }
+            if (LibC.Listen(fd, _backlog) < 0)
+            {
+                errno = LibC.LastErrno;
+                throw new CannotListenError($"Couldn't listen on {_address}: {LibC.StrError(errno)}.", new SystemCallException("listen", errno));
+            }
+            _host = PosixSocket.GetSockName(fd);
+        }
+        catch
+        {
+            LibC.Close(fd);
+            throw;
+        }
+        _fd = fd;
+        _listening = true;
+        _factory.DoStart();
+        _reactor.AddReader(this);
+    }
+
+    public Failure? DoRead()
+    {
+        var addr = stackalloc byte[SockAddr.MaxSize];
+        for (var i = 0; i < AcceptsPerEvent && _listening; i++)
+        {
+            var len = SockAddr.MaxSize;
+            var fd = LibC.Accept4(_fd, addr, &len, Sock.SOCK_NONBLOCK | Sock.SOCK_CLOEXEC);
+            if (fd < 0)
+            {
+                var errno = LibC.LastErrno;
+                switch (errno)
+                {
+                    case Errno.EAGAIN:
+                        return null;
+                    case Errno.EINTR:
+                    case Errno.ECONNABORTED:
+                        continue;
+                    case Errno.EMFILE:
+                    case Errno.ENFILE:
+                    case Errno.ENOBUFS:
+                    case Errno.ENOMEM:
+                        // Level-triggered readiness would report the pending connection again at
+                        // once and spin; step back and try again shortly, when descriptors may be free.
+                        ReactorBase.LogError($"Out of resources accepting on {_host}; pausing accepts for {DescriptorExhaustionBackoff}s",
+                            new SystemCallException("accept4", errno));
+                        _reactor.RemoveReader(this);
+                        _resume = _reactor.CallLater(DescriptorExhaustionBackoff, () =>
+                        {
+                            _resume = null;
+                            if (_listening)
+                            {
+                                _reactor.AddReader(this);
+                            }
+                        });
+                        return null;
+                    default:
+                        ReactorBase.LogError($"Error accepting on {_host}", new SystemCallException("accept4", errno));
+                        return null;
+                }
+            }
+            Accepted(fd, SockAddr.Decode(new ReadOnlySpan<byte>(addr, SockAddr.MaxSize), len));
+        }
+        return null;
+    }
+
+    private void Accepted(int fd, EndPoint peer)
+    {
+        IProtocol? protocol;
+        try
+        {
+            protocol = _factory.BuildProtocol(peer);
+        }
+        catch (Exception e)
+        {
+            ReactorBase.LogError($"Factory failed to build a protocol for {peer}", e);
+            protocol = null;
+        }
+        if (protocol is null)
+        {
+            LibC.Close(fd);
+            return;
+        }
+        new TcpConnection(_reactor, fd, peer).Start(protocol);
+    }
+
+    public Deferred StopListening()
+    {
+        Close();
+        return Deferred.Succeed();
+    }
+
+    private void Close()
+    {
+        if (!_listening)
+        {
+            return;
+        }
+        _listening = false;
+        _resume?.Cancel();
+        _resume = null;
+        _reactor.RemoveReader(this);
+        LibC.Close(_fd);
+        _factory.DoStop();
+    }
+
+    public void ConnectionLost(Failure reason) => Close();
+
+    public EndPoint GetHost() => _host ?? _address;
+
+    public override string ToString() => $"TcpPort({_host ?? _address})";
+}
