@@ -149,6 +149,13 @@ public class StringTransport : ITcpTransport
     /// <summary>Records <see cref="ProducerState.Stopped"/>.</summary>
     public void StopProducing() => ProducerState = ProducerState.Stopped;
 
+    /// <summary>Used by <see cref="IOPump"/> when the peer closed: the connection is gone in both directions.</summary>
+    internal void MarkDisconnected()
+    {
+        Disconnecting = true;
+        Connected = false;
+    }
+
     // Code that pauses or resumes a closing or stopped transport is usually waiting for data that
     // will never come; failing loudly here catches that in tests, as Twisted's StringTransport does.
     private void CheckCanChangeProducerState()
