@@ -64,8 +64,10 @@ public class Deferred<T>
     /// <summary>Adds a callback and an errback.</summary>
     public Deferred<TNew> AddCallbacks<TNew>(Func<T, TNew> callback, Func<Failure, TNew> errback)
     {
-        _callbacks.Add((r => callback((T)r!), f => errback(f)));
+        var next = new Deferred<TNew>();
+        _callbacks.Add((r => { object? v; try { v = callback((T)r!); } catch (Exception e) { next.Errback(e); throw; } next.Callback((TNew)v!); return v; },
+                        f => { object? v; try { v = errback(f); } catch (Exception e) { next.Errback(e); throw; } next.Callback((TNew)v!); return v; }));
         if (Called) Run();
-        return (Deferred<TNew>)(object)this;
+        return next;
     }
 }
