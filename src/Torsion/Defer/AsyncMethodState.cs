@@ -14,6 +14,11 @@ internal sealed class AsyncMethodState<T>
     // result already failed, so the method's own eventual completion is dropped.
     private bool _abandoned;
     private Action? _moveNext;
+    private IAsyncStateMachine? _boxed;
+    // The caller's ExecutionContext at the latest suspension, so AsyncLocal values survive an
+    // await even though the Deferred fires on whatever thread and context its producer has.
+    private ExecutionContext? _context;
+    private static readonly ContextCallback _runMoveNext = static state => ((IAsyncStateMachine)state!).MoveNext();
 
     internal AsyncMethodState(bool untyped)
     {
@@ -52,6 +57,21 @@ internal sealed class AsyncMethodState<T>
         }
     }
 
+    private void Resume()
+    {
+        _awaiting = null;
+        var context = _context;
+        _context = null;
+        if (context is null)
+        {
+            _boxed!.MoveNext();
+        }
+        else
+        {
+            ExecutionContext.Run(context, _runMoveNext, _boxed);
+        }
+    }
+
     internal void AwaitOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : INotifyCompletion
         where TStateMachine : IAsyncStateMachine
@@ -70,16 +90,13 @@ internal sealed class AsyncMethodState<T>
         where TStateMachine : IAsyncStateMachine
     {
         _awaiting = awaiter is IDeferredAwaiter deferredAwaiter ? deferredAwaiter.Chain : null;
+        _context = ExecutionContext.Capture();
         if (_moveNext is null)
         {
             // First suspension: box the state machine once. The builder inside the box already
             // points at this state, because the caller's builder stored it before this copy.
-            IAsyncStateMachine boxed = stateMachine;
-            _moveNext = () =>
-            {
-                _awaiting = null;
-                boxed.MoveNext();
-            };
+            _boxed = stateMachine;
+            _moveNext = Resume;
         }
         return _moveNext;
     }

@@ -23,8 +23,10 @@ public struct DeferredAsyncMethodBuilder
     /// <summary>Runs the method up to its first suspension.</summary>
     public void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
     {
-        ArgumentNullException.ThrowIfNull(stateMachine);
-        stateMachine.MoveNext();
+        // The framework's Start restores the caller's ExecutionContext and SynchronizationContext
+        // afterwards (so AsyncLocal changes made in the method do not leak out) and touches no
+        // builder state, so borrowing it is free.
+        AsyncTaskMethodBuilder.Create().Start(ref stateMachine);
     }
 
     /// <summary>Not used: the state machine is boxed by the builder itself.</summary>

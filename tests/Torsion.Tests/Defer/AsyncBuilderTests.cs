@@ -130,4 +130,26 @@ public class AsyncBuilderTests
         tcs.SetResult(1); // the method finishes later; its result is dropped without AlreadyCalled
         Assert.True(d.Called);
     }
+
+    private static readonly AsyncLocal<string?> _local = new();
+
+    [Fact]
+    public void AsyncLocalFlowsAcrossAnAwaitAndDoesNotLeakOut()
+    {
+        var gate = new Deferred<int>();
+        string? seenAfterAwait = null;
+        async Deferred Work()
+        {
+            _local.Value = "inside";
+            await gate;
+            seenAfterAwait = _local.Value;
+        }
+        _local.Value = "outside";
+        var d = Work();
+        Assert.Equal("outside", _local.Value); // the method's change stays in the method
+        _local.Value = "changed by firer";
+        gate.Callback(0);
+        Assert.Equal("inside", seenAfterAwait);
+        Assert.True(d.Called);
+    }
 }
