@@ -88,21 +88,21 @@ internal sealed class SystemEventTriggers(string eventType)
                 _ =>
                 {
                     if (--remaining == 0) ContinueFiring();
-                    return default;
+                    return Unit.Value;
                 },
                 f =>
                 {
                     ReactorBase.LogError($"Error in a Deferred returned by a 'before {eventType}' trigger", f.Value);
                     if (--remaining == 0) ContinueFiring();
-                    return default;
+                    return Unit.Value;
                 });
         }
     }
 
-    private void Consume(Deferred d) => d.AddCallbacks<Unit>(_ => default, f =>
+    private void Consume(Deferred d) => d.AddCallbacks<Unit>(_ => Unit.Value, f =>
     {
         ReactorBase.LogError($"Error in a Deferred returned by a 'before {eventType}' trigger", f.Value);
-        return default;
+        return Unit.Value;
     });
 
     private void ContinueFiring()

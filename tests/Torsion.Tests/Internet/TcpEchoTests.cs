@@ -195,7 +195,7 @@ public sealed class TcpEchoTests
         {
             var port = reactor.ListenTcp(0, Factory.ForProtocol<Echo>(), interfaceAddress: "127.0.0.1");
             var endpoint = (IPEndPoint)port.GetHost();
-            port.StopListening().AddCallbacks<Unit>(_ =>
+            port.StopListening().AddCallback(_ =>
             {
                 reactor.CallInThread(() =>
                 {
@@ -203,8 +203,7 @@ public sealed class TcpEchoTests
                     var e = Record.Exception(() => client.Connect(endpoint)) as SocketException;
                     reactor.CallFromThread(() => { error = e?.SocketErrorCode; reactor.Stop(); });
                 });
-                return default;
-            }, f => default);
+            });
         });
         Assert.Equal(SocketError.ConnectionRefused, error);
     }

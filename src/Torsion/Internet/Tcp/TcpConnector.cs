@@ -73,7 +73,7 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
                 {
                     BeginConnect(new IPEndPoint(IPAddress.Parse(address), _port));
                 }
-                return default;
+                return Unit.Value;
             },
             failure =>
             {
@@ -81,7 +81,7 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
                 {
                     Failed(failure);
                 }
-                return default;
+                return Unit.Value;
             });
     }
 
