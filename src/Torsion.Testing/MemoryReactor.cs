@@ -233,7 +233,7 @@ public sealed class MemoryReactor : IReactor, IReactorFDSet
     public ReactorThreadPool GetThreadPool() => _threadPool ??= new ReactorThreadPool(ThreadPoolSize, "memory-reactor-pool");
 
     /// <summary>Records the call and returns a <see cref="MemoryListeningPort"/> that accepts nothing.</summary>
-    public IListeningPort ListenTcp(int port, Factory factory, int backlog = 50, string interfaceAddress = "")
+    public IListeningPort ListenTcp(int port, Factory factory, int backlog = IReactorTcp.DefaultBacklog, string interfaceAddress = "")
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(interfaceAddress);

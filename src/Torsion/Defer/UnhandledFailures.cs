@@ -3,18 +3,19 @@ using System.Text;
 namespace Torsion.Defer;
 
 /// <summary>
-/// Where "Unhandled error in Deferred" reports go. The logger replaces <see cref="Sink"/>;
-/// until then reports are written to standard error.
+/// Where "Unhandled error in Deferred" reports go: the <c>Torsion.Defer</c> logger at critical
+/// level by default (which writes to standard error until logging begins). Tests replace <see cref="Sink"/>.
 /// </summary>
 internal static class UnhandledFailures
 {
-    private static Action<Failure, string?> _sink = WriteToStandardError;
+    private static readonly Torsion.Logger.Logger Log = new("Torsion.Defer");
+    private static Action<Failure, string?> _sink = LogIt;
 
     /// <summary>Receives each unhandled failure and, in debug mode, the Deferred's creation stack.</summary>
     internal static Action<Failure, string?> Sink
     {
         get => Volatile.Read(ref _sink);
-        set => Volatile.Write(ref _sink, value ?? WriteToStandardError);
+        set => Volatile.Write(ref _sink, value ?? LogIt);
     }
 
     /// <summary>Reports one failure. Called from the finalizer thread, so it never throws.</summary>
@@ -43,6 +44,7 @@ internal static class UnhandledFailures
         return text.ToString();
     }
 
-    private static void WriteToStandardError(Failure failure, string? creationStack) =>
-        Console.Error.Write(Format(failure, creationStack));
+    private static void LogIt(Failure failure, string? creationStack) =>
+        Log.Failure(creationStack is null ? "Unhandled error in Deferred:" : "Unhandled error in Deferred (created at {creationStack}):",
+            failure, Torsion.Logger.LogLevel.Critical, ("creationStack", creationStack));
 }

@@ -56,8 +56,12 @@ public abstract class ReactorBase : IReactor
     /// <summary>True on the thread that runs the loop (or before the loop has a thread).</summary>
     public bool IsInLoopThread => _loopThread is null || _loopThread == Thread.CurrentThread;
 
+    private static readonly Torsion.Logger.Logger Log = new("Torsion.Internet.Reactor");
+
     /// <summary>Where errors from callbacks the reactor runs are reported.</summary>
-    internal static Action<string, Exception> ErrorSink = static (what, e) => Console.Error.WriteLine($"{what}: {e}");
+    internal static Action<string, Exception> ErrorSink = static (what, e) =>
+        Log.Failure("{what}", e, Torsion.Logger.LogLevel.Error, ("what", what));
+
 
     /// <summary>Reports an exception thrown by a callback the reactor ran; the loop goes on.</summary>
     protected internal static void LogError(string what, Exception e) => ErrorSink(what, e);
@@ -371,7 +375,7 @@ public abstract class ReactorBase : IReactor
     // ---- TCP ------------------------------------------------------------------------------------
 
     /// <inheritdoc />
-    public abstract IListeningPort ListenTcp(int port, Factory factory, int backlog = 50, string interfaceAddress = "");
+    public abstract IListeningPort ListenTcp(int port, Factory factory, int backlog = IReactorTcp.DefaultBacklog, string interfaceAddress = "");
 
     /// <inheritdoc />
     public abstract IConnector ConnectTcp(string host, int port, ClientFactory factory, double timeout = 30, EndPoint? bindAddress = null);

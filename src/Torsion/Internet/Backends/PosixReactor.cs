@@ -329,7 +329,7 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet
     // ---- TCP -------------------------------------------------------------------------------------
 
     /// <inheritdoc />
-    public override IListeningPort ListenTcp(int port, Factory factory, int backlog = 50, string interfaceAddress = "")
+    public override IListeningPort ListenTcp(int port, Factory factory, int backlog = IReactorTcp.DefaultBacklog, string interfaceAddress = "")
     {
         var address = TcpAddresses.ListenAddress(port, interfaceAddress);
         var p = new TcpPort(this, address, factory, backlog);

@@ -1,10 +1,12 @@
 namespace Torsion.Internet.Threads;
 
-/// <summary>Where an exception thrown by bare pool work goes: standard error, until the logger takes over.</summary>
+/// <summary>Where an exception thrown by bare pool work goes: the <c>Torsion.Internet.Threads</c> logger.</summary>
 internal static class ThreadPoolErrors
 {
     /// <summary>The sink; replaced by the logging system at startup.</summary>
-    internal static Action<Exception> Sink = static e => Console.Error.WriteLine($"Unhandled error in thread pool work: {e}");
+    private static readonly Torsion.Logger.Logger Log = new("Torsion.Internet.Threads");
+
+    internal static Action<Exception> Sink = static e => Log.Failure("Unhandled error in thread pool work", e, Torsion.Logger.LogLevel.Error);
 
     internal static void Report(Exception e) => Sink(e);
 }
