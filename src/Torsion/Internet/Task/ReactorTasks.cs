@@ -43,6 +43,8 @@ public static class ReactorTasks
     /// Like <see cref="DeferLater{T}(IReactorTime, double, Func{T})"/> for a function that returns a
     /// Deferred: the result fires when that one does (cancelling then cancels that one).
     /// </summary>
+    // Deferred is task-like, so an async lambda (or one that throws) fits both overloads; this one wins.
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static Deferred<T> DeferLater<T>(IReactorTime clock, double delay, Func<Deferred<T>> f)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -83,6 +85,8 @@ public static class ReactorTasks
     /// reactor is running; the reactor is stopped exactly once, even when the Deferred fires at once
     /// or something else (a signal) is already stopping it. SIGINT and SIGTERM stop the reactor.
     /// </summary>
+    // Deferred is task-like, so an async lambda (or one that throws) fits both overloads; this one wins.
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static int React(Func<IReactor, Deferred> main, string? reactorName = null)
     {
         ArgumentNullException.ThrowIfNull(main);
@@ -105,6 +109,8 @@ public static class ReactorTasks
     }
 
     /// <summary>Like <see cref="React(Func{IReactor, Deferred}, string?)"/> on a reactor the caller created (and that has never run).</summary>
+    // Deferred is task-like, so an async lambda (or one that throws) fits both overloads; this one wins.
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static int React(IReactor reactor, Func<IReactor, Deferred> main)
     {
         ArgumentNullException.ThrowIfNull(reactor);

@@ -100,6 +100,8 @@ public static class ReactorThreads
     /// until the Deferred it returns fires, and returns its result or rethrows the failure's exception.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called on the reactor thread, where waiting would deadlock.</exception>
+    // Deferred is task-like, so an async lambda (or one that throws) fits both overloads; this one wins.
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static T BlockingCallFromThread<T>(IReactorThreads reactor, Func<Deferred<T>> f)
     {
         ArgumentNullException.ThrowIfNull(reactor);
