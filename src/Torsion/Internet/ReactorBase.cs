@@ -53,8 +53,8 @@ public abstract class ReactorBase : IReactor
     /// <summary>The signal that stopped the reactor (SIGINT = 2, SIGTERM = 15), or null.</summary>
     public int? ReceivedSignal { get; private set; }
 
-    /// <summary>True on the thread that runs the loop (or before the loop has a thread).</summary>
-    public bool IsInLoopThread => _loopThread is null || _loopThread == Thread.CurrentThread;
+    /// <summary>True on the thread running the loop; false everywhere before the loop starts.</summary>
+    public bool IsInLoopThread => _loopThread == Thread.CurrentThread;
 
     private static readonly Torsion.Logger.Logger Log = new("Torsion.Internet.Reactor");
 

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Torsion.Tests.Support;
+
+/// <summary>
+/// A program of this repository run as a real child process: its output lines are collected as they
+/// arrive, so a test waits for a line (with a timeout) instead of sleeping. Disposing kills it if it
+/// still runs — only this process, by its own pid.
+/// </summary>
+public sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly BlockingCollection<string> _lines = new();
+    private readonly ConcurrentQueue<string> _all = new();
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is { } l) { _all.Enqueue(l); _lines.Add(l); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is { } l) _all.Enqueue("stderr: " + l); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>The path of a program built beside the test assembly under artifacts/bin/NAME/CONFIG/NAME.dll.</summary>
+    public static string ProgramPath(string project)
+    {
+        var testDir = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var config = Path.GetFileName(testDir);
+        var bin = Path.GetDirectoryName(Path.GetDirectoryName(testDir))!;
+        var path = Path.Combine(bin, project, config, project + ".dll");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{project} was not built next to the tests (expected {path}).");
+        }
+        return path;
+    }
+
+    /// <summary>Starts <c>dotnet PROJECT.dll ARGS</c>.</summary>
+    public static ChildProcess StartDotnet(string project, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(ProgramPath(project));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return new ChildProcess(Process.Start(info)!);
+    }
+
+    public int Pid => _process.Id;
+
+    /// <summary>Everything printed so far (stderr lines prefixed).</summary>
+    public string Output => string.Join("\n", _all);
+
+    /// <summary>Waits for a stdout line satisfying <paramref name="match"/>; fails the test with the output so far on timeout.</summary>
+    public string WaitForLine(Func<string, bool> match, double timeoutSeconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !_lines.TryTake(out var line, left))
+            {
+                throw new TimeoutException($"No matching line within {timeoutSeconds}s. Output so far:\n{Output}");
+            }
+            if (match(line)) return line;
+        }
+    }
+
+    /// <summary>Sends a POSIX signal to the child.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, Pid.ToString()])!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits for exit and returns the exit code.</summary>
+    public int WaitForExit(double timeoutSeconds = 30)
+    {
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
+        {
+            throw new TimeoutException($"Still running after {timeoutSeconds}s. Output so far:\n{Output}");
+        }
+        _process.WaitForExit(); // flush the asynchronous output readers
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+}
