@@ -13,7 +13,7 @@ namespace Torsion.Internet;
 /// <see cref="SynchronizationContext"/> and signal handling. A backend supplies only
 /// <see cref="DoIteration"/> (wait for I/O and dispatch it) and <see cref="WakeUp"/>.
 /// </summary>
-public abstract class ReactorBase : IReactor
+public abstract class ReactorBase : IReactor, IDisposable
 {
     private readonly TimerQueue _timers;
     private readonly ConcurrentQueue<Action> _threadCalls = new();
@@ -29,6 +29,7 @@ public abstract class ReactorBase : IReactor
     private bool _started;
     private bool _stopped = true;
     private bool _startedBefore;
+    private bool _disposed;
 
     /// <summary>Creates the shared state; <paramref name="time"/> is the clock (the system's monotonic clock by default).</summary>
     protected ReactorBase(TimeProvider? time = null)
@@ -161,8 +162,32 @@ public abstract class ReactorBase : IReactor
                 s.Dispose();
             }
             SynchronizationContext.SetSynchronizationContext(previousContext);
+            // A reactor runs once: its own descriptors (poller, waker) go when the loop ends.
+            Dispose();
         }
     }
+
+    /// <summary>
+    /// Releases the backend's own resources (the poller and waker descriptors). <see cref="Run()"/>
+    /// does this when it returns; call it for a reactor that never ran. Not valid while running.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("Cannot dispose a running reactor; stop it first.");
+        }
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        ReleaseResources();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Closes what the backend holds; called once.</summary>
+    protected virtual void ReleaseResources() { }
 
     private PosixSignalRegistration[] InstallSignalHandlers()
     {

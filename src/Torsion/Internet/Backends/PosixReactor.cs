@@ -54,6 +54,13 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet
     protected override void WakeUp() => _waker.Wake();
 
     /// <inheritdoc />
+    protected override void ReleaseResources()
+    {
+        _poller.Dispose();
+        _waker.Close();
+    }
+
+    /// <inheritdoc />
     protected override void DoIteration(int timeoutMs)
     {
         var n = _poller.Wait(_events, timeoutMs);

@@ -7,6 +7,8 @@ namespace Torsion.Internet.Backends;
 internal sealed unsafe class Waker : IReadDescriptor
 {
     private readonly int _fd;
+    private readonly object _lock = new();
+    private bool _closed;
 
     public Waker()
     {
@@ -21,9 +23,19 @@ internal sealed unsafe class Waker : IReadDescriptor
 
     public void Wake()
     {
-        ulong one = 1;
-        // EAGAIN means the counter is saturated: the loop is awake anyway.
-        LibC.Write(_fd, (byte*)&one, sizeof(ulong));
+        // The lock makes "not closed, so write" atomic against Close: a late CallFromThread must
+        // never write into a descriptor number that has been closed and reused. Wake runs at most
+        // once per loop pass (ReactorBase's wake flag), so the lock is not contended.
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+            ulong one = 1;
+            // EAGAIN means the counter is saturated: the loop is awake anyway.
+            LibC.Write(_fd, (byte*)&one, sizeof(ulong));
+        }
     }
 
     public Failure? DoRead()
@@ -34,4 +46,17 @@ internal sealed unsafe class Waker : IReadDescriptor
     }
 
     public void ConnectionLost(Failure reason) { }
+
+    /// <summary>Closes the eventfd; later wakes do nothing.</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            if (!_closed)
+            {
+                _closed = true;
+                LibC.Close(_fd);
+            }
+        }
+    }
 }
