@@ -419,6 +419,21 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
         }
         _disconnected = true;
         _reactor.Unregister(this);
+        if (reason.Value is not ConnectionAborted)
+        {
+            // Disposing a socket with a pending receive (there nearly always is one) makes the runtime
+            // close abortively, with an RST that destroys data the peer has not read yet, unless the
+            // send side was shut down first. So shut it: the peer sees FIN after the last byte, as
+            // close(2) gives on the readiness backends. An abort keeps the RST on purpose.
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+            catch (SocketException)
+            {
+                // Already reset or not connected: nothing left to flush.
+            }
+        }
         _socket.Dispose();
         if (!_receivePending)
         {
