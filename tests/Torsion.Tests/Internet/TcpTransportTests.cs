@@ -336,6 +336,7 @@ public sealed class TcpTransportTests
         var got = new StringBuilder();
         PausedReader? server = null;
         string? whilePaused = null;
+        var clientSent = false;
         ReactorRunner.Run(reactor, () =>
         {
             var endpoint = Listen(reactor, Factory.ForProtocol(() => server = new PausedReader(got)));
@@ -344,28 +345,30 @@ public sealed class TcpTransportTests
                 using var client = new TcpClient();
                 client.Connect(endpoint);
                 client.GetStream().Write("while paused"u8);
-                reactor.CallFromThread(() =>
-                {
-                    // Give the loop many passes in which it could wrongly deliver the bytes.
-                    var passes = 0;
-                    reactor.CallLater(0, Spin);
-                    void Spin()
-                    {
-                        if (++passes < 20)
-                        {
-                            reactor.CallLater(0.005, Spin);
-                            return;
-                        }
-                        whilePaused = got.ToString();
-                        ((ITcpTransport)server!.Transport).ResumeProducing();
-                    }
-                });
+                reactor.CallFromThread(() => clientSent = true);
                 // Keep the connection open until the server has read and closed.
                 var buffer = new byte[1];
                 client.ReceiveTimeout = 20_000;
                 try { _ = client.GetStream().Read(buffer); } catch (IOException) { }
             });
-            Poll(reactor, () => got.ToString() == "while paused", then: () => server!.Transport.LoseConnection());
+            // Once the server protocol exists and the bytes are on their way, give the loop many
+            // passes in which it could wrongly deliver them; then resume and wait for them.
+            Poll(reactor, () => server is not null && clientSent, then: () =>
+            {
+                var passes = 0;
+                reactor.CallLater(0, Spin);
+                void Spin()
+                {
+                    if (++passes < 20)
+                    {
+                        reactor.CallLater(0.005, Spin);
+                        return;
+                    }
+                    whilePaused = got.ToString();
+                    ((ITcpTransport)server!.Transport).ResumeProducing();
+                    Poll(reactor, () => got.ToString() == "while paused");
+                }
+            });
         });
         Assert.Equal("", whilePaused);
         Assert.Equal("while paused", got.ToString());
@@ -423,7 +426,10 @@ public sealed class TcpTransportTests
 
     // ---- helpers ------------------------------------------------------------------------------------------
 
-    /// <summary>Checks <paramref name="done"/> on the loop every few milliseconds; then runs <paramref name="then"/> or stops.</summary>
+    /// <summary>
+    /// Checks <paramref name="done"/> on the loop every few milliseconds; then runs <paramref name="then"/>,
+    /// or stops the reactor if there is none (or the condition never came true).
+    /// </summary>
     private static void Poll(IReactor reactor, Func<bool> done, Action? then = null, double timeout = 15)
     {
         var deadline = reactor.Seconds() + timeout;
@@ -439,8 +445,6 @@ public sealed class TcpTransportTests
                 else
                 {
                     then();
-                    then = null;
-                    reactor.CallLater(0.005, () => reactor.Stop());
                 }
                 return;
             }
