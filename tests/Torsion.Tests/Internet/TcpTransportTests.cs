@@ -134,17 +134,21 @@ public sealed class TcpTransportTests
         Failure? reason = null;
         var lostInsideAbort = true;
         long clientGot = -1;
+        using var aborted = new ManualResetEventSlim();
         ReactorRunner.Run(reactor, () =>
         {
             var endpoint = Listen(reactor, Factory.ForProtocol(() => new WriteThenAbort((f, inside) =>
             {
                 reason = f;
                 lostInsideAbort = inside;
+                aborted.Set();
             })));
             reactor.CallInThread(() =>
             {
                 using var client = new TcpClient { ReceiveBufferSize = 4096 };
                 client.Connect(endpoint);
+                // Not a byte is read before the abort, so only what the kernel took can arrive.
+                aborted.Wait(TimeSpan.FromSeconds(15));
                 long total = 0;
                 var chunk = new byte[65536];
                 try
