@@ -22,6 +22,7 @@ public static class Reactors
         new("epoll", "epoll(7) readiness loop: the default on Linux", () => Supported(() => new EpollPoller()), t => new PosixReactor("epoll", new EpollPoller(), t)),
         new("poll", "poll(2) readiness loop: portable POSIX fallback", () => Supported(() => new PollPoller()), t => new PosixReactor("poll", new PollPoller(), t)),
         new("select", "select(2) readiness loop: most portable, limited to descriptors below 1024", () => Supported(() => new SelectPoller()), t => new PosixReactor("select", new SelectPoller(), t)),
+        new("sockets", "System.Net.Sockets completions marshalled to the loop: portable to Windows and macOS", static () => null, t => new SocketsReactor(t)),
     ];
 
     private static string? Supported(Func<Poller> probe)

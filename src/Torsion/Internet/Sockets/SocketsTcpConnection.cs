@@ -1,0 +1,540 @@
+using System.Net;
+using System.Net.Sockets;
+using Torsion.Defer;
+using Torsion.Internet.Backends;
+using Torsion.Internet.Tcp;
+
+namespace Torsion.Internet.Sockets;
+
+/// <summary>
+/// A connected stream socket on the completion reactor, with the same observable behaviour as the
+/// readiness <see cref="TcpConnection"/>. Reading waits with a zero-byte <c>ReceiveAsync</c> (no buffer
+/// while idle), then reads synchronously into the loop's shared buffer. Writing tries a synchronous
+/// non-blocking send and queues only what the kernel did not take, sent with gathered <c>SendAsync</c>
+/// calls until drained. Every completion is handled on the loop thread.
+/// </summary>
+internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopCallback
+{
+    private const int MaxSendSegments = 32;
+
+    private static readonly ConnectionDone CleanClose = new();
+
+    private readonly SocketsReactor _reactor;
+    private readonly Socket _socket;
+    private readonly EndPoint _peer;
+    private readonly SocketOperation _receive;
+    private SocketOperation? _send;
+    private List<ArraySegment<byte>>? _sendList;
+    private IProtocol _protocol = null!;
+    private EndPoint? _host;
+    private SendQueue? _buffer;
+    private IProducer? _producer;
+    private Failure? _pendingFailure;
+    private bool _streaming;
+    private bool _producerPaused;
+    private bool _readingPaused;
+    private bool _disconnecting;
+    private bool _disconnected;
+    private bool _writeShutdownRequested;
+    private bool _writeShutdown;
+    private bool _readShutdown;
+    private bool _callSoonQueued;
+    private bool _drainQueued;
+    // While an operation is pending the runtime owns its SocketAsyncEventArgs (and, for a send, the
+    // queued segments it points at): they are disposed or reused only after the completion arrives.
+    private bool _receivePending;
+    private bool _sendPending;
+
+    internal SocketsTcpConnection(SocketsReactor reactor, Socket socket, EndPoint peer)
+    {
+        _reactor = reactor;
+        _socket = socket;
+        _peer = peer;
+        _receive = new SocketOperation(reactor, this);
+        _receive.SetBuffer(Memory<byte>.Empty);
+    }
+
+    /// <summary>Set for client connections, so the factory hears ClientConnectionLost.</summary>
+    internal SocketsTcpConnector? Connector { get; set; }
+
+    /// <summary>Tells the protocol it is connected, then starts waiting for data.</summary>
+    internal void Start(IProtocol protocol)
+    {
+        _protocol = protocol;
+        _reactor.Register(this);
+        try
+        {
+            protocol.MakeConnection(this);
+        }
+        catch (Exception e)
+        {
+            ReactorBase.LogError("Unhandled error in ConnectionMade", e);
+            FailSoon(new Failure(e));
+        }
+        PostReceive();
+    }
+
+    public void Completed(SocketOperation operation)
+    {
+        try
+        {
+            if (ReferenceEquals(operation, _receive))
+            {
+                ReceiveCompleted();
+            }
+            else
+            {
+                SendCompleted();
+            }
+        }
+        catch (Exception e)
+        {
+            ReactorBase.LogError("Unhandled error in DataReceived or a producer callback", e);
+            ConnectionLost(new Failure(e));
+        }
+    }
+
+    // ---- reading ----------------------------------------------------------------------------------
+
+    private bool ReadWanted => !_disconnected && !_disconnecting && !_readingPaused && !_readShutdown && _pendingFailure is null;
+
+    private void PostReceive()
+    {
+        if (_receivePending || !ReadWanted)
+        {
+            return;
+        }
+        _receivePending = true;
+        if (!_socket.ReceiveAsync(_receive))
+        {
+            // Data is already there: read it on the next pass rather than inside the caller's stack.
+            _reactor.CallSoon(_receive);
+        }
+    }
+
+    private void ReceiveCompleted()
+    {
+        _receivePending = false;
+        if (_disconnected)
+        {
+            _receive.Dispose();
+            return;
+        }
+        if (_receive.SocketError != SocketError.Success)
+        {
+            ConnectionLost(LostBecause(_receive.SocketError));
+            return;
+        }
+        // Paused or closing: leave the data in the kernel; ResumeProducing posts the next wait.
+        if (ReadWanted)
+        {
+            DoRead();
+        }
+    }
+
+    private void DoRead()
+    {
+        var buffer = _reactor.ReceiveBuffer;
+        var n = _socket.Receive(buffer, 0, buffer.Length, SocketFlags.None, out var error);
+        if (error is SocketError.WouldBlock or SocketError.Interrupted)
+        {
+            PostReceive();
+            return;
+        }
+        if (error != SocketError.Success)
+        {
+            ConnectionLost(LostBecause(error));
+            return;
+        }
+        if (n == 0)
+        {
+            ReadEndOfFile();
+            return;
+        }
+        _protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, n));
+        PostReceive();
+    }
+
+    private void ReadEndOfFile()
+    {
+        if (_protocol is IHalfCloseableProtocol half && !_disconnecting)
+        {
+            _readShutdown = true;
+            half.ReadConnectionLost();
+            if (_writeShutdown)
+            {
+                ConnectionLost(new Failure(CleanClose));
+            }
+            return;
+        }
+        ConnectionLost(new Failure(CleanClose));
+    }
+
+    private static Failure LostBecause(SocketError error)
+    {
+        var e = new SocketException((int)error);
+        return new Failure(new ConnectionLost(e.Message, e));
+    }
+
+    // ---- writing ----------------------------------------------------------------------------------
+
+    private bool BufferEmpty => _buffer is null || _buffer.IsEmpty;
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        if (_disconnected || _writeShutdownRequested || data.IsEmpty || _pendingFailure is not null)
+        {
+            return;
+        }
+        if (BufferEmpty)
+        {
+            var sent = _socket.Send(data, SocketFlags.None, out var error);
+            if (error == SocketError.Success && sent == data.Length)
+            {
+                return;
+            }
+            if (error is not (SocketError.Success or SocketError.WouldBlock or SocketError.Interrupted))
+            {
+                // The write cannot fail in the caller's face (Twisted's contract); the connection
+                // is lost on the next pass instead.
+                FailSoon(LostBecause(error));
+                return;
+            }
+            data = data[(error == SocketError.Success ? sent : 0)..];
+        }
+        (_buffer ??= new SendQueue(_reactor.SegmentPool)).Append(data);
+        StartSending();
+        if (_buffer.Length > TcpConnection.HighWaterMark && _producer is IPushProducer push && _streaming && !_producerPaused)
+        {
+            _producerPaused = true;
+            push.PauseProducing();
+        }
+    }
+
+    public void WriteSequence(IEnumerable<ReadOnlyMemory<byte>> data)
+    {
+        foreach (var chunk in data)
+        {
+            Write(chunk.Span);
+        }
+    }
+
+    /// <summary>Starts one gathered send of the queue's head, unless one is already in flight.</summary>
+    private void StartSending()
+    {
+        if (_sendPending || _disconnected || _pendingFailure is not null || BufferEmpty)
+        {
+            return;
+        }
+        _send ??= new SocketOperation(_reactor, this);
+        _sendList ??= new List<ArraySegment<byte>>(MaxSendSegments);
+        _buffer!.Peek(_sendList, MaxSendSegments);
+        // The setter copies the list into the operation's own, so _sendList is free to refill next time.
+        _send.BufferList = _sendList;
+        _sendPending = true;
+        if (!_socket.SendAsync(_send))
+        {
+            _reactor.CallSoon(_send);
+        }
+    }
+
+    private void SendCompleted()
+    {
+        var op = _send!;
+        _sendPending = false;
+        if (_disconnected)
+        {
+            op.Dispose();
+            return;
+        }
+        if (op.SocketError != SocketError.Success)
+        {
+            ConnectionLost(LostBecause(op.SocketError));
+            return;
+        }
+        if (_pendingFailure is not null)
+        {
+            // Aborted or failed while the send was in flight: the queue was already dropped.
+            return;
+        }
+        _buffer!.Consume(op.BytesTransferred);
+        if (!BufferEmpty)
+        {
+            StartSending();
+            return;
+        }
+        Drained();
+    }
+
+    /// <summary>Everything written has been sent: resume the producer, or finish a close or half-close.</summary>
+    private void Drained()
+    {
+        if (_producer is not null && (!_streaming || _producerPaused))
+        {
+            _producerPaused = false;
+            if (_producer is IPushProducer push)
+            {
+                push.ResumeProducing();
+            }
+            else if (_producer is IPullProducer pull)
+            {
+                pull.ResumeProducing();
+            }
+            return;
+        }
+        if (_disconnecting)
+        {
+            ConnectionLost(new Failure(CleanClose));
+            return;
+        }
+        if (_writeShutdownRequested && !_writeShutdown)
+        {
+            ShutdownWrite();
+            if (_readShutdown)
+            {
+                ConnectionLost(new Failure(CleanClose));
+            }
+        }
+    }
+
+    private void ShutdownWrite()
+    {
+        _writeShutdown = true;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // The peer is already gone; reading will report how.
+        }
+        if (_protocol is IHalfCloseableProtocol half)
+        {
+            half.WriteConnectionLost();
+        }
+    }
+
+    // ---- closing ------------------------------------------------------------------------------------
+
+    public void LoseConnection()
+    {
+        if (_disconnected || _disconnecting)
+        {
+            return;
+        }
+        // Reading stops here (ReadWanted turns false): a pending zero-byte receive's completion is ignored.
+        _disconnecting = true;
+        if (BufferEmpty)
+        {
+            // Close (or ask a paused or pull producer for more) on the loop's next pass, not inside
+            // the caller's stack. With bytes queued, the send in flight ends in Drained instead.
+            QueueDrain();
+        }
+    }
+
+    public void LoseWriteConnection()
+    {
+        if (_disconnected || _writeShutdownRequested)
+        {
+            return;
+        }
+        _writeShutdownRequested = true;
+        if (BufferEmpty)
+        {
+            ShutdownWrite();
+            if (_readShutdown)
+            {
+                FailSoon(new Failure(CleanClose));
+            }
+        }
+    }
+
+    public void AbortConnection()
+    {
+        if (_disconnected)
+        {
+            return;
+        }
+        // Segments a send still points at go to the collector, never back to the pool.
+        _buffer?.Clear(reuse: !_sendPending);
+        FailSoon(new Failure(new ConnectionAborted()));
+    }
+
+    private void FailSoon(Failure reason)
+    {
+        _pendingFailure ??= reason;
+        QueueCallSoon();
+    }
+
+    private void QueueDrain()
+    {
+        _drainQueued = true;
+        QueueCallSoon();
+    }
+
+    private void QueueCallSoon()
+    {
+        if (!_callSoonQueued)
+        {
+            _callSoonQueued = true;
+            _reactor.CallSoon(this);
+        }
+    }
+
+    void ILoopCallback.Run()
+    {
+        _callSoonQueued = false;
+        if (_disconnected)
+        {
+            return;
+        }
+        try
+        {
+            if (_pendingFailure is not null)
+            {
+                ConnectionLost(_pendingFailure);
+            }
+            else if (_drainQueued)
+            {
+                _drainQueued = false;
+                if (BufferEmpty)
+                {
+                    Drained();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            ReactorBase.LogError("Unhandled error in a producer callback", e);
+            ConnectionLost(new Failure(e));
+        }
+    }
+
+    /// <summary>Tears down: closes the socket (aborting pending operations), and tells the protocol and the producer.</summary>
+    internal void ConnectionLost(Failure reason)
+    {
+        if (_disconnected)
+        {
+            return;
+        }
+        _disconnected = true;
+        _reactor.Unregister(this);
+        if (reason.Value is not ConnectionAborted)
+        {
+            // Disposing a socket with a pending receive (there nearly always is one) makes the runtime
+            // close abortively, with an RST that destroys data the peer has not read yet, unless the
+            // send side was shut down first. So shut it: the peer sees FIN after the last byte, as
+            // close(2) gives on the readiness backends. An abort keeps the RST on purpose.
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+            catch (SocketException)
+            {
+                // Already reset or not connected: nothing left to flush.
+            }
+        }
+        _socket.Dispose();
+        if (!_receivePending)
+        {
+            _receive.Dispose();
+        }
+        if (!_sendPending)
+        {
+            _send?.Dispose();
+        }
+        _buffer?.Clear(reuse: !_sendPending);
+        _buffer = null;
+        var producer = _producer;
+        _producer = null;
+        try
+        {
+            producer?.StopProducing();
+        }
+        catch (Exception e)
+        {
+            ReactorBase.LogError("Unhandled error in StopProducing", e);
+        }
+        try
+        {
+            _protocol.ConnectionLost(reason);
+        }
+        finally
+        {
+            Connector?.ConnectionLost(reason);
+        }
+    }
+
+    public void Shutdown(Failure reason) => ConnectionLost(reason);
+
+    // ---- transport as a producer (pausing reads) ----------------------------------------------------
+
+    public void PauseProducing() => _readingPaused = true;
+
+    public void ResumeProducing()
+    {
+        _readingPaused = false;
+        PostReceive();
+    }
+
+    public void StopProducing() => LoseConnection();
+
+    // ---- consumer --------------------------------------------------------------------------------------
+
+    public void RegisterProducer(IProducer producer, bool streaming)
+    {
+        if (_producer is not null)
+        {
+            throw new InvalidOperationException($"Cannot register producer {producer}: {_producer} was never unregistered.");
+        }
+        if (streaming && producer is not IPushProducer)
+        {
+            throw new ArgumentException("A streaming producer must implement IPushProducer.", nameof(producer));
+        }
+        if (!streaming && producer is not IPullProducer)
+        {
+            throw new ArgumentException("A non-streaming producer must implement IPullProducer.", nameof(producer));
+        }
+        if (_disconnected)
+        {
+            producer.StopProducing();
+            return;
+        }
+        _producer = producer;
+        _streaming = streaming;
+        _producerPaused = false;
+        if (!streaming)
+        {
+            ((IPullProducer)producer).ResumeProducing();
+        }
+    }
+
+    public void UnregisterProducer()
+    {
+        _producer = null;
+        if (_disconnecting && BufferEmpty)
+        {
+            QueueDrain();
+        }
+    }
+
+    // ---- options and addresses ---------------------------------------------------------------------------
+
+    public bool TcpNoDelay
+    {
+        get => _socket.NoDelay;
+        set => _socket.NoDelay = value;
+    }
+
+    public bool TcpKeepAlive
+    {
+        get => (int)_socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0;
+        set => _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, value);
+    }
+
+    public EndPoint GetPeer() => _peer;
+
+    public EndPoint GetHost() => _host ??= _socket.LocalEndPoint!;
+
+    public override string ToString() => $"SocketsTcpConnection(peer={_peer})";
+}

@@ -1,0 +1,227 @@
+using System.Net;
+using System.Net.Sockets;
+using Torsion.Defer;
+using Torsion.Internet.Backends;
+
+namespace Torsion.Internet.Sockets;
+
+/// <summary>
+/// A listening TCP socket on the completion reactor. One <c>AcceptAsync</c> is outstanding at a time,
+/// re-posted after each accept; accepts that complete synchronously are handled in a bounded batch, so
+/// a flood of new connections cannot starve the ones already open.
+/// </summary>
+internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallback
+{
+    private const int AcceptsPerPass = 128;
+
+    /// <summary>How long accepting pauses after an error such as running out of descriptors.</summary>
+    private const double AcceptErrorBackoff = 0.1;
+
+    private readonly SocketsReactor _reactor;
+    private readonly IPEndPoint _address;
+    private readonly Factory _factory;
+    private readonly int _backlog;
+    private Socket? _socket;
+    private SocketOperation? _accept;
+    private EndPoint? _host;
+    private bool _listening;
+    private bool _acceptPending;
+    private IDelayedCall? _resume;
+
+    internal SocketsTcpPort(SocketsReactor reactor, IPEndPoint address, Factory factory, int backlog)
+    {
+        _reactor = reactor;
+        _address = address;
+        _factory = factory;
+        _backlog = backlog;
+    }
+
+    internal void StartListening()
+    {
+        var socket = new Socket(_address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // As every Unix server does, so a restart does not wait out TIME_WAIT. Not on Windows,
+            // where SO_REUSEADDR would let another process bind the same port while we listen.
+            if (!OperatingSystem.IsWindows())
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+            socket.Bind(_address);
+            socket.Listen(_backlog);
+            _host = socket.LocalEndPoint;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new CannotListenError($"Couldn't listen on {_address}: {e.Message}.", e);
+        }
+        _socket = socket;
+        _accept = new SocketOperation(_reactor, this);
+        _listening = true;
+        _reactor.Register(this);
+        _factory.DoStart();
+        // The first accept is posted from the loop, so a connection already waiting is never handed
+        // to the factory inside the caller's ListenTcp.
+        _acceptPending = true;
+        _reactor.CallSoon(this);
+    }
+
+    void ILoopCallback.Run()
+    {
+        _acceptPending = false;
+        if (!_listening)
+        {
+            _accept!.Dispose();
+            return;
+        }
+        AcceptLoop();
+    }
+
+    /// <summary>Posts accepts, handling synchronous completions in place, up to a batch per pass.</summary>
+    private void AcceptLoop()
+    {
+        for (var i = 0; i < AcceptsPerPass; i++)
+        {
+            if (!_listening || _resume is not null)
+            {
+                return;
+            }
+            var op = _accept!;
+            op.AcceptSocket = null;
+            _acceptPending = true;
+            bool pending;
+            try
+            {
+                pending = _socket!.AcceptAsync(op);
+            }
+            catch (ObjectDisposedException)
+            {
+                _acceptPending = false;
+                return;
+            }
+            if (pending)
+            {
+                return;
+            }
+            _acceptPending = false;
+            if (!HandleAccept(op))
+            {
+                return;
+            }
+        }
+        // More connections are waiting: go on from the next pass, after other work has had a turn.
+        _acceptPending = true;
+        _reactor.CallSoon(this);
+    }
+
+    public void Completed(SocketOperation operation)
+    {
+        _acceptPending = false;
+        if (!_listening)
+        {
+            operation.AcceptSocket?.Dispose();
+            operation.Dispose();
+            return;
+        }
+        if (HandleAccept(operation))
+        {
+            AcceptLoop();
+        }
+    }
+
+    /// <summary>Takes one accept result; false when accepting must pause.</summary>
+    private bool HandleAccept(SocketOperation op)
+    {
+        var error = op.SocketError;
+        if (error == SocketError.Success)
+        {
+            var socket = op.AcceptSocket!;
+            op.AcceptSocket = null;
+            Accepted(socket);
+            return true;
+        }
+        if (error is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Interrupted)
+        {
+            // The client gave up before we accepted it: nothing to do, keep accepting.
+            return true;
+        }
+        if (error == SocketError.OperationAborted && !_listening)
+        {
+            return false;
+        }
+        // A completion is reported once per post, so re-posting at once after a persistent error
+        // (EMFILE above all) would spin; step back and try again when descriptors may be free.
+        ReactorBase.LogError($"Error accepting on {_host}; pausing accepts for {AcceptErrorBackoff}s", new SocketException((int)error));
+        _resume = _reactor.CallLater(AcceptErrorBackoff, () =>
+        {
+            _resume = null;
+            AcceptLoop();
+        });
+        return false;
+    }
+
+    private void Accepted(Socket socket)
+    {
+        EndPoint peer;
+        try
+        {
+            // Reads and writes are tried synchronously first; they must never block the loop.
+            socket.Blocking = false;
+            peer = socket.RemoteEndPoint!;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Reset before we got to it.
+            socket.Dispose();
+            return;
+        }
+        IProtocol? protocol;
+        try
+        {
+            protocol = _factory.BuildProtocol(peer);
+        }
+        catch (Exception e)
+        {
+            ReactorBase.LogError($"Factory failed to build a protocol for {peer}", e);
+            protocol = null;
+        }
+        if (protocol is null)
+        {
+            socket.Dispose();
+            return;
+        }
+        new SocketsTcpConnection(_reactor, socket, peer).Start(protocol);
+    }
+
+    public Deferred StopListening()
+    {
+        Close();
+        return Deferred.Succeed();
+    }
+
+    private void Close()
+    {
+        if (!_listening)
+        {
+            return;
+        }
+        _listening = false;
+        _resume?.Cancel();
+        _resume = null;
+        _reactor.Unregister(this);
+        // Closing aborts the pending accept; its completion disposes the operation.
+        _socket!.Dispose();
+        if (!_acceptPending)
+        {
+            _accept!.Dispose();
+        }
+        _factory.DoStop();
+    }
+
+    public void Shutdown(Failure reason) => Close();
+
+    public EndPoint GetHost() => _host ?? _address;
+
+    public override string ToString() => $"SocketsTcpPort({_host ?? _address})";
+}
