@@ -76,7 +76,7 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
                 {
                     BeginConnect(new IPEndPoint(IPAddress.Parse(address), _port));
                 }
-                return default;
+                return Unit.Value;
             },
             failure =>
             {
@@ -84,7 +84,7 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
                 {
                     Failed(failure);
                 }
-                return default;
+                return Unit.Value;
             });
     }
 
