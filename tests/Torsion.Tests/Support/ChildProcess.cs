@@ -38,9 +38,13 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Starts <c>dotnet PROJECT.dll ARGS</c>.</summary>
-    public static ChildProcess StartDotnet(string project, params string[] args)
+    public static ChildProcess StartDotnet(string project, params string[] args) => StartDotnet(project, null, args);
+
+    /// <summary>Starts <c>dotnet PROJECT.dll ARGS</c> with extra environment variables.</summary>
+    public static ChildProcess StartDotnet(string project, IDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         info.ArgumentList.Add(ProgramPath(project));
         foreach (var a in args) info.ArgumentList.Add(a);
         return new ChildProcess(Process.Start(info)!);
