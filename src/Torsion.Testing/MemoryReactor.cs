@@ -71,10 +71,19 @@ public sealed class MemoryReactor : IReactor, IReactorFDSet
     /// <summary>Every <see cref="ConnectTcp"/> call, in order.</summary>
     public IReadOnlyList<TcpClientRecord> TcpClients => _tcpClients;
 
-    /// <summary>The ports returned by <see cref="ListenTcp"/>, in order.</summary>
+    /// <summary>Every <see cref="ListenUnix"/> call, in order.</summary>
+    public IReadOnlyList<UnixServerRecord> UnixServers => _unixServers;
+
+    /// <summary>Every <see cref="ConnectUnix"/> call, in order.</summary>
+    public IReadOnlyList<UnixClientRecord> UnixClients => _unixClients;
+
+    private readonly List<UnixServerRecord> _unixServers = new();
+    private readonly List<UnixClientRecord> _unixClients = new();
+
+    /// <summary>The ports returned by <see cref="ListenTcp"/> and <see cref="ListenUnix"/>, in order.</summary>
     public IReadOnlyList<MemoryListeningPort> Ports => _ports;
 
-    /// <summary>The connectors returned by <see cref="ConnectTcp"/>, in order.</summary>
+    /// <summary>The connectors returned by <see cref="ConnectTcp"/> and <see cref="ConnectUnix"/>, in order.</summary>
     public IReadOnlyList<MemoryConnector> Connectors => _connectors;
 
     /// <summary>Host names <see cref="Resolve"/> knows (case-insensitive); "localhost" maps to 127.0.0.1 to begin with.</summary>
@@ -242,6 +251,29 @@ public sealed class MemoryReactor : IReactor, IReactorFDSet
         var listening = new MemoryListeningPort(new IPEndPoint(host, port));
         _ports.Add(listening);
         return listening;
+    }
+
+    /// <summary>Records the call and returns a port that only records StopListening.</summary>
+    public IListeningPort ListenUnix(string path, Factory factory, int backlog = IReactorTcp.DefaultBacklog, int mode = 0x1B6, bool wantPid = false)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(factory);
+        _unixServers.Add(new UnixServerRecord(path, factory, backlog, mode, wantPid));
+        var listening = new MemoryListeningPort(new UnixDomainSocketEndPoint(path));
+        _ports.Add(listening);
+        return listening;
+    }
+
+    /// <summary>Records the call, tells the factory <c>StartedConnecting</c> and returns a connector that never connects by itself.</summary>
+    public IConnector ConnectUnix(string path, ClientFactory factory, double timeout = 30, bool checkPid = false)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(factory);
+        _unixClients.Add(new UnixClientRecord(path, factory, timeout, checkPid));
+        var connector = new MemoryConnector(new UnixDomainSocketEndPoint(path));
+        _connectors.Add(connector);
+        factory.StartedConnecting(connector);
+        return connector;
     }
 
     /// <summary>

@@ -403,5 +403,11 @@ public abstract class ReactorBase : IReactor, IDisposable
     public abstract IListeningPort ListenTcp(int port, Factory factory, int backlog = IReactorTcp.DefaultBacklog, string interfaceAddress = "");
 
     /// <inheritdoc />
+    public abstract IListeningPort ListenUnix(string path, Factory factory, int backlog = IReactorTcp.DefaultBacklog, int mode = 0x1B6, bool wantPid = false);
+
+    /// <inheritdoc />
+    public abstract IConnector ConnectUnix(string path, ClientFactory factory, double timeout = 30, bool checkPid = false);
+
+    /// <inheritdoc />
     public abstract IConnector ConnectTcp(string host, int port, ClientFactory factory, double timeout = 30, EndPoint? bindAddress = null);
 }

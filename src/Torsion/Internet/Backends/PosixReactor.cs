@@ -345,6 +345,22 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet
     }
 
     /// <inheritdoc />
+    public override IListeningPort ListenUnix(string path, Factory factory, int backlog = IReactorTcp.DefaultBacklog, int mode = 0x1B6, bool wantPid = false)
+    {
+        var p = new TcpPort(this, new System.Net.Sockets.UnixDomainSocketEndPoint(path), factory, backlog, new Unix.UnixListenOptions(path, mode, wantPid));
+        p.StartListening();
+        return p;
+    }
+
+    /// <inheritdoc />
+    public override IConnector ConnectUnix(string path, ClientFactory factory, double timeout = 30, bool checkPid = false)
+    {
+        var c = new TcpConnector(this, new System.Net.Sockets.UnixDomainSocketEndPoint(path), factory, timeout, checkPid);
+        c.Connect();
+        return c;
+    }
+
+    /// <inheritdoc />
     public override IConnector ConnectTcp(string host, int port, ClientFactory factory, double timeout = 30, EndPoint? bindAddress = null)
     {
         var c = new TcpConnector(this, host, port, factory, timeout, bindAddress);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using Torsion.Defer;
 using Torsion.Internet.Sockets;
 using Torsion.Internet.Tcp;
@@ -107,12 +108,28 @@ public sealed class SocketsReactor : ReactorBase
     // ---- TCP -------------------------------------------------------------------------------------
 
     /// <inheritdoc />
-    public override IListeningPort ListenTcp(int port, Factory factory, int backlog = 50, string interfaceAddress = "")
+    public override IListeningPort ListenTcp(int port, Factory factory, int backlog = IReactorTcp.DefaultBacklog, string interfaceAddress = "")
     {
         var address = TcpAddresses.ListenAddress(port, interfaceAddress);
         var p = new SocketsTcpPort(this, address, factory, backlog);
         p.StartListening();
         return p;
+    }
+
+    /// <inheritdoc />
+    public override IListeningPort ListenUnix(string path, Factory factory, int backlog = IReactorTcp.DefaultBacklog, int mode = 0x1B6, bool wantPid = false)
+    {
+        var p = new SocketsTcpPort(this, new UnixDomainSocketEndPoint(path), factory, backlog, new Unix.UnixListenOptions(path, mode, wantPid));
+        p.StartListening();
+        return p;
+    }
+
+    /// <inheritdoc />
+    public override IConnector ConnectUnix(string path, ClientFactory factory, double timeout = 30, bool checkPid = false)
+    {
+        var c = new SocketsTcpConnector(this, new UnixDomainSocketEndPoint(path), factory, timeout, checkPid);
+        c.Connect();
+        return c;
     }
 
     /// <inheritdoc />

@@ -3,6 +3,7 @@ namespace Torsion.Internet.Posix;
 /// <summary>Linux errno values the reactors branch on.</summary>
 internal static class Errno
 {
+    internal const int EPERM = 1;
     internal const int ENOENT = 2;
     internal const int EINTR = 4;
     internal const int EBADF = 9;

@@ -101,6 +101,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Chmod(string path, int mode);
 
+    [LibraryImport(Lib, EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LStat(string path, byte* statBuffer);
+
     [LibraryImport(Lib, EntryPoint = "strerror")]
     private static partial byte* StrErrorNative(int errnum);
 

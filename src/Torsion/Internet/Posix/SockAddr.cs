@@ -12,6 +12,7 @@ namespace Torsion.Internet.Posix;
 internal static class SockAddr
 {
     internal const int MaxSize = 128;
+    private static readonly UnixDomainSocketEndPoint UnixPrototype = new("/");
     private const int UnixPathMax = 108;
 
     /// <summary>Writes <paramref name="endPoint"/> into <paramref name="buffer"/> and returns the length used.</summary>
@@ -66,17 +67,11 @@ internal static class SockAddr
                 }
             case Sock.AF_UNIX:
                 {
-                    var path = buffer[2..Math.Max(2, length)];
-                    if (path.IsEmpty)
-                    {
-                        return new UnixDomainSocketEndPoint("\0");
-                    }
-                    if (path[0] == 0)
-                    {
-                        return new UnixDomainSocketEndPoint("@" + Encoding.UTF8.GetString(path[1..]));
-                    }
-                    var nul = path.IndexOf((byte)0);
-                    return new UnixDomainSocketEndPoint(Encoding.UTF8.GetString(nul >= 0 ? path[..nul] : path));
+                    // Through the runtime's own decoder: it alone can represent an unnamed peer
+                    // (a client that never bound), which the public constructor refuses.
+                    var address = new SocketAddress(AddressFamily.Unix, Math.Max(2, length));
+                    buffer[..Math.Max(2, length)].CopyTo(address.Buffer.Span);
+                    return UnixPrototype.Create(address);
                 }
             default:
                 throw new NotSupportedException($"Unsupported address family {family}.");

@@ -21,6 +21,7 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
 
     private readonly SocketsReactor _reactor;
     private readonly Socket _socket;
+    private readonly bool _isUnix;
     private readonly EndPoint _peer;
     private readonly SocketOperation _receive;
     private SocketOperation? _send;
@@ -45,8 +46,9 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
     private bool _receivePending;
     private bool _sendPending;
 
-    internal SocketsTcpConnection(SocketsReactor reactor, Socket socket, EndPoint peer)
+    internal SocketsTcpConnection(SocketsReactor reactor, Socket socket, EndPoint peer, bool isUnix = false)
     {
+        _isUnix = isUnix;
         _reactor = reactor;
         _socket = socket;
         _peer = peer;
@@ -522,14 +524,30 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
 
     public bool TcpNoDelay
     {
-        get => _socket.NoDelay;
-        set => _socket.NoDelay = value;
+        get => !_isUnix && _socket.NoDelay;
+        set
+        {
+            NotOnUnix(nameof(TcpNoDelay));
+            _socket.NoDelay = value;
+        }
     }
 
     public bool TcpKeepAlive
     {
-        get => (int)_socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0;
-        set => _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, value);
+        get => !_isUnix && (int)_socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0;
+        set
+        {
+            NotOnUnix(nameof(TcpKeepAlive));
+            _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, value);
+        }
+    }
+
+    private void NotOnUnix(string option)
+    {
+        if (_isUnix)
+        {
+            throw new NotSupportedException($"{option} is a TCP option; this is a Unix socket.");
+        }
     }
 
     public EndPoint GetPeer() => _peer;

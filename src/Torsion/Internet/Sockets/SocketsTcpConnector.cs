@@ -27,7 +27,9 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
     // One operation per attempt: an abandoned attempt's completion still arrives later and is
     // recognised as stale because it is no longer the current one.
     private SocketOperation? _connect;
-    private IPEndPoint? _destination;
+    private EndPoint? _destination;
+    private readonly UnixDomainSocketEndPoint? _unixPath;
+    private readonly bool _checkPid;
     private IDelayedCall? _timeoutCall;
     private SocketsTcpConnection? _connection;
     private int _attempt;
@@ -44,6 +46,14 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
         _factory = factory;
         _timeout = timeout;
         _bindAddress = bindAddress;
+    }
+
+    /// <summary>A connector to a Unix socket: no name resolution, and optionally a pid-lock check.</summary>
+    internal SocketsTcpConnector(SocketsReactor reactor, UnixDomainSocketEndPoint path, ClientFactory factory, double timeout, bool checkPid)
+        : this(reactor, path.ToString(), 0, factory, timeout, null)
+    {
+        _unixPath = path;
+        _checkPid = checkPid;
     }
 
     public void Connect()
@@ -69,6 +79,16 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
         {
             return;
         }
+        if (_unixPath is not null)
+        {
+            if (_checkPid && !Unix.UnixSocketFile.IsLocked(_host))
+            {
+                Failed(new Failure(new ConnectError($"No live process holds the lock file {Unix.UnixSocketFile.LockPath(_host)}.")));
+                return;
+            }
+            BeginConnect(_unixPath);
+            return;
+        }
         _reactor.Resolve(_host).AddCallbacks<Unit>(
             address =>
             {
@@ -88,13 +108,13 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
             });
     }
 
-    private void BeginConnect(IPEndPoint destination)
+    private void BeginConnect(EndPoint destination)
     {
         _destination = destination;
         Socket socket;
         try
         {
-            socket = new Socket(destination.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            socket = new Socket(destination.AddressFamily, SocketType.Stream, _unixPath is null ? ProtocolType.Tcp : ProtocolType.Unspecified);
         }
         catch (SocketException e)
         {
@@ -168,7 +188,7 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
         }
         _state = State.Connected;
         _reactor.Unregister(this);
-        _connection = new SocketsTcpConnection(_reactor, socket, _destination!) { Connector = this };
+        _connection = new SocketsTcpConnection(_reactor, socket, _destination!, isUnix: _unixPath is not null) { Connector = this };
         _connection.Start(protocol);
     }
 
@@ -176,7 +196,7 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
     {
         var inner = new SocketException((int)error);
         var message = $"Connection to {_destination} failed: {inner.Message}.";
-        Failed(new Failure(error == SocketError.ConnectionRefused ? new ConnectionRefusedError(message, inner) : new ConnectError(message, inner)));
+        Failed(new Failure(error is SocketError.ConnectionRefused or SocketError.AddressNotAvailable ? new ConnectionRefusedError(message, inner) : new ConnectError(message, inner)));
     }
 
     private void Failed(Failure reason)

@@ -18,7 +18,8 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
     private const double AcceptErrorBackoff = 0.1;
 
     private readonly SocketsReactor _reactor;
-    private readonly IPEndPoint _address;
+    private readonly EndPoint _address;
+    private readonly Unix.UnixListenOptions? _unix;
     private readonly Factory _factory;
     private readonly int _backlog;
     private Socket? _socket;
@@ -28,8 +29,9 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
     private bool _acceptPending;
     private IDelayedCall? _resume;
 
-    internal SocketsTcpPort(SocketsReactor reactor, IPEndPoint address, Factory factory, int backlog)
+    internal SocketsTcpPort(SocketsReactor reactor, EndPoint address, Factory factory, int backlog, Unix.UnixListenOptions? unix = null)
     {
+        _unix = unix;
         _reactor = reactor;
         _address = address;
         _factory = factory;
@@ -38,23 +40,35 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
 
     internal void StartListening()
     {
-        var socket = new Socket(_address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (_unix is { } unix)
+        {
+            Unix.UnixSocketFile.PrepareToBind(unix.Path, unix.WantPid);
+        }
+        var socket = new Socket(_address.AddressFamily, SocketType.Stream, _unix is null ? ProtocolType.Tcp : ProtocolType.Unspecified);
         try
         {
             // As every Unix server does, so a restart does not wait out TIME_WAIT. Not on Windows,
             // where SO_REUSEADDR would let another process bind the same port while we listen.
-            if (!OperatingSystem.IsWindows())
+            if (!OperatingSystem.IsWindows() && _unix is null)
             {
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             }
             socket.Bind(_address);
             socket.Listen(_backlog);
             _host = socket.LocalEndPoint;
+            if (_unix is { } u)
+            {
+                Unix.UnixSocketFile.ApplyMode(u.Path, u.Mode);
+            }
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or CannotListenError)
         {
             socket.Dispose();
-            throw new CannotListenError($"Couldn't listen on {_address}: {e.Message}.", e);
+            if (_unix is { } u)
+            {
+                Unix.UnixSocketFile.Remove(u.Path, u.WantPid);
+            }
+            throw e as CannotListenError ?? new CannotListenError($"Couldn't listen on {_address}: {e.Message}.", e);
         }
         _socket = socket;
         _accept = new SocketOperation(_reactor, this);
@@ -191,7 +205,7 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
             socket.Dispose();
             return;
         }
-        new SocketsTcpConnection(_reactor, socket, peer).Start(protocol);
+        new SocketsTcpConnection(_reactor, socket, peer, isUnix: _unix is not null).Start(protocol);
     }
 
     public Deferred StopListening()
@@ -215,6 +229,10 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
         if (!_acceptPending)
         {
             _accept!.Dispose();
+        }
+        if (_unix is { } u)
+        {
+            Unix.UnixSocketFile.Remove(u.Path, u.WantPid);
         }
         _factory.DoStop();
     }

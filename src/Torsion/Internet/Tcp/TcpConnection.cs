@@ -21,6 +21,7 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
     private readonly PosixReactor _reactor;
     private readonly int _fd;
     private readonly EndPoint _peer;
+    private readonly bool _isUnix;
     private IProtocol _protocol = null!;
     private EndPoint? _host;
     private WriteBuffer? _buffer;
@@ -37,8 +38,9 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
     private bool _readShutdown;
     private bool _callSoonQueued;
 
-    internal TcpConnection(PosixReactor reactor, int fd, EndPoint peer)
+    internal TcpConnection(PosixReactor reactor, int fd, EndPoint peer, bool isUnix = false)
     {
+        _isUnix = isUnix;
         _reactor = reactor;
         _fd = fd;
         _peer = peer;
@@ -421,14 +423,30 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
 
     public bool TcpNoDelay
     {
-        get => PosixSocket.GetInt(_fd, Sock.IPPROTO_TCP, Sock.TCP_NODELAY) != 0;
-        set => PosixSocket.SetInt(_fd, Sock.IPPROTO_TCP, Sock.TCP_NODELAY, value ? 1 : 0);
+        get => !_isUnix && PosixSocket.GetInt(_fd, Sock.IPPROTO_TCP, Sock.TCP_NODELAY) != 0;
+        set
+        {
+            NotOnUnix(nameof(TcpNoDelay));
+            PosixSocket.SetInt(_fd, Sock.IPPROTO_TCP, Sock.TCP_NODELAY, value ? 1 : 0);
+        }
     }
 
     public bool TcpKeepAlive
     {
-        get => PosixSocket.GetInt(_fd, Sock.SOL_SOCKET, Sock.SO_KEEPALIVE) != 0;
-        set => PosixSocket.SetInt(_fd, Sock.SOL_SOCKET, Sock.SO_KEEPALIVE, value ? 1 : 0);
+        get => !_isUnix && PosixSocket.GetInt(_fd, Sock.SOL_SOCKET, Sock.SO_KEEPALIVE) != 0;
+        set
+        {
+            NotOnUnix(nameof(TcpKeepAlive));
+            PosixSocket.SetInt(_fd, Sock.SOL_SOCKET, Sock.SO_KEEPALIVE, value ? 1 : 0);
+        }
+    }
+
+    private void NotOnUnix(string option)
+    {
+        if (_isUnix)
+        {
+            throw new NotSupportedException($"{option} is a TCP option; this is a Unix socket.");
+        }
     }
 
     /// <summary>True while reading is paused by <see cref="PauseProducing"/>.</summary>

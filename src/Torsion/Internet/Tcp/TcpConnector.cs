@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Torsion.Defer;
 using Torsion.Internet.Backends;
 using Torsion.Internet.Posix;
@@ -23,7 +24,9 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
     private State _state;
     private bool _factoryStarted;
     private int _fd = -1;
-    private IPEndPoint? _destination;
+    private EndPoint? _destination;
+    private readonly UnixDomainSocketEndPoint? _unixPath;
+    private readonly bool _checkPid;
     private IDelayedCall? _timeoutCall;
     private TcpConnection? _connection;
     private int _attempt;
@@ -40,6 +43,14 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
         _factory = factory;
         _timeout = timeout;
         _bindAddress = bindAddress;
+    }
+
+    /// <summary>A connector to a Unix socket: no name resolution, and optionally a pid-lock check.</summary>
+    internal TcpConnector(PosixReactor reactor, UnixDomainSocketEndPoint path, ClientFactory factory, double timeout, bool checkPid)
+        : this(reactor, path.ToString(), 0, factory, timeout, null)
+    {
+        _unixPath = path;
+        _checkPid = checkPid;
     }
 
     public int FileDescriptor => _fd;
@@ -66,6 +77,16 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
         {
             return;
         }
+        if (_unixPath is not null)
+        {
+            if (_checkPid && !Unix.UnixSocketFile.IsLocked(_host))
+            {
+                Failed(new Failure(new ConnectError($"No live process holds the lock file {Unix.UnixSocketFile.LockPath(_host)}.")));
+                return;
+            }
+            BeginConnect(_unixPath);
+            return;
+        }
         _reactor.Resolve(_host).AddCallbacks<Unit>(
             address =>
             {
@@ -85,13 +106,13 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
             });
     }
 
-    private void BeginConnect(IPEndPoint destination)
+    private void BeginConnect(EndPoint destination)
     {
         _destination = destination;
         int fd;
         try
         {
-            fd = PosixSocket.Create(TcpAddresses.FamilyOf(destination), Sock.SOCK_STREAM);
+            fd = PosixSocket.Create(SockAddr.FamilyOf(destination), Sock.SOCK_STREAM);
         }
         catch (Exception e)
         {
@@ -110,7 +131,8 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
         }
         _fd = fd;
         var errno = PosixSocket.Connect(fd, destination);
-        if (errno is 0 or Errno.EINPROGRESS or Errno.EINTR)
+        // A Unix connect to a full backlog says EAGAIN: like EINPROGRESS, wait for writability.
+        if (errno is 0 or Errno.EINPROGRESS or Errno.EINTR || (errno == Errno.EAGAIN && _unixPath is not null))
         {
             // Writability says the handshake ended, either way; DoWrite reads SO_ERROR.
             _reactor.AddWriter(this);
@@ -150,7 +172,7 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
             return null;
         }
         _state = State.Connected;
-        _connection = new TcpConnection(_reactor, fd, _destination!) { Connector = this };
+        _connection = new TcpConnection(_reactor, fd, _destination!, isUnix: _unixPath is not null) { Connector = this };
         _connection.Start(protocol);
         return null;
     }
@@ -159,7 +181,7 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
     {
         var inner = new SystemCallException("connect", errno);
         var message = $"Connection to {_destination} failed: {LibC.StrError(errno)}.";
-        Failed(new Failure(errno == Errno.ECONNREFUSED ? new ConnectionRefusedError(message, inner) : new ConnectError(message, inner)));
+        Failed(new Failure(errno is Errno.ECONNREFUSED or Errno.ENOENT ? new ConnectionRefusedError(message, inner) : new ConnectError(message, inner)));
     }
 
     private void Failed(Failure reason)

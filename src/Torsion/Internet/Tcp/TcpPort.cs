@@ -2,11 +2,13 @@ using System.Net;
 using Torsion.Defer;
 using Torsion.Internet.Backends;
 using Torsion.Internet.Posix;
+using Torsion.Internet.Unix;
 
 namespace Torsion.Internet.Tcp;
 
 /// <summary>
-/// A listening TCP socket on a readiness reactor. Each readable event accepts up to
+/// A listening stream socket (TCP, or Unix with <see cref="UnixListenOptions"/>) on a readiness reactor.
+/// Each readable event accepts up to
 /// <see cref="AcceptsPerEvent"/> connections, so a flood of new connections cannot starve the ones
 /// already open.
 /// </summary>
@@ -18,7 +20,8 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
     private const double DescriptorExhaustionBackoff = 0.1;
 
     private readonly PosixReactor _reactor;
-    private readonly IPEndPoint _address;
+    private readonly EndPoint _address;
+    private readonly UnixListenOptions? _unix;
     private readonly Factory _factory;
     private readonly int _backlog;
     private int _fd = -1;
@@ -26,8 +29,9 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
     private bool _listening;
     private IDelayedCall? _resume;
 
-    internal TcpPort(PosixReactor reactor, IPEndPoint address, Factory factory, int backlog)
+    internal TcpPort(PosixReactor reactor, EndPoint address, Factory factory, int backlog, UnixListenOptions? unix = null)
     {
+        _unix = unix;
         _reactor = reactor;
         _address = address;
         _factory = factory;
@@ -38,11 +42,18 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
 
     internal void StartListening()
     {
-        var fd = PosixSocket.Create(TcpAddresses.FamilyOf(_address), Sock.SOCK_STREAM);
+        if (_unix is { } unix)
+        {
+            Unix.UnixSocketFile.PrepareToBind(unix.Path, unix.WantPid);
+        }
+        var fd = PosixSocket.Create(SockAddr.FamilyOf(_address), Sock.SOCK_STREAM);
         try
         {
-            // As every Unix server does, so a restart does not wait out TIME_WAIT.
-            PosixSocket.SetInt(fd, Sock.SOL_SOCKET, Sock.SO_REUSEADDR, 1);
+            if (_unix is null)
+            {
+                // As every Unix server does, so a restart does not wait out TIME_WAIT.
+                PosixSocket.SetInt(fd, Sock.SOL_SOCKET, Sock.SO_REUSEADDR, 1);
+            }
             var errno = PosixSocket.Bind(fd, _address);
             if (errno != 0)
             {
@@ -54,10 +65,18 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
                 throw new CannotListenError($"Couldn't listen on {_address}: {LibC.StrError(errno)}.", new SystemCallException("listen", errno));
             }
             _host = PosixSocket.GetSockName(fd);
+            if (_unix is { } u)
+            {
+                Unix.UnixSocketFile.ApplyMode(u.Path, u.Mode);
+            }
         }
         catch
         {
             LibC.Close(fd);
+            if (_unix is { } u)
+            {
+                Unix.UnixSocketFile.Remove(u.Path, u.WantPid);
+            }
             throw;
         }
         _fd = fd;
@@ -128,7 +147,7 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
             LibC.Close(fd);
             return;
         }
-        new TcpConnection(_reactor, fd, peer).Start(protocol);
+        new TcpConnection(_reactor, fd, peer, isUnix: _unix is not null).Start(protocol);
     }
 
     public Deferred StopListening()
@@ -148,6 +167,10 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
         _resume = null;
         _reactor.RemoveReader(this);
         LibC.Close(_fd);
+        if (_unix is { } u)
+        {
+            Unix.UnixSocketFile.Remove(u.Path, u.WantPid);
+        }
         _factory.DoStop();
     }
 
