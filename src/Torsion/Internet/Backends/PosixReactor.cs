@@ -11,7 +11,7 @@ namespace Torsion.Internet.Backends;
 /// <see cref="IWriteDescriptor"/> registered through the same <see cref="IReactorFDSet"/> calls a user
 /// makes, so there is one dispatch path: poller event → <c>DoRead</c>/<c>DoWrite</c>.
 /// </summary>
-public sealed class PosixReactor : ReactorBase, IReactorFDSet
+public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
 {
     /// <summary>Per descriptor number: who reads, who writes, and a generation that tags poller tokens.</summary>
     private struct Entry
@@ -358,6 +358,40 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet
         var c = new TcpConnector(this, new System.Net.Sockets.UnixDomainSocketEndPoint(path), factory, timeout, checkPid);
         c.Connect();
         return c;
+    }
+
+    /// <inheritdoc />
+    public IListeningPort AdoptStreamPort(int fileDescriptor, System.Net.Sockets.AddressFamily family, Factory factory)
+    {
+        var fd = PosixSocket.DuplicateNonBlocking(fileDescriptor);
+        var host = PosixSocket.CheckFamily(fd, family);
+        var p = new TcpPort(this, host, factory, 0);
+        p.Adopt(fd, host);
+        return p;
+    }
+
+    /// <inheritdoc />
+    public void AdoptStreamConnection(int fileDescriptor, System.Net.Sockets.AddressFamily family, Factory factory)
+    {
+        var fd = PosixSocket.DuplicateNonBlocking(fileDescriptor);
+        PosixSocket.CheckFamily(fd, family);
+        EndPoint peer;
+        try
+        {
+            peer = PosixSocket.GetPeerName(fd);
+        }
+        catch (SystemCallException e)
+        {
+            PosixSocket.Close(fd);
+            throw new ArgumentException($"Cannot adopt descriptor {fileDescriptor}: {e.Message}", nameof(fileDescriptor), e);
+        }
+        var protocol = factory.BuildProtocol(peer);
+        if (protocol is null)
+        {
+            PosixSocket.Close(fd);
+            return;
+        }
+        new TcpConnection(this, fd, peer, isUnix: family == System.Net.Sockets.AddressFamily.Unix).Start(protocol);
     }
 
     /// <inheritdoc />

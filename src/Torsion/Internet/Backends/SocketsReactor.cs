@@ -14,7 +14,7 @@ namespace Torsion.Internet.Backends;
 /// Portable to Windows and macOS. It has no <see cref="IReactorFDSet"/>: the runtime owns the sockets'
 /// readiness, so there are no descriptors to hand out.
 /// </summary>
-public sealed class SocketsReactor : ReactorBase
+public sealed class SocketsReactor : ReactorBase, IReactorSocket
 {
     private readonly ConcurrentQueue<SocketOperation> _completions = new();
     private readonly ManualResetEventSlim _signal = new(false);
@@ -130,6 +130,38 @@ public sealed class SocketsReactor : ReactorBase
         var c = new SocketsTcpConnector(this, new UnixDomainSocketEndPoint(path), factory, timeout, checkPid);
         c.Connect();
         return c;
+    }
+
+    /// <inheritdoc />
+    public IListeningPort AdoptStreamPort(int fileDescriptor, AddressFamily family, Factory factory)
+    {
+        var socket = Adopt(fileDescriptor, family);
+        var p = new SocketsTcpPort(this, socket.LocalEndPoint!, factory, 0);
+        p.Adopt(socket);
+        return p;
+    }
+
+    /// <inheritdoc />
+    public void AdoptStreamConnection(int fileDescriptor, AddressFamily family, Factory factory)
+    {
+        var socket = Adopt(fileDescriptor, family);
+        var peer = socket.RemoteEndPoint ?? throw new ArgumentException($"Descriptor {fileDescriptor} is not connected.", nameof(fileDescriptor));
+        var protocol = factory.BuildProtocol(peer);
+        if (protocol is null)
+        {
+            socket.Dispose();
+            return;
+        }
+        new SocketsTcpConnection(this, socket, peer, isUnix: family == AddressFamily.Unix).Start(protocol);
+    }
+
+    private static Socket Adopt(int fileDescriptor, AddressFamily family)
+    {
+        var fd = Posix.PosixSocket.DuplicateNonBlocking(fileDescriptor);
+        Posix.PosixSocket.CheckFamily(fd, family);
+        var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+        socket.Blocking = false;
+        return socket;
     }
 
     /// <inheritdoc />

@@ -79,4 +79,44 @@ internal static unsafe class PosixSocket
     }
 
     internal static void Close(int fd) => LibC.Close(fd);
+
+    /// <summary>A close-on-exec, non-blocking duplicate of <paramref name="fd"/>, for adopting a descriptor the caller keeps.</summary>
+    internal static int DuplicateNonBlocking(int fd)
+    {
+        const int F_DUPFD_CLOEXEC = 1030;
+        var copy = LibC.Fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (copy < 0)
+        {
+            throw new ArgumentException($"Cannot adopt descriptor {fd}: {LibC.StrError(LibC.LastErrno)}.", nameof(fd));
+        }
+        var flags = LibC.Fcntl(copy, Sock.F_GETFL, 0);
+        if (flags < 0 || LibC.Fcntl(copy, Sock.F_SETFL, flags | Sock.O_NONBLOCK) < 0)
+        {
+            var errno = LibC.LastErrno;
+            LibC.Close(copy);
+            throw new SystemCallException("fcntl", errno);
+        }
+        return copy;
+    }
+
+    /// <summary>Checks that <paramref name="fd"/> is a socket of <paramref name="family"/> (or throws ArgumentException, closing it).</summary>
+    internal static EndPoint CheckFamily(int fd, System.Net.Sockets.AddressFamily family)
+    {
+        EndPoint local;
+        try
+        {
+            local = GetSockName(fd);
+        }
+        catch (SystemCallException e)
+        {
+            LibC.Close(fd);
+            throw new ArgumentException($"Cannot adopt descriptor: {e.Message}", nameof(fd), e);
+        }
+        if (local.AddressFamily != family)
+        {
+            LibC.Close(fd);
+            throw new ArgumentException($"The descriptor is a {local.AddressFamily} socket, not {family}.", nameof(fd));
+        }
+        return local;
+    }
 }

@@ -70,6 +70,18 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
             }
             throw e as CannotListenError ?? new CannotListenError($"Couldn't listen on {_address}: {e.Message}.", e);
         }
+        Begin(socket);
+    }
+
+    /// <summary>Takes over an already listening socket (the reactor's own duplicate of an adopted descriptor).</summary>
+    internal void Adopt(Socket socket)
+    {
+        _host = socket.LocalEndPoint;
+        Begin(socket);
+    }
+
+    private void Begin(Socket socket)
+    {
         _socket = socket;
         _accept = new SocketOperation(_reactor, this);
         _listening = true;

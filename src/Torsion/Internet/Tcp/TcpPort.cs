@@ -85,6 +85,16 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
         _reactor.AddReader(this);
     }
 
+    /// <summary>Takes over an already listening descriptor (the reactor's own duplicate of it).</summary>
+    internal void Adopt(int fd, EndPoint host)
+    {
+        _fd = fd;
+        _host = host;
+        _listening = true;
+        _factory.DoStart();
+        _reactor.AddReader(this);
+    }
+
     public Failure? DoRead()
     {
         var addr = stackalloc byte[SockAddr.MaxSize];

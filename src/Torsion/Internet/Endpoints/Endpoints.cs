@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Torsion.Internet;
+
+/// <summary>
+/// Endpoints from Twisted-style strings (Twisted's <c>serverFromString</c>/<c>clientFromString</c>).
+/// Servers: <c>tcp:PORT[:interface=ADDR][:backlog=N]</c>, <c>tcp6:PORT[...]</c>,
+/// <c>unix:PATH[:mode=666][:backlog=N][:lockfile=0|1]</c>, <c>systemd:domain=INET|INET6|UNIX:index=N</c>
+/// (or <c>name=NAME</c> from LISTEN_FDNAMES). Clients: <c>tcp:host=H:port=P[:timeout=30][:bindAddress=A]</c>
+/// (host and port may also be positional), <c>unix:path=P[:timeout=30][:checkPID=0|1]</c>.
+/// More types can be registered with <see cref="RegisterServer"/> and <see cref="RegisterClient"/>.
+/// </summary>
+public static class Endpoints
+{
+    private static readonly Dictionary<string, Func<IReactor, EndpointDescription, IStreamServerEndpoint>> Servers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["tcp"] = (r, d) => Tcp(r, d, ""),
+        ["tcp6"] = (r, d) => Tcp(r, d, "::"),
+        ["unix"] = UnixServer,
+        ["systemd"] = Systemd,
+    };
+
+    private static readonly Dictionary<string, Func<IReactor, EndpointDescription, IStreamClientEndpoint>> Clients = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["tcp"] = TcpClient,
+        ["unix"] = UnixClient,
+    };
+
+    private static readonly object Lock = new();
+
+    /// <summary>Parses a server description such as <c>tcp:8080:interface=127.0.0.1</c>.</summary>
+    /// <exception cref="EndpointSyntaxError">The description is malformed; the message names the bad part.</exception>
+    public static IStreamServerEndpoint ServerFromString(IReactor reactor, string description)
+    {
+        var d = EndpointDescription.Parse(description);
+        Func<IReactor, EndpointDescription, IStreamServerEndpoint>? make;
+        lock (Lock)
+        {
+            Servers.TryGetValue(d.Type, out make);
+        }
+        if (make is null)
+        {
+            throw new EndpointSyntaxError(description, $"unknown server endpoint type '{d.Type}' (known: {string.Join(", ", ServerTypes)}).");
+        }
+        return make(reactor, d);
+    }
+
+    /// <summary>Parses a client description such as <c>tcp:host=example.com:port=80:timeout=5</c>.</summary>
+    /// <exception cref="EndpointSyntaxError">The description is malformed; the message names the bad part.</exception>
+    public static IStreamClientEndpoint ClientFromString(IReactor reactor, string description)
+    {
+        var d = EndpointDescription.Parse(description);
+        Func<IReactor, EndpointDescription, IStreamClientEndpoint>? make;
+        lock (Lock)
+        {
+            Clients.TryGetValue(d.Type, out make);
+        }
+        if (make is null)
+        {
+            throw new EndpointSyntaxError(description, $"unknown client endpoint type '{d.Type}' (known: {string.Join(", ", ClientTypes)}).");
+        }
+        return make(reactor, d);
+    }
+
+    /// <summary>The server endpoint types known.</summary>
+    public static IReadOnlyList<string> ServerTypes { get { lock (Lock) { return Servers.Keys.Order().ToArray(); } } }
+
+    /// <summary>The client endpoint types known.</summary>
+    public static IReadOnlyList<string> ClientTypes { get { lock (Lock) { return Clients.Keys.Order().ToArray(); } } }
+
+    /// <summary>Adds (or replaces) a server endpoint type: Twisted's endpoint plugins.</summary>
+    public static void RegisterServer(string type, Func<IReactor, EndpointDescription, IStreamServerEndpoint> parser)
+    {
+        lock (Lock)
+        {
+            Servers[type] = parser;
+        }
+    }
+
+    /// <summary>Adds (or replaces) a client endpoint type.</summary>
+    public static void RegisterClient(string type, Func<IReactor, EndpointDescription, IStreamClientEndpoint> parser)
+    {
+        lock (Lock)
+        {
+            Clients[type] = parser;
+        }
+    }
+
+    private static IStreamServerEndpoint Tcp(IReactor reactor, EndpointDescription d, string defaultInterface)
+    {
+        d.CheckNames("port", "interface", "backlog");
+        var port = d.GetInt("port", 0, -1, 0, 65535);
+        if (port < 0)
+        {
+            throw new EndpointSyntaxError(d.Text, $"'{d.Type}' needs a port, as in '{d.Type}:8080'.");
+        }
+        var iface = d.Get("interface") ?? defaultInterface;
+        if (iface.Length > 0 && !IPAddress.TryParse(iface, out _))
+        {
+            throw new EndpointSyntaxError(d.Text, $"interface '{iface}' is not an IP address.");
+        }
+        return new TcpServerEndpoint(reactor, port, d.GetInt("backlog", -1, IReactorTcp.DefaultBacklog, 1), iface);
+    }
+
+    private static IStreamServerEndpoint UnixServer(IReactor reactor, EndpointDescription d)
+    {
+        d.CheckNames("address", "mode", "backlog", "lockfile");
+        var path = d.Get("address", 0);
+        if (string.IsNullOrEmpty(path))
+        {
+            throw new EndpointSyntaxError(d.Text, "'unix' needs a path, as in 'unix:/var/run/app.sock'.");
+        }
+        return new UnixServerEndpoint(reactor, path, d.GetInt("backlog", -1, IReactorTcp.DefaultBacklog, 1),
+            d.GetInt("mode", -1, 0x1B6, 0, 0xFFF, numberBase: 8), d.GetBool("lockfile", false));
+    }
+
+    private static IStreamServerEndpoint Systemd(IReactor reactor, EndpointDescription d)
+    {
+        d.CheckNames("domain", "index", "name");
+        var family = d.Require("domain").ToUpperInvariant() switch
+        {
+            "INET" => AddressFamily.InterNetwork,
+            "INET6" => AddressFamily.InterNetworkV6,
+            "UNIX" => AddressFamily.Unix,
+            var other => throw new EndpointSyntaxError(d.Text, $"domain '{other}' is not INET, INET6 or UNIX."),
+        };
+        if (reactor is not IReactorSocket adopting)
+        {
+            throw new EndpointSyntaxError(d.Text, $"the {reactor.Name} reactor cannot adopt inherited sockets.");
+        }
+        var fds = SystemdSockets.FromEnvironment();
+        int fd;
+        if (d.Get("name") is { } name)
+        {
+            fd = fds.ByName(name) ?? throw new EndpointSyntaxError(d.Text, $"systemd passed no socket named '{name}' (LISTEN_FDNAMES: {string.Join(",", fds.Names)}).");
+        }
+        else
+        {
+            var index = d.GetInt("index", -1, -1, 0);
+            if (index < 0)
+            {
+                throw new EndpointSyntaxError(d.Text, "'systemd' needs index=N or name=NAME.");
+            }
+            fd = fds.ByIndex(index) ?? throw new EndpointSyntaxError(d.Text, $"systemd passed {fds.Count} socket(s); index {index} is not one of them.");
+        }
+        return new AdoptedStreamServerEndpoint(adopting, fd, family);
+    }
+
+    private static IStreamClientEndpoint TcpClient(IReactor reactor, EndpointDescription d)
+    {
+        d.CheckNames("host", "port", "timeout", "bindAddress");
+        var host = d.Require("host", 0);
+        var port = d.GetInt("port", 1, -1, 1, 65535);
+        if (port < 0)
+        {
+            throw new EndpointSyntaxError(d.Text, "'tcp' needs port=N.");
+        }
+        EndPoint? bind = null;
+        if (d.Get("bindAddress") is { } b)
+        {
+            bind = IPAddress.TryParse(b, out var a) ? new IPEndPoint(a, 0) : throw new EndpointSyntaxError(d.Text, $"bindAddress '{b}' is not an IP address.");
+        }
+        return new TcpClientEndpoint(reactor, host, port, d.GetSeconds("timeout", 30), bind);
+    }
+
+    private static IStreamClientEndpoint UnixClient(IReactor reactor, EndpointDescription d)
+    {
+        d.CheckNames("path", "timeout", "checkPID");
+        return new UnixClientEndpoint(reactor, d.Require("path", 0), d.GetSeconds("timeout", 30), d.GetBool("checkPID", false));
+    }
+}

@@ -1,0 +1,18 @@
+using System.Net.Sockets;
+
+namespace Torsion.Internet;
+
+/// <summary>
+/// Adopting sockets created elsewhere — inherited from systemd or a parent process (Twisted's
+/// <c>IReactorSocket</c>). The reactor works on a duplicate of the descriptor: the caller still owns
+/// the one it passed and may close it once the call returns.
+/// </summary>
+public interface IReactorSocket
+{
+    /// <summary>Serves <paramref name="factory"/> on an already bound and listening stream socket.</summary>
+    /// <exception cref="ArgumentException">The descriptor's family is not <paramref name="family"/>, or it is not a socket.</exception>
+    IListeningPort AdoptStreamPort(int fileDescriptor, AddressFamily family, Factory factory);
+
+    /// <summary>Runs a protocol from <paramref name="factory"/> on an already connected stream socket.</summary>
+    void AdoptStreamConnection(int fileDescriptor, AddressFamily family, Factory factory);
+}
