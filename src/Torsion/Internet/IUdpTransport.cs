@@ -9,7 +9,8 @@ public interface IUdpTransport
     /// <summary>
     /// Sends one datagram, at once; never blocks. On a connected port <paramref name="address"/> may be
     /// omitted (and must otherwise be the connected peer); on an unconnected one it is required and must
-    /// be an <see cref="IPEndPoint"/> (Twisted accepts IP addresses only, not names).
+    /// be an <see cref="IPEndPoint"/> of the port's own address family (Twisted accepts IP addresses only,
+    /// not names, and no IPv4 address on an IPv6 port).
     /// </summary>
     /// <remarks>
     /// UDP is lossy, and so is this call: if the socket's send buffer is full (EAGAIN) or the kernel is out

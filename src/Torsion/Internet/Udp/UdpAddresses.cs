@@ -81,18 +81,18 @@ internal static class UdpAddresses
         return target;
     }
 
-    /// <summary>An IPv4 peer of an IPv6 socket is reached through its IPv4-mapped address; the reverse is impossible.</summary>
+    /// <summary>
+    /// The peer must be of the port's own family, as Twisted requires (its InvalidAddressError): an IPv4
+    /// peer is not silently turned into an IPv4-mapped address, which a port bound to "::1" could not reach anyway.
+    /// </summary>
     private static IPEndPoint ForFamily(IPEndPoint ip, AddressFamily family)
     {
-        if (ip.AddressFamily == family)
+        if (ip.AddressFamily != family)
         {
-            return ip;
+            var port = family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+            throw new ArgumentException($"An {port} UDP port cannot reach {ip}: the address family differs.", nameof(ip));
         }
-        if (family == AddressFamily.InterNetworkV6 && ip.AddressFamily == AddressFamily.InterNetwork)
-        {
-            return new IPEndPoint(ip.Address.MapToIPv6(), ip.Port);
-        }
-        throw new ArgumentException($"An IPv4 UDP port cannot reach the IPv6 address {ip}.", nameof(ip));
+        return ip;
     }
 
     /// <summary>An interface for multicast options: "" is INADDR_ANY; otherwise an IPv4 literal.</summary>

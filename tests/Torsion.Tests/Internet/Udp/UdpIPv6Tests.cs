@@ -36,6 +36,8 @@ public sealed class UdpIPv6Tests
         {
             var serverPort = reactor.ListenUdp(0, server, "::1");
             var clientPort = reactor.ListenUdp(0, client, "::1");
+            Assert.Throws<ArgumentException>(() => clientPort.Write("x"u8, new IPEndPoint(IPAddress.Loopback, 9)));
+            Assert.Throws<ArgumentException>(() => clientPort.Connect("127.0.0.1", 9));
             serverHost = serverPort.GetHost();
             clientHost = clientPort.GetHost();
             client.OnDatagram = (_, _, _) => reactor.Stop();
