@@ -35,6 +35,8 @@ public sealed class MemoryReactor : IReactor, IReactorFDSet
     private readonly List<TcpClientRecord> _tcpClients = new();
     private readonly List<MemoryListeningPort> _ports = new();
     private readonly List<MemoryConnector> _connectors = new();
+    private readonly List<UdpServerRecord> _udpServers = new();
+    private readonly List<MemoryUdpPort> _udpPorts = new();
     private readonly List<IReadDescriptor> _readers = new();
     private readonly List<IWriteDescriptor> _writers = new();
     private readonly MemorySystemEvents _events;
@@ -67,6 +69,12 @@ public sealed class MemoryReactor : IReactor, IReactorFDSet
 
     /// <summary>Every <see cref="ListenTcp"/> call, in order.</summary>
     public IReadOnlyList<TcpServerRecord> TcpServers => _tcpServers;
+
+    /// <summary>Every <see cref="ListenUdp"/> and <see cref="ListenMulticast"/> call, in order.</summary>
+    public IReadOnlyList<UdpServerRecord> UdpServers => _udpServers;
+
+    /// <summary>The ports returned by <see cref="ListenUdp"/> and <see cref="ListenMulticast"/>, in order; each has started its protocol.</summary>
+    public IReadOnlyList<MemoryUdpPort> UdpPorts => _udpPorts;
 
     /// <summary>Every <see cref="ConnectTcp"/> call, in order.</summary>
     public IReadOnlyList<TcpClientRecord> TcpClients => _tcpClients;
@@ -274,6 +282,26 @@ public sealed class MemoryReactor : IReactor, IReactorFDSet
         _connectors.Add(connector);
         factory.StartedConnecting(connector);
         return connector;
+    }
+
+    /// <summary>Records the call and returns a started <see cref="MemoryUdpPort"/>.</summary>
+    public IUdpTransport ListenUdp(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize) =>
+        RecordUdp(port, protocol, interfaceAddress, maxPacketSize, multicast: false, listenMultiple: false);
+
+    /// <summary>Records the call and returns a started <see cref="MemoryUdpPort"/>.</summary>
+    public IMulticastTransport ListenMulticast(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize, bool listenMultiple = false) =>
+        RecordUdp(port, protocol, interfaceAddress, maxPacketSize, multicast: true, listenMultiple);
+
+    private MemoryUdpPort RecordUdp(int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize, bool multicast, bool listenMultiple)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentNullException.ThrowIfNull(interfaceAddress);
+        _udpServers.Add(new UdpServerRecord(port, protocol, interfaceAddress, maxPacketSize, multicast, listenMultiple));
+        var host = IPAddress.TryParse(interfaceAddress, out var address) ? address : IPAddress.Any;
+        var udp = new MemoryUdpPort(new IPEndPoint(host, port), protocol);
+        _udpPorts.Add(udp);
+        udp.Start();
+        return udp;
     }
 
     /// <summary>

@@ -410,4 +410,12 @@ public abstract class ReactorBase : IReactor, IDisposable
 
     /// <inheritdoc />
     public abstract IConnector ConnectTcp(string host, int port, ClientFactory factory, double timeout = 30, EndPoint? bindAddress = null);
+
+    // ---- UDP ------------------------------------------------------------------------------------
+
+    /// <inheritdoc />
+    public abstract IUdpTransport ListenUdp(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize);
+
+    /// <inheritdoc />
+    public abstract IMulticastTransport ListenMulticast(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize, bool listenMultiple = false);
 }

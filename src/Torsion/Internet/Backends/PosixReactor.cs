@@ -2,6 +2,7 @@ using System.Net;
 using Torsion.Defer;
 using Torsion.Internet.Posix;
 using Torsion.Internet.Tcp;
+using Torsion.Internet.Udp;
 
 namespace Torsion.Internet.Backends;
 
@@ -400,5 +401,24 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
         var c = new TcpConnector(this, host, port, factory, timeout, bindAddress);
         c.Connect();
         return c;
+    }
+
+    // ---- UDP -------------------------------------------------------------------------------------
+
+    /// <inheritdoc />
+    public override IUdpTransport ListenUdp(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize) =>
+        StartUdp(port, protocol, interfaceAddress, maxPacketSize, listenMultiple: false);
+
+    /// <inheritdoc />
+    public override IMulticastTransport ListenMulticast(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize, bool listenMultiple = false) =>
+        StartUdp(port, protocol, interfaceAddress, maxPacketSize, listenMultiple);
+
+    private UdpPort StartUdp(int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize, bool listenMultiple)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        var address = UdpAddresses.ListenAddress(port, interfaceAddress, maxPacketSize);
+        var p = new UdpPort(this, address, protocol, maxPacketSize, listenMultiple);
+        p.StartListening();
+        return p;
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Torsion.Defer;
 using Torsion.Internet.Sockets;
 using Torsion.Internet.Tcp;
+using Torsion.Internet.Udp;
 
 namespace Torsion.Internet.Backends;
 
@@ -170,5 +171,24 @@ public sealed class SocketsReactor : ReactorBase, IReactorSocket
         var c = new SocketsTcpConnector(this, host, port, factory, timeout, bindAddress);
         c.Connect();
         return c;
+    }
+
+    // ---- UDP -------------------------------------------------------------------------------------
+
+    /// <inheritdoc />
+    public override IUdpTransport ListenUdp(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize) =>
+        StartUdp(port, protocol, interfaceAddress, maxPacketSize, listenMultiple: false);
+
+    /// <inheritdoc />
+    public override IMulticastTransport ListenMulticast(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize, bool listenMultiple = false) =>
+        StartUdp(port, protocol, interfaceAddress, maxPacketSize, listenMultiple);
+
+    private SocketsUdpPort StartUdp(int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize, bool listenMultiple)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        var address = UdpAddresses.ListenAddress(port, interfaceAddress, maxPacketSize);
+        var p = new SocketsUdpPort(this, address, protocol, maxPacketSize, listenMultiple);
+        p.StartListening();
+        return p;
     }
 }

@@ -24,6 +24,15 @@ internal static unsafe class PosixSocket
         }
     }
 
+    /// <summary>Sets an option whose value is a struct (e.g. <c>ip_mreq</c>), given as its bytes; returns errno (0 on success).</summary>
+    internal static int SetBytes(int fd, int level, int name, ReadOnlySpan<byte> value)
+    {
+        fixed (byte* p = value)
+        {
+            return LibC.SetSockOpt(fd, level, name, p, value.Length) < 0 ? LibC.LastErrno : 0;
+        }
+    }
+
     internal static int GetInt(int fd, int level, int name)
     {
         int value = 0, len = sizeof(int);

@@ -17,6 +17,13 @@ internal static class Sock
     internal const int SO_RCVBUF = 8;
     internal const int SO_KEEPALIVE = 9;
     internal const int SO_REUSEPORT = 15;
+    internal const int SO_BROADCAST = 6;
+    internal const int IPPROTO_IP = 0;
+    internal const int IP_MULTICAST_IF = 32;
+    internal const int IP_MULTICAST_TTL = 33;
+    internal const int IP_MULTICAST_LOOP = 34;
+    internal const int IP_ADD_MEMBERSHIP = 35;
+    internal const int IP_DROP_MEMBERSHIP = 36;
     internal const int IPPROTO_TCP = 6;
     internal const int TCP_NODELAY = 1;
     internal const int IPPROTO_IPV6 = 41;
