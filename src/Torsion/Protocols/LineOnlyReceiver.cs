@@ -21,8 +21,9 @@ public abstract class LineOnlyReceiver : Protocol
     protected LineOnlyReceiver() => _dispatch = Dispatch;
 
     /// <summary>
-    /// The longest line accepted, delimiter excluded: 16384 by default. A longer line, or more than
-    /// this many bytes without a delimiter, goes to <see cref="LineLengthExceeded"/>.
+    /// The longest line accepted, delimiter excluded: 16384 by default. A longer line, or
+    /// <see cref="MaxLength"/> + the delimiter's length bytes without a delimiter, goes to
+    /// <see cref="LineLengthExceeded"/>.
     /// </summary>
     public int MaxLength { get; set; } = 16384;
 
@@ -47,7 +48,7 @@ public abstract class LineOnlyReceiver : Protocol
 
     /// <summary>
     /// Called with a line longer than <see cref="MaxLength"/>, or with the unterminated data once it
-    /// is longer than that (it is dropped from the buffer). The default closes the connection.
+    /// cannot become a legal line (it is dropped from the buffer). The default closes the connection.
     /// </summary>
     /// <param name="line">The line or partial line; valid only during the call.</param>
     public virtual void LineLengthExceeded(ReadOnlySpan<byte> line) => Transport.LoseConnection();
@@ -81,7 +82,10 @@ public abstract class LineOnlyReceiver : Protocol
             var end = _unread.IndexOf(_delimiter);
             if (end < 0)
             {
-                if (_unread.Length > MaxLength)
+                // Twisted's LineOnlyReceiver gives up past MaxLength bytes, which refuses a legal
+                // MaxLength line whose delimiter is split across reads; like LineReceiver, wait until
+                // no delimiter could still end a legal line.
+                if (_unread.Length >= MaxLength + _delimiter.Length)
                 {
                     LineLengthExceeded(_unread.Take(_unread.Length));
                 }
