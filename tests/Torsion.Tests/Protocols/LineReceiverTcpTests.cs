@@ -11,14 +11,17 @@ namespace Torsion.Tests.Protocols;
 public sealed class LineReceiverTcpTests
 {
     /// <summary>Answers "echo: LINE" to each line; "quit" gets "bye" and a close.</summary>
-    private sealed class LineEcho : LineReceiver
+    private sealed class LineEcho(Action<bool> quit) : LineReceiver
     {
         public override void LineReceived(ReadOnlySpan<byte> line)
         {
             if (line.SequenceEqual("quit"u8))
             {
                 SendLine("bye");
+                var before = Transport.Disconnecting;
                 Transport.LoseConnection();
+                // The real transport must report it, or lines after "quit" in the same read would be delivered.
+                quit(!before && Transport.Disconnecting);
                 return;
             }
             SendLine([.. "echo: "u8, .. line]);
@@ -30,10 +33,11 @@ public sealed class LineReceiverTcpTests
     {
         var reactor = ReactorNames.Create(name);
         string? reply = null;
+        bool? disconnectingReported = null;
         var big = new string('z', 10_000);
         ReactorRunner.Run(reactor, () =>
         {
-            var port = reactor.ListenTcp(0, Factory.ForProtocol<LineEcho>(), interfaceAddress: "127.0.0.1");
+            var port = reactor.ListenTcp(0, Factory.ForProtocol(() => new LineEcho(ok => disconnectingReported = ok)), interfaceAddress: "127.0.0.1");
             var endpoint = (IPEndPoint)port.GetHost();
             reactor.CallInThread(() =>
             {
@@ -66,5 +70,6 @@ public sealed class LineReceiverTcpTests
             });
         });
         Assert.Equal($"echo: hello\r\necho: world\r\necho: second\r\necho: third\r\necho: {big}\r\nbye\r\n", reply);
+        Assert.True(disconnectingReported);
     }
 }
