@@ -21,6 +21,14 @@ public interface ITransport
     /// <summary>Closes the connection once everything written has been sent (and a registered producer has unregistered).</summary>
     void LoseConnection();
 
+    /// <summary>
+    /// True once <see cref="LoseConnection"/> (or an abort) has been asked for, or the connection is
+    /// gone (Twisted's <c>transport.disconnecting</c>). Framing protocols read it to stop delivering
+    /// messages that arrived in the same read as the one that closed the connection. A transport that
+    /// does not track its closing keeps this default and reports false.
+    /// </summary>
+    bool Disconnecting => false;
+
     /// <summary>The remote address.</summary>
     EndPoint GetPeer();
 

@@ -50,7 +50,18 @@ public sealed class ChildProcess : IDisposable
         return new ChildProcess(Process.Start(info)!);
     }
 
+    /// <summary>Starts <paramref name="fileName"/> with <paramref name="args"/> (any program, e.g. a Python peer).</summary>
+    public static ChildProcess Start(string fileName, params string[] args)
+    {
+        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return new ChildProcess(Process.Start(info)!);
+    }
+
     public int Pid => _process.Id;
+
+    /// <summary>True once the child has exited.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Everything printed so far (stderr lines prefixed).</summary>
     public string Output => string.Join("\n", _all);

@@ -237,6 +237,8 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
 
     // ---- closing ------------------------------------------------------------------------------------
 
+    public bool Disconnecting => _disconnecting || _disconnected || _pendingFailure is not null;
+
     public void LoseConnection()
     {
         if (_disconnected || _disconnecting)
