@@ -26,28 +26,28 @@ public sealed class TlsClientOptions
     /// Null (the default): the host passed to <see cref="IReactorSsl.ConnectSsl"/>, or for
     /// StartTls the peer's IP address.
     /// </summary>
-    public string? TargetHost { get; init; }
+    public string? TargetHost { get; set; }
 
     /// <summary>Root certificates to trust instead of the system's (for a private CA). Null: none given.</summary>
-    public X509Certificate2Collection? TrustRoots { get; init; }
+    public X509Certificate2Collection? TrustRoots { get; set; }
 
     /// <summary>A PEM bundle of root certificates to trust instead of the system's (Twisted's <c>trustRoots</c>). Read once, on first use.</summary>
-    public string? TrustRootsPath { get; init; }
+    public string? TrustRootsPath { get; set; }
 
     /// <summary>
     /// Accept any server certificate, valid or not. For tests only: it makes the connection open to
     /// any machine in the middle. Default false.
     /// </summary>
-    public bool AllowUntrusted { get; init; }
+    public bool AllowUntrusted { get; set; }
 
     /// <summary>ALPN protocols offered, most preferred first (e.g. "h2", "http/1.1"). Empty (the default): no ALPN.</summary>
-    public IReadOnlyList<string> ApplicationProtocols { get; init; } = [];
+    public IReadOnlyList<string> ApplicationProtocols { get; set; } = [];
 
     /// <summary>A certificate (with private key) to present if the server asks for one. Null (the default): none.</summary>
-    public X509Certificate2? ClientCertificate { get; init; }
+    public X509Certificate2? ClientCertificate { get; set; }
 
     /// <summary>TLS versions allowed. <see cref="SslProtocols.None"/> (the default) lets the system choose.</summary>
-    public SslProtocols EnabledProtocols { get; init; } = SslProtocols.None;
+    public SslProtocols EnabledProtocols { get; set; } = SslProtocols.None;
 
     private X509Certificate2Collection? LoadRoots()
     {

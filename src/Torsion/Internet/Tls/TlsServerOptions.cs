@@ -62,19 +62,19 @@ public sealed class TlsServerOptions
     public X509Certificate2Collection Chain { get; }
 
     /// <summary>ALPN protocols the server accepts, most preferred first (e.g. "h2", "http/1.1"). Empty (the default): no ALPN.</summary>
-    public IReadOnlyList<string> ApplicationProtocols { get; init; } = [];
+    public IReadOnlyList<string> ApplicationProtocols { get; set; } = [];
 
     /// <summary>Whether a client must present a certificate; without one the handshake fails. Default false.</summary>
-    public bool ClientCertificateRequired { get; init; }
+    public bool ClientCertificateRequired { get; set; }
 
     /// <summary>
     /// With <see cref="ClientCertificateRequired"/>: the only roots a client certificate may chain to.
     /// Null (the default) uses the system's trust store.
     /// </summary>
-    public X509Certificate2Collection? ClientCertificateTrustRoots { get; init; }
+    public X509Certificate2Collection? ClientCertificateTrustRoots { get; set; }
 
     /// <summary>TLS versions allowed. <see cref="SslProtocols.None"/> (the default) lets the system choose, which is what it should be.</summary>
-    public SslProtocols EnabledProtocols { get; init; } = SslProtocols.None;
+    public SslProtocols EnabledProtocols { get; set; } = SslProtocols.None;
 
     /// <summary>SslStream's options for one connection; <paramref name="validationProblem"/> hears why a client certificate was rejected.</summary>
     internal SslServerAuthenticationOptions CreateSslOptions(Action<string> validationProblem)
