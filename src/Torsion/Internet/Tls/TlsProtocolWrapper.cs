@@ -32,6 +32,10 @@ namespace Torsion.Internet.Tls;
 internal sealed class TlsProtocolWrapper : IProtocol, ITlsTransport
 {
     private static readonly Torsion.Logger.Logger Log = new("Torsion.Internet.Tls");
+    private static int s_offLoopContinuations;
+
+    /// <summary>How many SslStream continuations arrived off the loop thread and had to be posted to it (tests expect 0).</summary>
+    internal static int OffLoopContinuations => Volatile.Read(ref s_offLoopContinuations);
 
     private readonly IProtocol _protocol;
     private readonly TlsServerOptions? _serverOptions;
@@ -114,10 +118,33 @@ internal sealed class TlsProtocolWrapper : IProtocol, ITlsTransport
 
     void IProtocol.DataReceived(ReadOnlySpan<byte> data)
     {
-        if (!_lost)
+        if (_lost)
+        {
+            return;
+        }
+        var saved = EnterInlineZone();
+        try
         {
             _ciphertext.Feed(data);
         }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(saved);
+        }
+    }
+
+    /// <summary>
+    /// Clears the loop's <see cref="SynchronizationContext"/> while ciphertext goes into SslStream.
+    /// The Task machinery refuses to run a continuation inline on a thread whose context is not the
+    /// default one and sends it to the thread pool instead, so with the reactor's context in place
+    /// SslStream's internal awaits would hop threads. User callbacks get the context back through
+    /// <see cref="Guard"/>, so an await in protocol code still resumes on the loop.
+    /// </summary>
+    private static SynchronizationContext? EnterInlineZone()
+    {
+        var saved = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        return saved;
     }
 
     void IProtocol.ConnectionLost(Failure reason)
@@ -128,7 +155,15 @@ internal sealed class TlsProtocolWrapper : IProtocol, ITlsTransport
         }
         _lost = true;
         // Ends the outstanding read: a handshake in progress fails (and records why) inline here.
-        _ciphertext.FeedEndOfFile();
+        var saved = EnterInlineZone();
+        try
+        {
+            _ciphertext.FeedEndOfFile();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(saved);
+        }
         if (_userConnected)
         {
             FinalReason = _failure ?? reason;
@@ -632,6 +667,8 @@ internal sealed class TlsProtocolWrapper : IProtocol, ITlsTransport
     /// <summary>Runs user code; an exception is logged and drops the connection, as a TCP transport does.</summary>
     private bool Guard(Action callback, string what)
     {
+        var saved = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(_loopContext);
         try
         {
             callback();
@@ -643,6 +680,10 @@ internal sealed class TlsProtocolWrapper : IProtocol, ITlsTransport
             _failure ??= new Failure(e);
             AbortConnection();
             return false;
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(saved);
         }
     }
 
@@ -666,6 +707,7 @@ internal sealed class TlsProtocolWrapper : IProtocol, ITlsTransport
         }
         else
         {
+            Interlocked.Increment(ref s_offLoopContinuations);
             _loopContext.Post(static state => ((Action)state!)(), action);
         }
     }

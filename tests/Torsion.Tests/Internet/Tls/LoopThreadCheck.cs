@@ -15,11 +15,18 @@ public sealed class LoopThreadCheck(IReactor reactor)
         {
             lock (_offLoop) _offLoop.Add($"{what} on thread {Environment.CurrentManagedThreadId}");
         }
+        // An await in protocol code must resume on the loop, so the loop's context must be current.
+        if (SynchronizationContext.Current?.GetType().Name != "ReactorSynchronizationContext")
+        {
+            lock (_offLoop) _offLoop.Add($"{what} without the reactor's SynchronizationContext");
+        }
     }
 
     public void AssertAllOnLoop()
     {
         Assert.True(_calls > 0, "No callback was checked.");
         Assert.Empty(_offLoop);
+        // SslStream's continuations must have run inline, not been rescued from the thread pool.
+        Assert.Equal(0, Torsion.Internet.Tls.TlsProtocolWrapper.OffLoopContinuations);
     }
 }
