@@ -9,7 +9,8 @@ namespace Torsion.Internet;
 /// How a TLS client checks the server and presents itself (Twisted's <c>optionsForClientTLS</c>).
 /// By default the server's certificate must chain to the system's trust store and name
 /// <see cref="TargetHost"/>. Setting <see cref="TrustRoots"/> or <see cref="TrustRootsPath"/>
-/// trusts those roots instead, and only them.
+/// trusts those roots instead, and only them. The roots are gathered once, when the options are
+/// first used for a connection; set them before that.
 /// </summary>
 public sealed class TlsClientOptions
 {
