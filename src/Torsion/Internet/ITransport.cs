@@ -27,7 +27,7 @@ public interface ITransport
     /// messages that arrived in the same read as the one that closed the connection. A transport that
     /// does not track its closing keeps this default and reports false.
     /// </summary>
-    bool Disconnecting => false;
+    bool Disconnecting { get; }
 
     /// <summary>The remote address.</summary>
     EndPoint GetPeer();

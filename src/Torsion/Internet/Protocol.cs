@@ -29,6 +29,9 @@ public abstract class Protocol : IProtocol
         ConnectionMade();
     }
 
+    /// <summary>Points <see cref="Transport"/> at a new transport without a second ConnectionMade (StartTls).</summary>
+    internal void ReplaceTransport(ITransport transport) => _transport = transport;
+
     /// <summary>Called once the transport is attached.</summary>
     public virtual void ConnectionMade() { }
 

@@ -13,7 +13,7 @@ namespace Torsion.Internet;
 /// <see cref="SynchronizationContext"/> and signal handling. A backend supplies only
 /// <see cref="DoIteration"/> (wait for I/O and dispatch it) and <see cref="WakeUp"/>.
 /// </summary>
-public abstract class ReactorBase : IReactor, IDisposable
+public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
 {
     private readonly TimerQueue _timers;
     private readonly ConcurrentQueue<Action> _threadCalls = new();
@@ -418,4 +418,14 @@ public abstract class ReactorBase : IReactor, IDisposable
 
     /// <inheritdoc />
     public abstract IMulticastTransport ListenMulticast(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize, bool listenMultiple = false);
+
+    // ---- TLS ------------------------------------------------------------------------------------
+
+    /// <inheritdoc />
+    public IListeningPort ListenSsl(int port, Factory factory, TlsServerOptions options, int backlog = IReactorTcp.DefaultBacklog, string interfaceAddress = "") =>
+        TlsReactor.ListenSsl(this, port, factory, options, backlog, interfaceAddress);
+
+    /// <inheritdoc />
+    public IConnector ConnectSsl(string host, int port, ClientFactory factory, TlsClientOptions options, double timeout = 30, EndPoint? bindAddress = null) =>
+        TlsReactor.ConnectSsl(this, host, port, factory, options, timeout, bindAddress);
 }

@@ -13,7 +13,7 @@ namespace Torsion.Internet.Sockets;
 /// non-blocking send and queues only what the kernel did not take, sent with gathered <c>SendAsync</c>
 /// calls until drained. Every completion is handled on the loop thread.
 /// </summary>
-internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopCallback
+internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopCallback, Tls.IProtocolSwappable
 {
     private const int MaxSendSegments = 32;
 
@@ -549,6 +549,12 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
             throw new NotSupportedException($"{option} is a TCP option; this is a Unix socket.");
         }
     }
+
+    IProtocol Tls.IProtocolSwappable.Protocol => _protocol;
+
+    void Tls.IProtocolSwappable.SwapProtocol(IProtocol protocol) => _protocol = protocol;
+
+    public bool Disconnecting => _disconnecting || _disconnected || _pendingFailure is not null;
 
     public EndPoint GetPeer() => _peer;
 

@@ -11,7 +11,7 @@ namespace Torsion.Internet.Tcp;
 /// loop's shared buffer and hands the span to the protocol; <see cref="Write"/> tries one send and
 /// buffers only what the kernel did not take.
 /// </summary>
-internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, ITcpTransport, ILoopCallback
+internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, ITcpTransport, ILoopCallback, Tls.IProtocolSwappable
 {
     /// <summary>Twisted's bufferSize: above this many buffered bytes a streaming producer is paused.</summary>
     internal const int HighWaterMark = 64 * 1024;
@@ -52,6 +52,11 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
     public int FileDescriptor => _fd;
 
     internal IProtocol Protocol => _protocol;
+
+    IProtocol Tls.IProtocolSwappable.Protocol => _protocol;
+
+    /// <summary>StartTls: reads go to the TLS layer from the next one; the write buffer is untouched, so plain bytes already queued go out first.</summary>
+    void Tls.IProtocolSwappable.SwapProtocol(IProtocol protocol) => _protocol = protocol;
 
     /// <summary>Registers for reading and tells the protocol it is connected.</summary>
     internal void Start(IProtocol protocol)
