@@ -5,7 +5,9 @@ namespace Torsion.Internet;
 /// <summary>
 /// Adopting sockets created elsewhere — inherited from systemd or a parent process (Twisted's
 /// <c>IReactorSocket</c>). The reactor works on a duplicate of the descriptor: the caller still owns
-/// the one it passed and may close it once the call returns.
+/// the one it passed and may close it once the call returns. The duplicate shares the open file, so
+/// its O_NONBLOCK flag (which the reactor sets) is shared too: don't put the caller's copy back into
+/// blocking mode — on Unix, reading .NET's <c>Socket.Handle</c> does exactly that.
 /// </summary>
 public interface IReactorSocket
 {

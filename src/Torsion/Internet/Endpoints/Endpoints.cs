@@ -125,10 +125,6 @@ public static class Endpoints
             "UNIX" => AddressFamily.Unix,
             var other => throw new EndpointSyntaxError(d.Text, $"domain '{other}' is not INET, INET6 or UNIX."),
         };
-        if (reactor is not IReactorSocket adopting)
-        {
-            throw new EndpointSyntaxError(d.Text, $"the {reactor.Name} reactor cannot adopt inherited sockets.");
-        }
         var fds = SystemdSockets.FromEnvironment();
         int fd;
         if (d.Get("name") is { } name)
@@ -143,6 +139,10 @@ public static class Endpoints
                 throw new EndpointSyntaxError(d.Text, "'systemd' needs index=N or name=NAME.");
             }
             fd = fds.ByIndex(index) ?? throw new EndpointSyntaxError(d.Text, $"systemd passed {fds.Count} socket(s); index {index} is not one of them.");
+        }
+        if (reactor is not IReactorSocket adopting)
+        {
+            throw new EndpointSyntaxError(d.Text, $"the {reactor.Name} reactor cannot adopt inherited sockets.");
         }
         return new AdoptedStreamServerEndpoint(adopting, fd, family);
     }

@@ -115,20 +115,29 @@ public sealed class EndpointConnectionTests
         {
             var port = adopting.AdoptStreamPort((int)listener.Handle, AddressFamily.InterNetwork, Factory.ForProtocol<Echo>());
             Assert.Equal(endpoint, port.GetHost());
-            // The caller still owns its descriptor and may close it: the reactor holds a duplicate.
-            listener.Close();
+            // The caller still owns its descriptor; the reactor works on a duplicate. (Not closed here:
+            // .NET's Socket.Close also shuts the socket down, which a duplicate shares — a raw close(2),
+            // as systemd's inherited descriptors get, is what AdoptedStreamServerEndpoint does.)
             reactor.CallInThread(() =>
             {
                 using var client = new TcpClient();
                 client.Connect(endpoint);
-                client.GetStream().Write("adopted"u8);
+                var stream = client.GetStream();
+                stream.Write("adopted"u8);
                 client.Client.Shutdown(SocketShutdown.Send);
-                using var reader = new StreamReader(client.GetStream());
+                using var reader = new StreamReader(stream);
                 var text = reader.ReadToEnd();
                 reactor.CallFromThread(() => { reply = text; reactor.Stop(); });
             });
         });
         Assert.Equal("adopted", reply);
+    }
+
+    private static unsafe int AcceptRaw(int listeningFd)
+    {
+        var fd = Torsion.Internet.Posix.LibC.Accept4(listeningFd, null, null, 0);
+        Assert.True(fd >= 0, "accept4 failed");
+        return fd;
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
@@ -140,17 +149,24 @@ public sealed class EndpointConnectionTests
         listener.Start();
         using var client = new TcpClient();
         client.Connect((IPEndPoint)listener.LocalEndpoint);
-        using var accepted = listener.AcceptSocket();
+        // Accepted with a raw call, so no .NET Socket owns it: on Unix, reading Socket.Handle or SafeHandle
+        // puts a socket back into blocking mode, and O_NONBLOCK belongs to the open file the reactor's
+        // duplicate shares.
+        var fd = AcceptRaw((int)listener.Server.Handle);
         string? reply = null;
         ReactorRunner.Run(reactor, () =>
         {
-            adopting.AdoptStreamConnection((int)accepted.Handle, AddressFamily.InterNetwork, Factory.ForProtocol<Echo>());
-            Assert.Throws<ArgumentException>(() => adopting.AdoptStreamConnection((int)accepted.Handle, AddressFamily.Unix, Factory.ForProtocol<Echo>()));
+            adopting.AdoptStreamConnection(fd, AddressFamily.InterNetwork, Factory.ForProtocol<Echo>());
+            Assert.Throws<ArgumentException>(() => adopting.AdoptStreamConnection(fd, AddressFamily.Unix, Factory.ForProtocol<Echo>()));
+            // Give up our copy, as a process handing a socket over does, so the connection ends when the
+            // reactor closes its duplicate.
+            Torsion.Internet.Posix.LibC.Close(fd);
             reactor.CallInThread(() =>
             {
-                client.GetStream().Write("handed over"u8);
+                var stream = client.GetStream();
+                stream.Write("handed over"u8);
                 client.Client.Shutdown(SocketShutdown.Send);
-                using var reader = new StreamReader(client.GetStream());
+                using var reader = new StreamReader(stream);
                 var text = reader.ReadToEnd();
                 reactor.CallFromThread(() => { reply = text; reactor.Stop(); });
             });
