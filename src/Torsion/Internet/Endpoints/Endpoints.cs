@@ -7,8 +7,10 @@ namespace Torsion.Internet;
 /// Endpoints from Twisted-style strings (Twisted's <c>serverFromString</c>/<c>clientFromString</c>).
 /// Servers: <c>tcp:PORT[:interface=ADDR][:backlog=N]</c>, <c>tcp6:PORT[...]</c>,
 /// <c>unix:PATH[:mode=666][:backlog=N][:lockfile=0|1]</c>, <c>systemd:domain=INET|INET6|UNIX:index=N</c>
-/// (or <c>name=NAME</c> from LISTEN_FDNAMES). Clients: <c>tcp:host=H:port=P[:timeout=30][:bindAddress=A]</c>
-/// (host and port may also be positional), <c>unix:path=P[:timeout=30][:checkPID=0|1]</c>.
+/// (or <c>name=NAME</c> from LISTEN_FDNAMES), <c>ssl:PORT[:privateKey=server.pem][:certKey=PEM][:extraCertChain=PEM]
+/// [:interface=ADDR][:backlog=N]</c>. Clients: <c>tcp:host=H:port=P[:timeout=30][:bindAddress=A]</c>
+/// (host and port may also be positional), <c>unix:path=P[:timeout=30][:checkPID=0|1]</c>,
+/// <c>tls:HOST:PORT[:trustRoots=ca.pem][:certificate=PEM:privateKey=PEM][:timeout=30][:bindAddress=A]</c>.
 /// More types can be registered with <see cref="RegisterServer"/> and <see cref="RegisterClient"/>.
 /// </summary>
 public static class Endpoints
@@ -19,12 +21,14 @@ public static class Endpoints
         ["tcp6"] = (r, d) => Tcp(r, d, "::"),
         ["unix"] = UnixServer,
         ["systemd"] = Systemd,
+        ["ssl"] = Ssl,
     };
 
     private static readonly Dictionary<string, Func<IReactor, EndpointDescription, IStreamClientEndpoint>> Clients = new(StringComparer.OrdinalIgnoreCase)
     {
         ["tcp"] = TcpClient,
         ["unix"] = UnixClient,
+        ["tls"] = TlsClient,
     };
 
     private static readonly object Lock = new();
@@ -145,6 +149,63 @@ public static class Endpoints
             throw new EndpointSyntaxError(d.Text, $"the {reactor.Name} reactor cannot adopt inherited sockets.");
         }
         return new AdoptedStreamServerEndpoint(adopting, fd, family);
+    }
+
+    private static IStreamServerEndpoint Ssl(IReactor reactor, EndpointDescription d)
+    {
+        d.CheckNames("port", "interface", "backlog", "privateKey", "certKey", "extraCertChain");
+        var port = d.GetInt("port", 0, -1, 0, 65535);
+        if (port < 0)
+        {
+            throw new EndpointSyntaxError(d.Text, "'ssl' needs a port, as in 'ssl:443:privateKey=key.pem:certKey=cert.pem'.");
+        }
+        // As in Twisted: one PEM holding both key and certificate is the default, "server.pem".
+        var key = d.Get("privateKey") ?? "server.pem";
+        var cert = d.Get("certKey") ?? key;
+        TlsServerOptions options;
+        try
+        {
+            options = TlsServerOptions.FromPemFiles(cert, key, d.Get("extraCertChain"));
+        }
+        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new EndpointSyntaxError(d.Text, $"cannot load the certificate '{cert}' and key '{key}': {e.Message}");
+        }
+        var iface = d.Get("interface") ?? "";
+        if (iface.Length > 0 && !IPAddress.TryParse(iface, out _))
+        {
+            throw new EndpointSyntaxError(d.Text, $"interface '{iface}' is not an IP address.");
+        }
+        return new SslServerEndpoint(reactor, port, options, d.GetInt("backlog", -1, IReactorTcp.DefaultBacklog, 1), iface);
+    }
+
+    private static IStreamClientEndpoint TlsClient(IReactor reactor, EndpointDescription d)
+    {
+        d.CheckNames("host", "port", "timeout", "bindAddress", "trustRoots", "certificate", "privateKey");
+        var host = d.Require("host", 0);
+        var port = d.GetInt("port", 1, -1, 1, 65535);
+        if (port < 0)
+        {
+            throw new EndpointSyntaxError(d.Text, "'tls' needs a port, as in 'tls:example.com:443'.");
+        }
+        var options = new TlsClientOptions { TargetHost = host, TrustRootsPath = d.Get("trustRoots") };
+        if (d.Get("certificate") is { } certificate)
+        {
+            try
+            {
+                options.ClientCertificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificate, d.Get("privateKey"));
+            }
+            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                throw new EndpointSyntaxError(d.Text, $"cannot load the client certificate '{certificate}': {e.Message}");
+            }
+        }
+        EndPoint? bind = null;
+        if (d.Get("bindAddress") is { } b)
+        {
+            bind = IPAddress.TryParse(b, out var a) ? new IPEndPoint(a, 0) : throw new EndpointSyntaxError(d.Text, $"bindAddress '{b}' is not an IP address.");
+        }
+        return new TlsClientEndpoint(reactor, host, port, options, d.GetSeconds("timeout", 30), bind);
     }
 
     private static IStreamClientEndpoint TcpClient(IReactor reactor, EndpointDescription d)

@@ -1,0 +1,55 @@
+using System.Net;
+using Torsion.Defer;
+using Torsion.Internet;
+using Torsion.Tests.Internet.Tls;
+
+namespace Torsion.Tests.Internet.Endpoints;
+
+/// <summary>ssl: and tls: descriptions on every backend, with certificates from PEM files.</summary>
+public sealed class TlsEndpointTests
+{
+    private sealed class Echo : Protocol
+    {
+        public override void DataReceived(ReadOnlySpan<byte> data) => Transport.Write(data);
+    }
+
+    private sealed class Greeter(Action<string> received) : Protocol
+    {
+        public override void ConnectionMade() => Transport.Write("secret"u8);
+        public override void DataReceived(ReadOnlySpan<byte> data) => received(System.Text.Encoding.ASCII.GetString(data));
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void SslServerAndTlsClientFromStrings(string name)
+    {
+        var certs = TestCertificates.Instance;
+        var reactor = ReactorNames.Create(name);
+        string? got = null;
+        ITlsTransport? transport = null;
+        ReactorRunner.Run(reactor, () =>
+        {
+            var server = Torsion.Internet.Endpoints.ServerFromString(reactor,
+                $"ssl:0:interface=127.0.0.1:privateKey={certs.ServerKeyPath}:certKey={certs.ServerCertPath}");
+            server.Listen(Factory.ForProtocol<Echo>()).AddCallback(port =>
+            {
+                var p = ((IPEndPoint)port.GetHost()).Port;
+                var client = Torsion.Internet.Endpoints.ClientFromString(reactor, $"tls:localhost:{p}:trustRoots={certs.CaPath}:timeout=10");
+                client.Connect(Factory.ForProtocol(() => new Greeter(text =>
+                {
+                    got = text;
+                    reactor.Stop();
+                }))).AddCallback(protocol => { transport = (ITlsTransport)((Protocol)protocol).Transport; });
+            });
+        });
+        Assert.Equal("secret", got);
+        Assert.True(transport!.IsHandshakeComplete);
+    }
+
+    [Fact]
+    public void SslWithMissingKeyFilesIsAClearError()
+    {
+        var e = Assert.Throws<EndpointSyntaxError>(() =>
+            Torsion.Internet.Endpoints.ServerFromString(new Torsion.Testing.MemoryReactor(), "ssl:443:privateKey=/nonexistent/key.pem"));
+        Assert.Contains("/nonexistent/key.pem", e.Message);
+    }
+}
