@@ -2,6 +2,7 @@
 //   signal [REACTOR]: runs a reactor with shutdown triggers; prints "ready" once running; a signal
 //                     should stop it cleanly: "before-shutdown", "after-shutdown", "exited signal=N".
 //   default-reactor:  prints the name of the default reactor.
+//   echo [REACTOR]:   an echo server on 127.0.0.1, printing "port N".
 using Torsion.Internet;
 
 switch (args.FirstOrDefault())
@@ -14,6 +15,15 @@ switch (args.FirstOrDefault())
             reactor.CallWhenRunning(() => Console.WriteLine("ready"));
             reactor.Run();
             Console.WriteLine($"exited signal={reactor.ReceivedSignal}");
+            return 0;
+        }
+    case "echo":
+        {
+            // An echo server on 127.0.0.1 (port 0); prints "port N" once listening. Runs until signalled.
+            var reactor = Reactors.Create(args.ElementAtOrDefault(1));
+            var port = reactor.ListenTcp(0, Factory.ForProtocol<Echo>(), interfaceAddress: "127.0.0.1");
+            Console.WriteLine($"port {((System.Net.IPEndPoint)port.GetHost()).Port}");
+            reactor.Run();
             return 0;
         }
     case "default-reactor":
@@ -31,4 +41,10 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: Torsion.TestPrograms signal [REACTOR] | default-reactor");
         return 2;
+}
+
+/// <summary>Writes back what it reads.</summary>
+sealed class Echo : Protocol
+{
+    public override void DataReceived(ReadOnlySpan<byte> data) => Transport.Write(data);
 }

@@ -36,6 +36,9 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
     {
         _time = time ?? TimeProvider.System;
         _epoch = _time.GetTimestamp();
+        // Set logging up now, while descriptors are plentiful: the first error may well be
+        // "out of descriptors", and the log's stderr writer cannot be opened then.
+        _ = Log.Namespace;
         _timers = new TimerQueue(Seconds);
         // As in Twisted, the reactor's own shutdown work is ordinary "during shutdown" triggers,
         // so user "before" triggers (which may return Deferreds) always run first.
@@ -65,7 +68,24 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
 
 
     /// <summary>Reports an exception thrown by a callback the reactor ran; the loop goes on.</summary>
-    protected internal static void LogError(string what, Exception e) => ErrorSink(what, e);
+    protected internal static void LogError(string what, Exception e)
+    {
+        try
+        {
+            ErrorSink(what, e);
+        }
+        catch (Exception logging)
+        {
+            // Reporting an error must never take the loop down with a second one.
+            try
+            {
+                Console.Error.WriteLine($"{what}: {e.Message} (and logging failed: {logging.Message})");
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
 
     // ---- time ---------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ public sealed class ChildProcess : IDisposable
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => { if (e.Data is { } l) { _all.Enqueue(l); _lines.Add(l); } };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is { } l) _all.Enqueue("stderr: " + l); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is { } l) { _all.Enqueue("stderr: " + l); _lines.Add("stderr: " + l); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }

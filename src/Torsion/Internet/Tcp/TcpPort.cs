@@ -28,6 +28,7 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
     private EndPoint? _host;
     private bool _listening;
     private IDelayedCall? _resume;
+    private bool _exhausted;
 
     internal TcpPort(PosixReactor reactor, EndPoint address, Factory factory, int backlog, UnixListenOptions? unix = null)
     {
@@ -118,8 +119,13 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
                     case Errno.ENOMEM:
                         // Level-triggered readiness would report the pending connection again at
                         // once and spin; step back and try again shortly, when descriptors may be free.
-                        ReactorBase.LogError($"Out of resources accepting on {_host}; pausing accepts for {DescriptorExhaustionBackoff}s",
-                            new SystemCallException("accept4", errno));
+                        // Logged once per episode, not once per retry.
+                        if (!_exhausted)
+                        {
+                            _exhausted = true;
+                            ReactorBase.LogError($"Out of resources accepting on {_host}; retrying every {DescriptorExhaustionBackoff}s until descriptors are free",
+                                new SystemCallException("accept4", errno));
+                        }
                         _reactor.RemoveReader(this);
                         _resume = _reactor.CallLater(DescriptorExhaustionBackoff, () =>
                         {
@@ -135,6 +141,7 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
                         return null;
                 }
             }
+            _exhausted = false;
             Accepted(fd, SockAddr.Decode(new ReadOnlySpan<byte>(addr, SockAddr.MaxSize), len));
         }
         return null;
