@@ -17,4 +17,13 @@ public interface IReactorSocket
 
     /// <summary>Runs a protocol from <paramref name="factory"/> on an already connected stream socket.</summary>
     void AdoptStreamConnection(int fileDescriptor, AddressFamily family, Factory factory);
+
+    /// <summary>
+    /// Runs <paramref name="protocol"/> on an already bound datagram socket, as <c>ListenUdp</c> would on
+    /// one it bound itself. Datagrams longer than <paramref name="maxPacketSize"/> are truncated.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The descriptor's family is not <paramref name="family"/>, <paramref name="family"/> is not IPv4 or IPv6, or it is not a socket.
+    /// </exception>
+    IUdpTransport AdoptDatagramPort(int fileDescriptor, AddressFamily family, DatagramProtocol protocol, int maxPacketSize = IReactorUdp.DefaultMaxPacketSize);
 }

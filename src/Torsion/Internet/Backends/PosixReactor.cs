@@ -396,6 +396,18 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
     }
 
     /// <inheritdoc />
+    public IUdpTransport AdoptDatagramPort(int fileDescriptor, System.Net.Sockets.AddressFamily family, DatagramProtocol protocol, int maxPacketSize = IReactorUdp.DefaultMaxPacketSize)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        UdpAddresses.CheckAdopted(family, maxPacketSize);
+        var fd = PosixSocket.DuplicateNonBlocking(fileDescriptor);
+        var host = (IPEndPoint)PosixSocket.CheckFamily(fd, family);
+        var p = new UdpPort(this, host, protocol, maxPacketSize, listenMultiple: false);
+        p.Adopt(fd, host);
+        return p;
+    }
+
+    /// <inheritdoc />
     public override IConnector ConnectTcp(string host, int port, ClientFactory factory, double timeout = 30, EndPoint? bindAddress = null)
     {
         var c = new TcpConnector(this, host, port, factory, timeout, bindAddress);

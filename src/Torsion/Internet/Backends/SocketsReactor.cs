@@ -156,6 +156,17 @@ public sealed class SocketsReactor : ReactorBase, IReactorSocket
         new SocketsTcpConnection(this, socket, peer, isUnix: family == AddressFamily.Unix).Start(protocol);
     }
 
+    /// <inheritdoc />
+    public IUdpTransport AdoptDatagramPort(int fileDescriptor, AddressFamily family, DatagramProtocol protocol, int maxPacketSize = IReactorUdp.DefaultMaxPacketSize)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        UdpAddresses.CheckAdopted(family, maxPacketSize);
+        var socket = Adopt(fileDescriptor, family);
+        var p = new SocketsUdpPort(this, (IPEndPoint)socket.LocalEndPoint!, protocol, maxPacketSize, listenMultiple: false);
+        p.Adopt(socket);
+        return p;
+    }
+
     private static Socket Adopt(int fileDescriptor, AddressFamily family)
     {
         var fd = Posix.PosixSocket.DuplicateNonBlocking(fileDescriptor);

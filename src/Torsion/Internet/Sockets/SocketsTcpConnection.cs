@@ -554,6 +554,9 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
 
     void Tls.IProtocolSwappable.SwapProtocol(IProtocol protocol) => _protocol = protocol;
 
+    /// <summary>Bytes written but not yet sent, including a send in flight; what flow control keeps bounded.</summary>
+    internal long BufferedBytes => _buffer?.Length ?? 0;
+
     public bool Disconnecting => _disconnecting || _disconnected || _pendingFailure is not null;
 
     public EndPoint GetPeer() => _peer;

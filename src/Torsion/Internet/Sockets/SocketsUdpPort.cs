@@ -71,6 +71,20 @@ internal sealed class SocketsUdpPort : IMulticastTransport, ISocketOwner, ILoopC
             socket.Dispose();
             throw new CannotListenError($"Couldn't listen on UDP {_address}: {e.Message}.", e);
         }
+        Begin(socket);
+    }
+
+    /// <summary>Serves a socket bound elsewhere; the port now owns <paramref name="socket"/>.</summary>
+    internal void Adopt(Socket socket)
+    {
+        _host = socket.LocalEndPoint;
+        // Sends are tried in place and must never block the loop.
+        socket.Blocking = false;
+        Begin(socket);
+    }
+
+    private void Begin(Socket socket)
+    {
         _socket = socket;
         _receive = new SocketOperation(_reactor, this);
         _receive.SetBuffer(_buffer);

@@ -459,6 +459,9 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
     /// <summary>True while reading is paused by <see cref="PauseProducing"/>.</summary>
     internal bool ReadingPaused => _readingPaused;
 
+    /// <summary>Bytes written but not yet taken by the kernel; what flow control keeps bounded.</summary>
+    internal long BufferedBytes => _buffer?.Length ?? 0;
+
     public EndPoint GetPeer() => _peer;
 
     public EndPoint GetHost() => _host ??= PosixSocket.GetSockName(_fd);

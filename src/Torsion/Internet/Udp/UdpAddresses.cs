@@ -31,6 +31,22 @@ internal static class UdpAddresses
     }
 
     /// <summary>
+    /// Checks the arguments of <c>AdoptDatagramPort</c> before the descriptor is duplicated: UDP is IPv4 or
+    /// IPv6 only, and the port's addresses are <see cref="IPEndPoint"/>s.
+    /// </summary>
+    internal static void CheckAdopted(AddressFamily family, int maxPacketSize)
+    {
+        if (family is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        {
+            throw new ArgumentException($"A datagram port is IPv4 or IPv6, not {family}.", nameof(family));
+        }
+        if (maxPacketSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxPacketSize), maxPacketSize, "The maximum packet size must be positive.");
+        }
+    }
+
+    /// <summary>
     /// No datagram is longer than 65535 bytes, so a larger maximum needs no larger buffer; clamping lets
     /// every port read into the loop's shared 64 KiB buffer.
     /// </summary>

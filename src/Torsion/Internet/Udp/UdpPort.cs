@@ -65,6 +65,18 @@ internal sealed unsafe class UdpPort : IReadDescriptor, IMulticastTransport
             LibC.Close(fd);
             throw;
         }
+        Begin(fd);
+    }
+
+    /// <summary>Serves a socket bound elsewhere; <paramref name="fd"/> is already non-blocking and now owned by the port.</summary>
+    internal void Adopt(int fd, EndPoint host)
+    {
+        _host = host;
+        Begin(fd);
+    }
+
+    private void Begin(int fd)
+    {
         _fd = fd;
         _listening = true;
         // The protocol starts before reading does, so StartProtocol may set options or connect first;
