@@ -3,6 +3,7 @@
 //                     should stop it cleanly: "before-shutdown", "after-shutdown", "exited signal=N".
 //   default-reactor:  prints the name of the default reactor.
 //   echo [REACTOR]:   an echo server on 127.0.0.1, printing "port N".
+//   systemd [REACTOR]: echo on the socket inherited as descriptor 3 (LISTEN_FDS/LISTEN_PID), printing "listening ADDR".
 using Torsion.Internet;
 
 switch (args.FirstOrDefault())
@@ -23,6 +24,15 @@ switch (args.FirstOrDefault())
             var reactor = Reactors.Create(args.ElementAtOrDefault(1));
             var port = reactor.ListenTcp(0, Factory.ForProtocol<Echo>(), interfaceAddress: "127.0.0.1");
             Console.WriteLine($"port {((System.Net.IPEndPoint)port.GetHost()).Port}");
+            reactor.Run();
+            return 0;
+        }
+    case "systemd":
+        {
+            // Serves echo on the socket systemd (or the test, playing systemd) passed as descriptor 3.
+            var reactor = Reactors.Create(args.ElementAtOrDefault(1));
+            var endpoint = Endpoints.ServerFromString(reactor, "systemd:domain=INET:index=0");
+            _ = endpoint.Listen(Factory.ForProtocol<Echo>()).AddCallback(port => Console.WriteLine($"listening {port.GetHost()}"));
             reactor.Run();
             return 0;
         }
