@@ -193,6 +193,13 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
             var sent = _socket.Send(data, SocketFlags.None, out var error);
             if (error == SocketError.Success && sent == data.Length)
             {
+                // All sent at once, so no completion will report a drain; a pull producer is still
+                // owed its "ask me again" (on the next pass, never inside its own call).
+                if (_producer is IPullProducer && !_streaming)
+                {
+                    _drainQueued = true;
+                    QueueCallSoon();
+                }
                 return;
             }
             if (error is not (SocketError.Success or SocketError.WouldBlock or SocketError.Interrupted))

@@ -37,6 +37,7 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
     private bool _writeShutdown;
     private bool _readShutdown;
     private bool _callSoonQueued;
+    private bool _drainQueued;
 
     internal TcpConnection(PosixReactor reactor, int fd, EndPoint peer, bool isUnix = false)
     {
@@ -133,6 +134,13 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
             }
             if (sent == data.Length)
             {
+                // All sent at once, so no writable event will report a drain; a pull producer is
+                // still owed its "ask me again" (on the next pass, never inside its own call).
+                if (_producer is IPullProducer && !_streaming)
+                {
+                    _drainQueued = true;
+                    QueueCallSoon();
+                }
                 return;
             }
             if (sent < 0)
@@ -322,6 +330,14 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
         if (_pendingFailure is not null)
         {
             ConnectionLost(_pendingFailure);
+        }
+        else if (_drainQueued && BufferEmpty)
+        {
+            _drainQueued = false;
+            if (DoWrite() is { } why)
+            {
+                ConnectionLost(why);
+            }
         }
         else if (_disconnecting && BufferEmpty)
         {
