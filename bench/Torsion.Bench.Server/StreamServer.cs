@@ -18,8 +18,11 @@ internal sealed class StreamServer : Protocol, IPushProducer
 
     private void Produce()
     {
-        // Bounded per call so one pass of the loop cannot run forever if the transport never pauses.
-        for (var i = 0; i < 64 && !_paused && !_stopped; i++)
+        // Write until the transport pauses us: it does so as soon as more than its high-water mark
+        // (64 KiB) waits in its buffer, which at memory speed against a network peer is within a few
+        // chunks. Stopping after a fixed count instead would leave a producer that is neither paused
+        // nor producing, and nothing would ever resume it.
+        while (!_paused && !_stopped)
         {
             Transport.Write(Chunk);
         }

@@ -373,6 +373,14 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
     {
         _pendingFailure ??= reason;
         QueueCallSoon();
+        // From here on writes are dropped, so the buffer can never pass the high-water mark: pause a
+        // streaming producer now, or one that writes "until paused" would loop forever before the
+        // loop ever gets to report the loss (and StopProducing) on its next pass.
+        if (_producer is IPushProducer push && _streaming && !_producerPaused)
+        {
+            _producerPaused = true;
+            push.PauseProducing();
+        }
     }
 
     private void QueueDrain()
