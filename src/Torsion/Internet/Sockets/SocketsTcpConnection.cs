@@ -28,7 +28,7 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
     private List<ArraySegment<byte>>? _sendList;
     private IProtocol _protocol = null!;
     private EndPoint? _host;
-    private SendQueue? _buffer;
+    private WriteBuffer? _buffer;
     private IProducer? _producer;
     private Failure? _pendingFailure;
     private bool _streaming;
@@ -211,7 +211,7 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
             }
             data = data[(error == SocketError.Success ? sent : 0)..];
         }
-        (_buffer ??= new SendQueue(_reactor.SegmentPool)).Append(data);
+        (_buffer ??= new WriteBuffer(_reactor.SegmentPool)).Append(data);
         StartSending();
         if (_buffer.Length > TcpConnection.HighWaterMark && _producer is IPushProducer push && _streaming && !_producerPaused)
         {

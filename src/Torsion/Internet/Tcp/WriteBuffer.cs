@@ -5,9 +5,11 @@ using Torsion.Internet.Posix;
 namespace Torsion.Internet.Tcp;
 
 /// <summary>
-/// The bytes a connection could not send at once, as a queue of pinned segments, flushed with one
-/// vectored sendmsg per call. Created only when a send falls short, and emptied segments go back to
-/// the loop's pool, so a connection that keeps up holds no buffer.
+/// The bytes a connection could not send at once, as a queue of pinned segments. The readiness
+/// transport flushes it with one vectored sendmsg per call (<see cref="Flush"/>); the completion
+/// transport hands the leading segments to <c>SendAsync</c> (<see cref="Peek"/>) and drops them when
+/// the send completes (<see cref="Consume"/>). Created only when a send falls short, and emptied
+/// segments go back to the loop's pool, so a connection that keeps up holds no buffer.
 /// </summary>
 internal sealed unsafe class WriteBuffer(SegmentPool pool)
 {
@@ -108,7 +110,20 @@ internal sealed unsafe class WriteBuffer(SegmentPool pool)
         return 0;
     }
 
-    private void Consume(nint sent)
+    /// <summary>Fills <paramref name="list"/> with up to <paramref name="max"/> leading segments, for one gathered send.</summary>
+    internal void Peek(List<ArraySegment<byte>> list, int max)
+    {
+        list.Clear();
+        var n = Math.Min(_count, max);
+        for (var i = 0; i < n; i++)
+        {
+            ref var s = ref _segments[(_head + i) % _segments.Length];
+            list.Add(new ArraySegment<byte>(s.Array, s.Start, s.End - s.Start));
+        }
+    }
+
+    /// <summary>Drops the first <paramref name="sent"/> bytes, returning emptied segments to the pool.</summary>
+    internal void Consume(nint sent)
     {
         Length -= sent;
         while (sent > 0)
@@ -128,12 +143,18 @@ internal sealed unsafe class WriteBuffer(SegmentPool pool)
         }
     }
 
-    /// <summary>Drops everything and returns the segments to the pool.</summary>
-    internal void Clear()
+    /// <summary>
+    /// Drops everything. With <paramref name="reuse"/> false the segments are left to the collector
+    /// instead of the pool, because a send that was in flight may still read them.
+    /// </summary>
+    internal void Clear(bool reuse = true)
     {
         while (_count > 0)
         {
-            pool.Return(_segments[_head].Array);
+            if (reuse)
+            {
+                pool.Return(_segments[_head].Array);
+            }
             _segments[_head] = default;
             _head = (_head + 1) % _segments.Length;
             _count--;
