@@ -90,26 +90,42 @@ public sealed class ReactorThreadsTests
     {
         var reactor = ReactorNames.Create(name);
         reactor.SuggestThreadPoolSize(3);
-        Assert.Equal(3, reactor.GetThreadPool().MaxThreads);
+        var pool = reactor.GetThreadPool();
+        Assert.Equal(3, pool.MaxThreads);
         var running = 0;
-        var maxRunning = 0;
         var done = 0;
+        var threadsWhileBlocked = -1;
+        var runningWhileBlocked = -1;
+        using var gate = new ManualResetEventSlim();
         ReactorRunner.Run(reactor, () =>
         {
+            // Twelve items that all block until released: a bounded pool runs exactly three of them
+            // and queues the rest; an unbounded one would start a thread for each.
             for (var i = 0; i < 12; i++)
             {
                 reactor.CallInThread(() =>
                 {
-                    var now = Interlocked.Increment(ref running);
-                    int seen;
-                    while ((seen = Volatile.Read(ref maxRunning)) < now && Interlocked.CompareExchange(ref maxRunning, now, seen) != seen) { }
-                    Thread.SpinWait(10_000);
+                    Interlocked.Increment(ref running);
+                    gate.Wait(TimeSpan.FromSeconds(30));
                     Interlocked.Decrement(ref running);
                     if (Interlocked.Increment(ref done) == 12) reactor.CallFromThread(reactor.Stop);
                 });
             }
+            reactor.CallLater(0, WaitForThree);
+            void WaitForThree()
+            {
+                if (Volatile.Read(ref running) < 3)
+                {
+                    reactor.CallLater(0.005, WaitForThree);
+                    return;
+                }
+                threadsWhileBlocked = pool.ThreadCount;
+                runningWhileBlocked = Volatile.Read(ref running);
+                gate.Set();
+            }
         });
         Assert.Equal(12, done);
-        Assert.InRange(maxRunning, 1, 3);
+        Assert.Equal(3, threadsWhileBlocked);
+        Assert.Equal(3, runningWhileBlocked);
     }
 }
