@@ -57,6 +57,19 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
     /// <summary>The signal that stopped the reactor (SIGINT = 2, SIGTERM = 15), or null.</summary>
     public int? ReceivedSignal { get; private set; }
 
+    /// <summary>
+    /// How many stream connections (TCP, Unix, TLS over either) are open on this reactor right now,
+    /// server and client side alike. Read it on the loop thread; <c>torsiond</c> waits for it to reach
+    /// zero, for a bounded time, before it drops what is left at shutdown.
+    /// </summary>
+    public int OpenConnections { get; private set; }
+
+    /// <summary>A stream connection started: counted until <see cref="ConnectionClosed"/>.</summary>
+    internal void ConnectionOpened() => OpenConnections++;
+
+    /// <summary>A counted stream connection is gone.</summary>
+    internal void ConnectionClosed() => OpenConnections--;
+
     /// <summary>True on the thread running the loop; false everywhere before the loop starts.</summary>
     public bool IsInLoopThread => _loopThread == Thread.CurrentThread;
 

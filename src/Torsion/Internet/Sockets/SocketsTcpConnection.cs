@@ -36,6 +36,8 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
     private bool _readingPaused;
     private bool _disconnecting;
     private bool _disconnected;
+    // Set once Start counted this connection in the reactor's OpenConnections, so teardown uncounts it exactly once.
+    private bool _counted;
     private bool _writeShutdownRequested;
     private bool _writeShutdown;
     private bool _readShutdown;
@@ -64,6 +66,8 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
     {
         _protocol = protocol;
         _reactor.Register(this);
+        _counted = true;
+        _reactor.ConnectionOpened();
         try
         {
             protocol.MakeConnection(this);
@@ -435,6 +439,11 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
             return;
         }
         _disconnected = true;
+        if (_counted)
+        {
+            _counted = false;
+            _reactor.ConnectionClosed();
+        }
         _reactor.Unregister(this);
         if (reason.Value is not ConnectionAborted)
         {

@@ -33,6 +33,8 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
     private bool _readingPaused;
     private bool _disconnecting;
     private bool _disconnected;
+    // Set once Start counted this connection in the reactor's OpenConnections, so teardown uncounts it exactly once.
+    private bool _counted;
     private bool _writeShutdownRequested;
     private bool _writeShutdown;
     private bool _readShutdown;
@@ -64,6 +66,8 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
     {
         _protocol = protocol;
         _reactor.AddReader(this);
+        _counted = true;
+        _reactor.ConnectionOpened();
         try
         {
             protocol.MakeConnection(this);
@@ -361,6 +365,11 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
             return;
         }
         _disconnected = true;
+        if (_counted)
+        {
+            _counted = false;
+            _reactor.ConnectionClosed();
+        }
         _reactor.RemoveReader(this);
         _reactor.RemoveWriter(this);
         _writing = false;
