@@ -1,0 +1,164 @@
+using Torsion.Application;
+using Torsion.Internet;
+using Torsion.Runner.Cli;
+using Torsion.Runner.Daemon;
+using Torsion.Runner.Logging;
+using Torsion.Runner.Persistence;
+
+namespace Torsion.Runner;
+
+/// <summary>
+/// One run of an application, in the foreground (-n) or as the daemon the parent re-executed:
+/// twistd's start sequence, step by step, with every failure reported once (to the terminal with
+/// -n, through the status pipe when daemonized) and the pid file released on every way out.
+/// </summary>
+internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSource source, StatusReporter status, TextWriter error)
+{
+    private static readonly Torsion.Logger.Logger Log = Torsion.Logger.Logger.For<ApplicationRunner>();
+
+    /// <summary>Runs until the reactor stops; returns the exit status.</summary>
+    public int Run()
+    {
+        RunnerLogging? logging = null;
+        PidFile? pidFile = null;
+        try
+        {
+            if (status.IsDaemon)
+            {
+                // A new session without a terminal: the shell's hangups and job control no longer reach us.
+                RunnerLibC.setsid();
+            }
+            logging = RunnerLogging.Begin(options);
+            if (status.IsDaemon)
+            {
+                DetachStandardStreams();
+            }
+            Directory.SetCurrentDirectory(options.RunDirectory);
+            if (options.Umask is { } mask)
+            {
+                RunnerLibC.umask(mask);
+            }
+            if (options.PidFile is { } pidPath)
+            {
+                pidFile = new PidFile(pidPath);
+                if (pidFile.Claim() is { } stale)
+                {
+                    Log.Info("Removed the stale pid file {path} (pid {pid} is not running)", ("path", pidPath), ("pid", stale));
+                }
+            }
+            var reactor = (ReactorBase)Reactors.Install(options.Reactor);
+            Log.Info("torsiond starting {source} on the {reactor} reactor, pid {pid}", ("source", source.Description), ("reactor", reactor.Name), ("pid", Environment.ProcessId));
+            var application = source.Build(reactor);
+            // Ports below 1024 and root-only files are opened here, before root is given up.
+            application.PrivilegedStartService();
+            if (options.Chroot is { } root)
+            {
+                Privileges.Chroot(root);
+            }
+            var app = application as Torsion.Application.Application;
+            var uid = options.Uid ?? ToUnsigned(app?.Uid);
+            var gid = options.Gid ?? ToUnsigned(app?.Gid);
+            Privileges.Switch(uid, gid, options.Uid is null ? null : options.UserName, options.EffectiveOnly);
+
+            var shutdown = new GracefulShutdown(reactor, application, options.ShutdownTimeout);
+            shutdown.Install();
+            using var signals = RunnerSignals.Install(reactor, shutdown, logging);
+            string? startFailure = null;
+            reactor.CallWhenRunning(() =>
+            {
+                try
+                {
+                    application.StartService();
+                }
+                catch (Exception e)
+                {
+                    startFailure = Describe(e);
+                    Log.Failure("The application failed to start", e);
+                    reactor.Stop();
+                    return;
+                }
+                Log.Info("Started; serving as pid {pid}", ("pid", Environment.ProcessId));
+                status.ReportReady();
+            });
+            reactor.Run(installSignalHandlers: false);
+            if (startFailure is not null)
+            {
+                return Fail(startFailure);
+            }
+            Save(application);
+            Log.Info("Stopped");
+            return 0;
+        }
+        catch (Exception e)
+        {
+            if (e is not RunnerException)
+            {
+                Log.Failure("torsiond could not start the application", e);
+            }
+            return Fail(Describe(e));
+        }
+        finally
+        {
+            pidFile?.Release();
+            logging?.Dispose();
+        }
+    }
+
+    private int Fail(string message)
+    {
+        if (status.IsDaemon)
+        {
+            status.ReportFailure(message);
+        }
+        else
+        {
+            error.WriteLine($"torsiond: {message}");
+        }
+        return 1;
+    }
+
+    private void Save(IService application)
+    {
+        if (!options.Persistable || source.Snapshot(application) is not { } document)
+        {
+            return;
+        }
+        var path = Path.GetFullPath(TapFile.FileNameFor(document.Application));
+        try
+        {
+            TapFile.Save(document, path);
+            Log.Info("Saved the application to {path}", ("path", path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.Error("Could not save the application to {path}: {error}", ("path", path), ("error", e.Message));
+        }
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        RunnerException => e.Message,
+        _ when e.Message.Length > 0 => e.Message,
+        _ => e.GetType().Name,
+    };
+
+    private static uint? ToUnsigned(int? id) => id is { } v && v >= 0 ? (uint)v : null;
+
+    /// <summary>Points 0, 1 and 2 at /dev/null, as every daemon does: the terminal may close at any time.</summary>
+    private static void DetachStandardStreams()
+    {
+        var fd = RunnerLibC.open("/dev/null", RunnerLibC.O_RDWR);
+        if (fd < 0)
+        {
+            throw new RunnerException("cannot open /dev/null");
+        }
+        for (var target = 0; target <= 2; target++)
+        {
+            RunnerLibC.dup2(fd, target);
+        }
+        if (fd > 2)
+        {
+            RunnerLibC.close(fd);
+        }
+    }
+}
