@@ -23,13 +23,13 @@ public sealed class ChildProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>The path of a program built beside the test assembly under artifacts/bin/NAME/CONFIG/NAME.dll.</summary>
-    public static string ProgramPath(string project)
+    /// <summary>The path of a program built beside the test assembly under artifacts/bin/NAME/CONFIG/ASSEMBLY.dll.</summary>
+    public static string ProgramPath(string project, string? assembly = null)
     {
         var testDir = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
         var config = Path.GetFileName(testDir);
         var bin = Path.GetDirectoryName(Path.GetDirectoryName(testDir))!;
-        var path = Path.Combine(bin, project, config, project + ".dll");
+        var path = Path.Combine(bin, project, config, (assembly ?? project) + ".dll");
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{project} was not built next to the tests (expected {path}).");
@@ -47,6 +47,15 @@ public sealed class ChildProcess : IDisposable
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         info.ArgumentList.Add(ProgramPath(project));
         foreach (var a in args) info.ArgumentList.Add(a);
+        return new ChildProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Starts the program <paramref name="info"/> describes, with its output redirected to this object.</summary>
+    public static ChildProcess Start(ProcessStartInfo info)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
         return new ChildProcess(Process.Start(info)!);
     }
 
