@@ -1,0 +1,18 @@
+using System.CommandLine;
+using Torsion.Application;
+using Torsion.Internet;
+using Torsion.Runner.Plugins;
+
+namespace Torsion.Runner.Tests.Plugins;
+
+/// <summary>Not a plugin, passed over silently by discovery: it is not public.</summary>
+internal sealed class InternalTestPlugin : IServiceMaker
+{
+    public string Name => "test-internal";
+
+    public string Description => "";
+
+    public void ConfigureOptions(Command command) { }
+
+    public IService MakeService(ParseResult options, IReactor reactor) => new Service();
+}
