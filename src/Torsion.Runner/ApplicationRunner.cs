@@ -4,6 +4,7 @@ using Torsion.Runner.Cli;
 using Torsion.Runner.Daemon;
 using Torsion.Runner.Logging;
 using Torsion.Runner.Persistence;
+using Torsion.Runner.Sources;
 
 namespace Torsion.Runner;
 
@@ -23,16 +24,7 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
         PidFile? pidFile = null;
         try
         {
-            if (status.IsDaemon)
-            {
-                // A new session without a terminal: the shell's hangups and job control no longer reach us.
-                RunnerLibC.setsid();
-            }
             logging = RunnerLogging.Begin(options);
-            if (status.IsDaemon)
-            {
-                DetachStandardStreams();
-            }
             Directory.SetCurrentDirectory(options.RunDirectory);
             if (options.Umask is { } mask)
             {
@@ -143,22 +135,4 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
     };
 
     private static uint? ToUnsigned(int? id) => id is { } v && v >= 0 ? (uint)v : null;
-
-    /// <summary>Points 0, 1 and 2 at /dev/null, as every daemon does: the terminal may close at any time.</summary>
-    private static void DetachStandardStreams()
-    {
-        var fd = RunnerLibC.open("/dev/null", RunnerLibC.O_RDWR);
-        if (fd < 0)
-        {
-            throw new RunnerException("cannot open /dev/null");
-        }
-        for (var target = 0; target <= 2; target++)
-        {
-            RunnerLibC.dup2(fd, target);
-        }
-        if (fd > 2)
-        {
-            RunnerLibC.close(fd);
-        }
-    }
 }

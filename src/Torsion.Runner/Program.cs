@@ -1,16 +1,21 @@
 using Torsion.Runner.Cli;
 using Torsion.Runner.Daemon;
+using Torsion.Runner.Plugins;
+using Torsion.Runner.Sources;
 
 namespace Torsion.Runner;
 
 /// <summary>The <c>torsiond</c> entry point.</summary>
 public static class Program
 {
+
     /// <summary>Runs torsiond with <paramref name="args"/> and returns the process exit status.</summary>
     public static int Main(string[] args)
     {
+        // First, before anything opens the console: in the daemon this detaches from the terminal.
         var status = StatusReporter.FromEnvironment();
-        var commandLine = new RunnerCommandLine([]);
+        var catalog = PluginCatalog.Discover();
+        var commandLine = new RunnerCommandLine(catalog.Plugins.Select(PluginCommand.Build));
         return commandLine.Execute(
             args,
             options =>
@@ -19,7 +24,24 @@ public static class Program
                 {
                     return Launch(options, args);
                 }
-                return new ApplicationRunner(options, Sources.For(options), status, Console.Error).Run();
+                var log = Torsion.Logger.Logger.For(typeof(Program));
+                foreach (var warning in catalog.Warnings)
+                {
+                    log.Warn("{warning}", ("warning", warning));
+                }
+                IApplicationSource source;
+                try
+                {
+                    source = ApplicationSources.For(options, catalog);
+                }
+                catch (RunnerException e)
+                {
+                    // Before logging has begun: a foreground user reads it here, a daemon's parent from the pipe.
+                    status.ReportFailure(e.Message);
+                    Console.Error.WriteLine($"torsiond: {e.Message}");
+                    return 1;
+                }
+                return new ApplicationRunner(options, source, status, Console.Error).Run();
             },
             (pidFile, timeout) => DaemonStopper.Stop(pidFile, timeout, Console.Out, Console.Error),
             Console.Out,

@@ -65,6 +65,17 @@ internal static unsafe partial class RunnerLibC
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int close(int fd);
 
+    internal const int O_CLOEXEC = 0x80000;
+
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial int dup3(int oldFd, int newFd, int flags);
+
+    internal const int F_GETFD = 1;
+    internal const int FD_CLOEXEC = 1;
+
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial int fcntl(int fd, int command);
+
     [LibraryImport("libc", SetLastError = true)]
     internal static partial long syscall(long number, int a, uint b);
 

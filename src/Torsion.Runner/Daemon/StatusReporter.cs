@@ -20,7 +20,11 @@ internal sealed class StatusReporter : IDisposable
         IsDaemon = pipe is not null;
     }
 
-    /// <summary>A reporter for the status pipe named in the environment, or a silent one in the foreground.</summary>
+    /// <summary>
+    /// A reporter for the status pipe named in the environment, or a silent one in the foreground.
+    /// In the daemon this also detaches the process (<see cref="DaemonProcess.Detach"/>), which must
+    /// happen before anything touches the console: the console keeps its own duplicates of 1 and 2.
+    /// </summary>
     public static StatusReporter FromEnvironment()
     {
         var handle = Environment.GetEnvironmentVariable(DaemonLauncher.StatusVariable);
@@ -29,6 +33,10 @@ internal sealed class StatusReporter : IDisposable
         if (string.IsNullOrEmpty(handle))
         {
             return new StatusReporter(null);
+        }
+        if (int.TryParse(handle, out var fd))
+        {
+            DaemonProcess.Detach(fd);
         }
         return new StatusReporter(new AnonymousPipeClientStream(PipeDirection.Out, handle));
     }

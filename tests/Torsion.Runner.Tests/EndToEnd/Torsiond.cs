@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Torsion.Tests.Support;
 
-namespace Torsion.Runner.Tests.Process;
+namespace Torsion.Runner.Tests.EndToEnd;
 
 /// <summary>
 /// Runs the built torsiond as a real process (<c>dotnet torsiond.dll</c>), in a scratch directory of

@@ -1,4 +1,4 @@
-namespace Torsion.Runner.Tests.Process;
+namespace Torsion.Runner.Tests.EndToEnd;
 
 /// <summary>
 /// Tests that start torsiond processes run one at a time: each compiles or loads a script and

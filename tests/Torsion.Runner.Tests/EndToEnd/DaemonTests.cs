@@ -1,4 +1,4 @@
-namespace Torsion.Runner.Tests.Process;
+namespace Torsion.Runner.Tests.EndToEnd;
 
 /// <summary>
 /// torsiond as a daemon, as a real process: the parent returns only once the application serves,

@@ -1,4 +1,4 @@
-namespace Torsion.Runner.Tests.Process;
+namespace Torsion.Runner.Tests.EndToEnd;
 
 /// <summary>torsiond -n: in the foreground, logging to standard output, stopped by signals, on every reactor.</summary>
 [Collection(nameof(TorsiondProcessCollection))]
@@ -69,7 +69,10 @@ public sealed class ForegroundTests
         });
         var dir = Torsiond.Scratch();
         // nobody must be able to read the script and the runtime's files; /tmp scratch dirs are 0700.
-        File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("755", 8));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("755", 8));
+        }
         var script = Torsiond.EchoScript(dir);
         using var server = Torsiond.Start(dir, new Dictionary<string, string> { ["PORT"] = port.ToString() }, "-n", "-u", "nobody", "--pidfile", "", "-y", script);
         server.WaitForLine(l => l.Contains("Started"));

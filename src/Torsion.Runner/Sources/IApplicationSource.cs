@@ -2,7 +2,7 @@ using Torsion.Application;
 using Torsion.Internet;
 using Torsion.Runner.Persistence;
 
-namespace Torsion.Runner;
+namespace Torsion.Runner.Sources;
 
 /// <summary>Where the service tree comes from: a script or assembly (-y), a plugin, or a saved tap file (-f).</summary>
 internal interface IApplicationSource
