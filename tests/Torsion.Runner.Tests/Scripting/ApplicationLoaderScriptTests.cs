@@ -245,6 +245,26 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     }
 
     [Fact]
+    public void AReferencedAssemblyIsFoundOnACacheHitAndARebuildRecompiles()
+    {
+        var library = Path.Combine(_dir.Path, "lib");
+        Directory.CreateDirectory(library);
+        TestAssemblies.Build(library, "ScriptNames", """public static class Names { public static string Main => "one"; }""");
+        var path = _dir.Write("app.csx", """
+            #r "lib/ScriptNames.dll"
+            var application = new Application(Names.Main);
+            """);
+        Assert.Equal("one", ApplicationLoader.Load(path, _reactor, CacheDir).Application.Name);
+        var cached = ApplicationLoader.Load(path, _reactor, CacheDir);
+        Assert.True(cached.FromCache);
+        Assert.Equal("one", cached.Application.Name);
+        TestAssemblies.Build(library, "ScriptNames", """public static class Names { public static string Main => "two"; }""");
+        var rebuilt = ApplicationLoader.Load(path, _reactor, CacheDir);
+        Assert.False(rebuilt.FromCache);
+        Assert.Equal("two", rebuilt.Application.Name);
+    }
+
+    [Fact]
     public void AnErrorInALoadedFileNamesThatFile()
     {
         var names = _dir.Write("names.csx", """static string AppName() => 42;""");
