@@ -46,7 +46,8 @@ public static class ApplicationLoader
     /// <param name="reactor">The reactor the application will run on; torsiond has installed it, so it is also <see cref="Reactors.Current"/>.</param>
     /// <param name="cacheDirectory">
     /// Where compiled scripts are kept (created with mode 0700); <see langword="null"/> for
-    /// <see cref="DefaultCacheDirectory"/>. A script is cached under a SHA-256 of its text, its full
+    /// <see cref="DefaultCacheDirectory"/>. An existing directory that group or others may write to
+    /// is not used (anyone who can write there could have torsiond run their code). A script is cached under a SHA-256 of its text, its full
     /// path, the runtime and the builds of Roslyn, Torsion and torsiond; its <c>#load</c> and
     /// <c>#r</c> files are checked against the hashes recorded beside it. On a hit the compiler is
     /// not run at all. When the directory cannot be created or written the script is compiled in

@@ -116,6 +116,24 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     }
 
     [Fact]
+    public void ACacheDirectoryOthersCanWriteToIsNotUsed()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Unix file modes");
+            return;
+        }
+        Directory.CreateDirectory(CacheDir);
+        File.SetUnixFileMode(CacheDir, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
+        var path = _dir.Write("app.csx", """var application = new Application("app");""");
+        ApplicationLoader.Load(path, _reactor, CacheDir);
+        var second = ApplicationLoader.Load(path, _reactor, CacheDir);
+        Assert.False(second.FromCache);
+        Assert.Null(second.CacheFile);
+        Assert.Empty(Directory.GetFiles(CacheDir));
+    }
+
+    [Fact]
     public void AnUnwritableCacheOnlyMeansNoCaching()
     {
         // A file where the cache directory should be: it can be neither created nor written.
