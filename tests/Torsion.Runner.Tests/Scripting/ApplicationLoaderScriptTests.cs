@@ -148,6 +148,16 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     }
 
     [Fact]
+    public void AnEmptyCacheDirectoryMeansNoCaching()
+    {
+        var path = _dir.Write("app.csx", """var application = new Application("app");""");
+        ApplicationLoader.Load(path, _reactor, "");
+        var second = ApplicationLoader.Load(path, _reactor, "");
+        Assert.False(second.FromCache);
+        Assert.Null(second.CacheFile);
+    }
+
+    [Fact]
     public void CompileErrorsAreListedOnePerLineWithThePathAsGiven()
     {
         var path = _dir.Write("broken.csx", """
