@@ -46,7 +46,8 @@ public static class ApplicationLoader
     /// <param name="reactor">The reactor the application will run on; torsiond has installed it, so it is also <see cref="Reactors.Current"/>.</param>
     /// <param name="cacheDirectory">
     /// Where compiled scripts are kept (created with mode 0700); <see langword="null"/> for
-    /// <see cref="DefaultCacheDirectory"/>. A script is cached under a SHA-256 of its text, its full
+    /// <see cref="DefaultCacheDirectory"/>, an empty string to compile in memory and cache nothing. An existing directory that group or others may write to
+    /// is not used (anyone who can write there could have torsiond run their code). A script is cached under a SHA-256 of its text, its full
     /// path, the runtime and the builds of Roslyn, Torsion and torsiond; its <c>#load</c> and
     /// <c>#r</c> files are checked against the hashes recorded beside it. On a hit the compiler is
     /// not run at all. When the directory cannot be created or written the script is compiled in
@@ -101,9 +102,10 @@ public static class ApplicationLoader
         return new LoadedApplication(ScriptRunner.Run(entry, globals, path), path, assembly, fromCache: false, storedPath);
     }
 
-    // Script assemblies are loaded from memory, never mapped from the cache: the runtime remembers
-    // images by path, so an entry replaced under the same name could otherwise be served stale (or
-    // still broken), and on Windows a mapped file could not be replaced by another process at all.
+    // Script assemblies are loaded from memory, never mapped from the cache: the runtime may hand
+    // back the image it already mapped for a path, so an entry replaced under the same name was seen
+    // served stale within one process (a test caught it), and on Windows a mapped file could not be
+    // replaced by another process at all.
     private static MethodInfo? TryLoadCached(string assemblyPath, IReadOnlyList<ScriptDependency> dependencies)
     {
         try

@@ -41,7 +41,10 @@ internal sealed class ScriptCache
         return home.Length > 0 ? Path.Combine(home, ".cache", "torsiond") : null;
     }
 
-    /// <summary>Opens (creating it with mode 0700 if needed) the cache in <paramref name="directory"/>; <see langword="null"/> if it cannot be created.</summary>
+    /// <summary>
+    /// Opens (creating it with mode 0700 if needed) the cache in <paramref name="directory"/>;
+    /// <see langword="null"/> if it cannot be created, or if it exists and group or others may write to it.
+    /// </summary>
     public static ScriptCache? Open(string? directory)
     {
         if (string.IsNullOrEmpty(directory))
@@ -59,6 +62,12 @@ internal sealed class ScriptCache
             {
                 // Compiled code is run from here: nobody else may put an assembly in it.
                 System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                // An existing directory others can write to (a shared /tmp path, say) would let them
+                // plant an assembly under a future key, run by torsiond, perhaps as root: not used.
+                if ((File.GetUnixFileMode(directory) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+                {
+                    return null;
+                }
             }
             return new ScriptCache(directory);
         }

@@ -51,8 +51,7 @@ internal static class ScriptCompiler
             .WithReferences(References.Value)
             .WithImports(Imports)
             // Application code is server code: optimized, with line numbers still available from the embedded PDB.
-            .WithOptimizationLevel(OptimizationLevel.Release)
-            .WithEmitDebugInformation(true);
+            .WithOptimizationLevel(OptimizationLevel.Release);
         var compilation = CSharpScript.Create(text, options, typeof(ScriptGlobals)).GetCompilation();
 
         using var image = new MemoryStream();

@@ -14,7 +14,7 @@ namespace Torsion.Runner.Scripting;
 public sealed class ScriptGlobals
 {
     /// <summary>Creates the globals for a script loaded from <paramref name="scriptPath"/> to run on <paramref name="reactor"/>.</summary>
-    public ScriptGlobals(IReactor reactor, string scriptPath)
+    internal ScriptGlobals(IReactor reactor, string scriptPath)
     {
         Reactor = reactor ?? throw new ArgumentNullException(nameof(reactor));
         ScriptPath = scriptPath ?? throw new ArgumentNullException(nameof(scriptPath));

@@ -116,6 +116,24 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     }
 
     [Fact]
+    public void ACacheDirectoryOthersCanWriteToIsNotUsed()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Unix file modes");
+            return;
+        }
+        Directory.CreateDirectory(CacheDir);
+        File.SetUnixFileMode(CacheDir, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
+        var path = _dir.Write("app.csx", """var application = new Application("app");""");
+        ApplicationLoader.Load(path, _reactor, CacheDir);
+        var second = ApplicationLoader.Load(path, _reactor, CacheDir);
+        Assert.False(second.FromCache);
+        Assert.Null(second.CacheFile);
+        Assert.Empty(Directory.GetFiles(CacheDir));
+    }
+
+    [Fact]
     public void AnUnwritableCacheOnlyMeansNoCaching()
     {
         // A file where the cache directory should be: it can be neither created nor written.
@@ -125,6 +143,16 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
         var second = ApplicationLoader.Load(path, _reactor, Path.Combine(blocked, "cache"));
         Assert.Equal("app", second.Application.Name);
         Assert.False(first.FromCache);
+        Assert.False(second.FromCache);
+        Assert.Null(second.CacheFile);
+    }
+
+    [Fact]
+    public void AnEmptyCacheDirectoryMeansNoCaching()
+    {
+        var path = _dir.Write("app.csx", """var application = new Application("app");""");
+        ApplicationLoader.Load(path, _reactor, "");
+        var second = ApplicationLoader.Load(path, _reactor, "");
         Assert.False(second.FromCache);
         Assert.Null(second.CacheFile);
     }
@@ -242,6 +270,26 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
         var edited = ApplicationLoader.Load(path, _reactor, CacheDir);
         Assert.False(edited.FromCache);
         Assert.Equal("edited", edited.Application.Name);
+    }
+
+    [Fact]
+    public void AReferencedAssemblyIsFoundOnACacheHitAndARebuildRecompiles()
+    {
+        var library = Path.Combine(_dir.Path, "lib");
+        Directory.CreateDirectory(library);
+        TestAssemblies.Build(library, "ScriptNames", """public static class Names { public static string Main => "one"; }""");
+        var path = _dir.Write("app.csx", """
+            #r "lib/ScriptNames.dll"
+            var application = new Application(Names.Main);
+            """);
+        Assert.Equal("one", ApplicationLoader.Load(path, _reactor, CacheDir).Application.Name);
+        var cached = ApplicationLoader.Load(path, _reactor, CacheDir);
+        Assert.True(cached.FromCache);
+        Assert.Equal("one", cached.Application.Name);
+        TestAssemblies.Build(library, "ScriptNames", """public static class Names { public static string Main => "two"; }""");
+        var rebuilt = ApplicationLoader.Load(path, _reactor, CacheDir);
+        Assert.False(rebuilt.FromCache);
+        Assert.Equal("two", rebuilt.Application.Name);
     }
 
     [Fact]
