@@ -25,11 +25,6 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
         try
         {
             logging = RunnerLogging.Begin(options);
-            Directory.SetCurrentDirectory(options.RunDirectory);
-            if (options.Umask is { } mask)
-            {
-                RunnerLibC.umask(mask);
-            }
             if (options.PidFile is { } pidPath)
             {
                 pidFile = new PidFile(pidPath);
@@ -40,7 +35,14 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
             }
             var reactor = (ReactorBase)Reactors.Install(options.Reactor);
             Log.Info("torsiond starting {source} on the {reactor} reactor, pid {pid}", ("source", source.Description), ("reactor", reactor.Name), ("pid", Environment.ProcessId));
+            // Built before changing directory, as twistd does: a relative path in a plugin's
+            // arguments means what it meant where the user typed it.
             var application = source.Build(reactor);
+            Directory.SetCurrentDirectory(options.RunDirectory);
+            if (options.Umask is { } mask)
+            {
+                RunnerLibC.umask(mask);
+            }
             // Ports below 1024 and root-only files are opened here, before root is given up.
             application.PrivilegedStartService();
             if (options.Chroot is { } root)

@@ -20,10 +20,10 @@ internal static class ApplicationSources
             var tap = TapFile.Load(tapPath);
             var saved = catalog.Find(tap.Plugin)
                 ?? throw new RunnerException($"{tapPath} was saved by the plugin '{tap.Plugin}', which is not installed here (see torsiond --help and TORSION_PLUGIN_PATH).");
-            return new PluginSource(saved, tap.Arguments, $"{tapPath} (plugin {tap.Plugin})");
+            return new PluginSource(saved, tap.Arguments, $"{tapPath} (plugin {tap.Plugin})", tap.Directory ?? Environment.CurrentDirectory);
         }
         var name = options.PluginName ?? throw new RunnerException("nothing to run.");
         var plugin = catalog.Find(name) ?? throw new RunnerException($"no plugin named '{name}'.");
-        return new PluginSource(plugin, options.PluginArguments, $"plugin {name}");
+        return new PluginSource(plugin, options.PluginArguments, $"plugin {name}", Environment.CurrentDirectory);
     }
 }

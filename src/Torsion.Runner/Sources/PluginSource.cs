@@ -11,7 +11,12 @@ namespace Torsion.Runner.Sources;
 /// under an <see cref="Torsion.Application.Application"/> named after the plugin, and the run is saved
 /// as the plugin's name and arguments.
 /// </summary>
-internal sealed class PluginSource(IServiceMaker plugin, IReadOnlyList<string> arguments, string description) : IApplicationSource
+/// <remarks>
+/// The arguments are parsed in <paramref name="directory"/>, the directory they were first typed in,
+/// so relative paths in them (a poem file, a certificate) name the same files when a .tap made
+/// elsewhere is started again.
+/// </remarks>
+internal sealed class PluginSource(IServiceMaker plugin, IReadOnlyList<string> arguments, string description, string directory) : IApplicationSource
 {
     /// <inheritdoc />
     public string Description => description;
@@ -20,13 +25,22 @@ internal sealed class PluginSource(IServiceMaker plugin, IReadOnlyList<string> a
     public IService Build(IReactor reactor)
     {
         IService service;
+        var here = Environment.CurrentDirectory;
         try
         {
+            if (directory != here && Directory.Exists(directory))
+            {
+                Directory.SetCurrentDirectory(directory);
+            }
             service = PluginCommand.MakeService(plugin, arguments, reactor);
         }
         catch (PluginOptionsException e)
         {
             throw new RunnerException($"{plugin.Name}: {e.Message}", e);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(here);
         }
         if (service is Torsion.Application.Application app)
         {
@@ -48,7 +62,7 @@ internal sealed class PluginSource(IServiceMaker plugin, IReadOnlyList<string> a
             Application = application.Name ?? plugin.Name,
             Plugin = plugin.Name,
             Arguments = [.. arguments],
-            Directory = Environment.CurrentDirectory,
+            Directory = directory,
             Uid = app?.Uid is { } u and >= 0 ? (uint)u : null,
             Gid = app?.Gid is { } g and >= 0 ? (uint)g : null,
             Services = TapFile.Describe(application),
