@@ -15,6 +15,10 @@ namespace Torsion.Runner.Daemon;
 /// </remarks>
 internal sealed class PidFile(string path)
 {
+    // The directory, held open from Claim on: after --chroot the path no longer reaches the file,
+    // but unlinkat through this descriptor still does.
+    private int _directoryFd = -1;
+
     /// <summary>The file's absolute path.</summary>
     public string Path { get; } = path;
 
@@ -89,14 +93,23 @@ internal sealed class PidFile(string path)
         {
             throw new RunnerException($"cannot write the pid file {Path}: {e.Message}", e);
         }
+        _directoryFd = RunnerLibC.open(System.IO.Path.GetDirectoryName(Path)!, RunnerLibC.O_PATH | RunnerLibC.O_DIRECTORY | RunnerLibC.O_CLOEXEC);
         return removed;
     }
 
     /// <summary>Removes the file if it still holds this process's pid.</summary>
     public void Release()
     {
+        var directoryFd = _directoryFd;
+        _directoryFd = -1;
         try
         {
+            if (directoryFd >= 0 && !Directory.Exists(System.IO.Path.GetDirectoryName(Path)))
+            {
+                // Chrooted away from it: remove it by name under the directory we kept.
+                RunnerLibC.unlinkat(directoryFd, System.IO.Path.GetFileName(Path), 0);
+                return;
+            }
             var text = File.ReadAllText(Path).Trim();
             if (text == Environment.ProcessId.ToString(CultureInfo.InvariantCulture))
             {
@@ -106,6 +119,13 @@ internal sealed class PidFile(string path)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Gone already, or we dropped the privileges it needs: nothing better to do at exit.
+        }
+        finally
+        {
+            if (directoryFd >= 0)
+            {
+                RunnerLibC.close(directoryFd);
+            }
         }
     }
 

@@ -9,9 +9,14 @@ namespace Torsion.Runner.Daemon;
 /// </summary>
 internal static unsafe class Privileges
 {
-    /// <summary>chroot(2) to <paramref name="directory"/> and move into it.</summary>
+    /// <summary>
+    /// chroot(2) to <paramref name="directory"/> and move into it. .NET loads assemblies lazily, from
+    /// paths outside the new root, so every assembly the runtime can offer is loaded first; native
+    /// libraries and files the application opens later must exist inside the new root.
+    /// </summary>
     public static void Chroot(string directory)
     {
+        PreloadAssemblies();
         if (RunnerLibC.chroot(directory) != 0)
         {
             throw Failure($"cannot chroot to {directory}");
@@ -45,6 +50,25 @@ internal static unsafe class Privileges
         if (uid is { } u)
         {
             Check(effectiveOnly ? RunnerLibC.seteuid(u) : RunnerLibC.setuid(u), $"cannot switch to user id {u}");
+        }
+    }
+
+    private static void PreloadAssemblies()
+    {
+        if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is not string list)
+        {
+            return;
+        }
+        foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            try
+            {
+                System.Reflection.Assembly.Load(System.Reflection.AssemblyName.GetAssemblyName(path));
+            }
+            catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException)
+            {
+                // Not loadable here (reference-only or another platform's): nothing would use it.
+            }
         }
     }
 

@@ -66,6 +66,11 @@ internal static unsafe partial class RunnerLibC
     internal static partial int close(int fd);
 
     internal const int O_CLOEXEC = 0x80000;
+    internal const int O_DIRECTORY = 0x10000;
+    internal const int O_PATH = 0x200000;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int unlinkat(int directoryFd, string name, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int dup3(int oldFd, int newFd, int flags);

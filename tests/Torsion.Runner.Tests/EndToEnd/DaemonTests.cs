@@ -138,4 +138,24 @@ public sealed class DaemonTests
         Assert.Contains("Umask:\t0077", File.ReadAllText($"/proc/{pid}/status"));
         Assert.Equal(0, Torsiond.Run(dir, null, "stop").Status);
     }
+
+    [Fact]
+    public void ChrootAfterListeningAndThePidFileIsStillRemoved()
+    {
+        if (Environment.UserName != "root")
+        {
+            Assert.Skip("needs root: chroot(2) is root's privilege");
+        }
+        var dir = Torsiond.Scratch();
+        var jail = Directory.CreateDirectory(Path.Combine(dir, "jail")).FullName;
+        var port = Torsiond.FreePort();
+        var (status, output) = Torsiond.Run(dir, new Dictionary<string, string> { ["PORT"] = port.ToString() }, "-y", Torsiond.EchoScript(dir), "--chroot", jail);
+        Assert.True(status == 0, output);
+        var pidFile = Path.Combine(dir, "torsiond.pid");
+        var pid = Torsiond.ReadPid(pidFile);
+        Assert.Equal(jail, new DirectoryInfo($"/proc/{pid}/root").LinkTarget);
+        Assert.Equal("jailed", Torsiond.Echo(port, "jailed"));
+        Assert.Equal(0, Torsiond.Run(dir, null, "stop").Status);
+        Assert.False(File.Exists(pidFile));
+    }
 }
