@@ -72,7 +72,12 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
         var attempt = ++_attempt;
         if (_timeout > 0)
         {
-            _timeoutCall = _reactor.CallLater(_timeout, () => Failed(new Failure(new ConnectTimeoutError(_timeout))));
+            _timeoutCall = _reactor.CallLater(_timeout, () =>
+            {
+                // This call is running, so it can no longer be cancelled: Failed must not try.
+                _timeoutCall = null;
+                Failed(new Failure(new ConnectTimeoutError(_timeout)));
+            });
         }
         _factory.StartedConnecting(this);
         if (_state != State.Connecting || attempt != _attempt)
