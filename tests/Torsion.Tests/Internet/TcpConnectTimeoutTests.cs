@@ -61,7 +61,7 @@ public sealed class TcpConnectTimeoutTests
         Assert.Equal(["startFactory", "started", "failed:ConnectTimeoutError", "stopFactory"], factory.Events);
         // The attempt had a socket of its own, and it is gone.
         Assert.Equal(running + 1, during);
-        AssertDescriptorsReturnTo(before);
+        DescriptorCountCollection.AssertReturnsTo(before);
         // It waited for the timeout rather than failing at once (a generous bound either side).
         Assert.InRange(failedAfter, 0.5, 15);
     }
@@ -86,7 +86,7 @@ public sealed class TcpConnectTimeoutTests
                 });
         });
         Assert.IsType<ConnectTimeoutError>(failure!.Value);
-        AssertDescriptorsReturnTo(before);
+        DescriptorCountCollection.AssertReturnsTo(before);
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
@@ -118,7 +118,7 @@ public sealed class TcpConnectTimeoutTests
         });
         Assert.IsType<ConnectingCancelledError>(failure!.Value);
         Assert.Equal(running + 1, during);
-        AssertDescriptorsReturnTo(before);
+        DescriptorCountCollection.AssertReturnsTo(before);
     }
 
     /// <summary>
@@ -132,20 +132,5 @@ public sealed class TcpConnectTimeoutTests
         using var client = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         Assert.True(client.ConnectAsync(listener.LocalEndpoint).Wait(TimeSpan.FromSeconds(10)));
         using var accepted = listener.AcceptSocket();
-    }
-
-    /// <summary>
-    /// Waits (with a timeout) for the open-descriptor count to come back to <paramref name="expected"/>:
-    /// the runtime may close a socket a moment after Dispose if one of its threads still holds it.
-    /// </summary>
-    private static void AssertDescriptorsReturnTo(int expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        int now;
-        while ((now = DescriptorCountCollection.OpenDescriptors()) != expected && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(10);
-        }
-        Assert.True(now == expected, $"{expected} descriptors before, {now} after: {DescriptorCountCollection.Describe()}");
     }
 }
