@@ -28,4 +28,20 @@ public sealed class DescriptorCountCollection
     /// <summary>What each open descriptor is (for a failure message).</summary>
     public static string Describe() => string.Join(", ", Directory.GetFiles("/proc/self/fd")
         .Select(f => { try { return Path.GetFileName(f) + "=" + new FileInfo(f).LinkTarget; } catch (IOException) { return Path.GetFileName(f); } }));
+
+    /// <summary>
+    /// Asserts the open-descriptor count comes back to <paramref name="expected"/>, waiting up to ten
+    /// seconds for it: the runtime may close a socket a moment after Dispose when one of its own threads
+    /// still holds it.
+    /// </summary>
+    public static void AssertReturnsTo(int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        int now;
+        while ((now = OpenDescriptors()) != expected && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
+        Assert.True(now == expected, $"{expected} descriptors before, {now} after: {Describe()}");
+    }
 }

@@ -31,6 +31,7 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
     private readonly UnixDomainSocketEndPoint? _unixPath;
     private readonly bool _checkPid;
     private IDelayedCall? _timeoutCall;
+    private IDelayedCall? _retryCall;
     private SocketsTcpConnection? _connection;
     private int _attempt;
 
@@ -72,7 +73,12 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
         var attempt = ++_attempt;
         if (_timeout > 0)
         {
-            _timeoutCall = _reactor.CallLater(_timeout, () => Failed(new Failure(new ConnectTimeoutError(_timeout))));
+            _timeoutCall = _reactor.CallLater(_timeout, () =>
+            {
+                // This call is running, so it can no longer be cancelled: Failed must not try.
+                _timeoutCall = null;
+                Failed(new Failure(new ConnectTimeoutError(_timeout)));
+            });
         }
         _factory.StartedConnecting(this);
         if (_state != State.Connecting || attempt != _attempt)
@@ -159,6 +165,20 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
         {
             return;
         }
+        if (error == SocketError.WouldBlock && _unixPath is not null)
+        {
+            // A Unix listener with a full backlog refuses a non-blocking connect at once (EAGAIN). Wait
+            // as a blocking connect would, by asking again shortly, until there is room or the timeout
+            // passes; with a new socket, as the runtime will not connect one whose connect failed.
+            _socket!.Dispose();
+            _socket = null;
+            _retryCall = _reactor.CallLater(Tcp.TcpConnector.UnixBacklogRetry, () =>
+            {
+                _retryCall = null;
+                BeginConnect(_unixPath);
+            });
+            return;
+        }
         if (error != SocketError.Success)
         {
             FailedWith(error);
@@ -207,6 +227,8 @@ internal sealed class SocketsTcpConnector : IConnector, ISocketOwner
         }
         _timeoutCall?.Cancel();
         _timeoutCall = null;
+        _retryCall?.Cancel();
+        _retryCall = null;
         // Closing the socket aborts a pending connect; its completion is then stale and only disposed.
         _connect = null;
         _socket?.Dispose();

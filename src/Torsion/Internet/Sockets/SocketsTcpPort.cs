@@ -28,6 +28,8 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
     private bool _listening;
     private bool _acceptPending;
     private IDelayedCall? _resume;
+    private bool _exhausted;
+    private readonly DescriptorReserve _reserve = new();
 
     internal SocketsTcpPort(SocketsReactor reactor, EndPoint address, Factory factory, int backlog, Unix.UnixListenOptions? unix = null)
     {
@@ -85,6 +87,8 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
         _socket = socket;
         _accept = new SocketOperation(_reactor, this);
         _listening = true;
+        // Best effort: a process already short of descriptors listens without one.
+        _reserve.TryHold();
         _reactor.Register(this);
         _factory.DoStart();
         // The first accept is posted from the loop, so a connection already waiting is never handed
@@ -164,6 +168,7 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
         {
             var socket = op.AcceptSocket!;
             op.AcceptSocket = null;
+            _exhausted = false;
             Accepted(socket);
             return true;
         }
@@ -178,13 +183,36 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
         }
         // A completion is reported once per post, so re-posting at once after a persistent error
         // (EMFILE above all) would spin; step back and try again when descriptors may be free.
-        ReactorBase.LogError($"Error accepting on {_host}; pausing accepts for {AcceptErrorBackoff}s", new SocketException((int)error));
-        _resume = _reactor.CallLater(AcceptErrorBackoff, () =>
+        if (error is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
         {
-            _resume = null;
-            AcceptLoop();
-        });
+            // First give the runtime its headroom back (see DescriptorReserve), then log: the log may
+            // need a descriptor too. Logged once per episode, not once per retry.
+            _reserve.Release();
+            if (!_exhausted)
+            {
+                _exhausted = true;
+                ReactorBase.LogError($"Out of resources accepting on {_host}; retrying every {AcceptErrorBackoff}s until descriptors are free",
+                    new SocketException((int)error));
+            }
+        }
+        else
+        {
+            ReactorBase.LogError($"Error accepting on {_host}; pausing accepts for {AcceptErrorBackoff}s", new SocketException((int)error));
+        }
+        _resume = _reactor.CallLater(AcceptErrorBackoff, Resume);
         return false;
+    }
+
+    private void Resume()
+    {
+        _resume = null;
+        if (_exhausted && !_reserve.TryHold())
+        {
+            // Still short of descriptors: accepting now would only use up the runtime's headroom.
+            _resume = _reactor.CallLater(AcceptErrorBackoff, Resume);
+            return;
+        }
+        AcceptLoop();
     }
 
     private void Accepted(Socket socket)
@@ -235,6 +263,7 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
         _listening = false;
         _resume?.Cancel();
         _resume = null;
+        _reserve.Release();
         _reactor.Unregister(this);
         // Closing aborts the pending accept; its completion disposes the operation.
         _socket!.Dispose();

@@ -13,6 +13,9 @@ namespace Torsion.Internet.Tcp;
 /// </summary>
 internal sealed class TcpConnector : IConnector, IWriteDescriptor
 {
+    /// <summary>How often a Unix connect refused for a full backlog is tried again.</summary>
+    internal const double UnixBacklogRetry = 0.02;
+
     private enum State { Disconnected, Connecting, Connected }
 
     private readonly PosixReactor _reactor;
@@ -28,6 +31,7 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
     private readonly UnixDomainSocketEndPoint? _unixPath;
     private readonly bool _checkPid;
     private IDelayedCall? _timeoutCall;
+    private IDelayedCall? _retryCall;
     private TcpConnection? _connection;
     private int _attempt;
 
@@ -70,7 +74,12 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
         var attempt = ++_attempt;
         if (_timeout > 0)
         {
-            _timeoutCall = _reactor.CallLater(_timeout, () => Failed(new Failure(new ConnectTimeoutError(_timeout))));
+            _timeoutCall = _reactor.CallLater(_timeout, () =>
+            {
+                // This call is running, so it can no longer be cancelled: Failed must not try.
+                _timeoutCall = null;
+                Failed(new Failure(new ConnectTimeoutError(_timeout)));
+            });
         }
         _factory.StartedConnecting(this);
         if (_state != State.Connecting || attempt != _attempt)
@@ -130,12 +139,29 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
             }
         }
         _fd = fd;
-        var errno = PosixSocket.Connect(fd, destination);
-        // A Unix connect to a full backlog says EAGAIN: like EINPROGRESS, wait for writability.
-        if (errno is 0 or Errno.EINPROGRESS or Errno.EINTR || (errno == Errno.EAGAIN && _unixPath is not null))
+        TryConnect();
+    }
+
+    private void TryConnect()
+    {
+        var errno = PosixSocket.Connect(_fd, _destination!);
+        if (errno is 0 or Errno.EINPROGRESS or Errno.EINTR)
         {
             // Writability says the handshake ended, either way; DoWrite reads SO_ERROR.
             _reactor.AddWriter(this);
+            return;
+        }
+        if (errno == Errno.EAGAIN && _unixPath is not null)
+        {
+            // A Unix listener with a full backlog refuses a non-blocking connect at once: no connect is
+            // in progress, and an unconnected Unix socket polls as writable (hung up), so there is
+            // nothing to wait for. Wait as a blocking connect would, by asking again shortly, until
+            // there is room or the timeout passes.
+            _retryCall = _reactor.CallLater(UnixBacklogRetry, () =>
+            {
+                _retryCall = null;
+                TryConnect();
+            });
             return;
         }
         FailedWithErrno(errno);
@@ -192,6 +218,8 @@ internal sealed class TcpConnector : IConnector, IWriteDescriptor
         }
         _timeoutCall?.Cancel();
         _timeoutCall = null;
+        _retryCall?.Cancel();
+        _retryCall = null;
         if (_fd >= 0)
         {
             _reactor.RemoveWriter(this);
