@@ -64,10 +64,11 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
     /// <inheritdoc />
     protected override void DoIteration(int timeoutMs)
     {
-        var n = _poller.Wait(_events, timeoutMs);
+        var events = _events;
+        var n = _poller.Wait(events, timeoutMs);
         for (var i = 0; i < n; i++)
         {
-            Dispatch(in _events[i]);
+            Dispatch(in events[i]);
         }
     }
 

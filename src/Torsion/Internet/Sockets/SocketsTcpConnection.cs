@@ -195,7 +195,7 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
             {
                 // All sent at once, so no completion will report a drain; a pull producer is still
                 // owed its "ask me again" (on the next pass, never inside its own call).
-                if (_producer is IPullProducer && !_streaming)
+                if (_producer is not null && !_streaming && _producer is IPullProducer)
                 {
                     _drainQueued = true;
                     QueueCallSoon();

@@ -87,7 +87,7 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
         nint n;
         fixed (byte* p = buffer)
         {
-            n = LibC.Recv(_fd, p, buffer.Length, 0);
+            n = LibC.Recv(_fd, p, buffer.Length, Sock.MSG_DONTWAIT);
         }
         if (n > 0)
         {
@@ -136,7 +136,8 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
             {
                 // All sent at once, so no writable event will report a drain; a pull producer is
                 // still owed its "ask me again" (on the next pass, never inside its own call).
-                if (_producer is IPullProducer && !_streaming)
+                // (The null test first: an interface type test is a helper call even on null.)
+                if (_producer is not null && !_streaming && _producer is IPullProducer)
                 {
                     _drainQueued = true;
                     QueueCallSoon();
