@@ -22,6 +22,9 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
     private readonly int _fd;
     private readonly EndPoint _peer;
     private readonly bool _isUnix;
+    // An adopted descriptor is a dup of one its giver may still hold, so closing ours does not take
+    // it out of the epoll set: only then is the explicit EPOLL_CTL_DEL needed at close.
+    private readonly bool _adopted;
     private IProtocol _protocol = null!;
     private EndPoint? _host;
     private WriteBuffer? _buffer;
@@ -39,8 +42,9 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
     private bool _callSoonQueued;
     private bool _drainQueued;
 
-    internal TcpConnection(PosixReactor reactor, int fd, EndPoint peer, bool isUnix = false)
+    internal TcpConnection(PosixReactor reactor, int fd, EndPoint peer, bool isUnix = false, bool adopted = false)
     {
+        _adopted = adopted;
         _isUnix = isUnix;
         _reactor = reactor;
         _fd = fd;
@@ -79,7 +83,8 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
 
     public Failure? DoRead()
     {
-        if (_disconnected)
+        // After LoseConnection nothing more reaches the protocol (Twisted stops reading then).
+        if (_disconnected || _disconnecting)
         {
             return null;
         }
@@ -260,15 +265,18 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
             return;
         }
         _disconnecting = true;
-        StopReading();
         if (BufferEmpty && (_producer is null || (_streaming && !_producerPaused)))
         {
             // Close on the loop's next pass, not inside the caller's stack, and without a
-            // syscall to ask for writability we already know about.
+            // syscall to ask for writability we already know about. Reading is not switched off
+            // either (that would be an epoll_ctl per connection that close(2) makes moot): DoRead
+            // ignores a disconnecting connection, and the close comes before the next wait.
             QueueCallSoon();
         }
         else
         {
+            // Flushing may take many passes: stop reading, or unread data would wake every one.
+            StopReading();
             StartWriting();
         }
     }
@@ -362,8 +370,15 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
             return;
         }
         _disconnected = true;
-        _reactor.RemoveReader(this);
-        _reactor.RemoveWriter(this);
+        if (_adopted)
+        {
+            _reactor.RemoveReader(this);
+            _reactor.RemoveWriter(this);
+        }
+        else
+        {
+            _reactor.RemoveClosing(this);
+        }
         _writing = false;
         LibC.Close(_fd);
         _buffer?.Clear();
