@@ -13,7 +13,7 @@ public abstract class Protocol : IProtocol
 
     /// <summary>The transport, once connected.</summary>
     /// <exception cref="InvalidOperationException">The protocol has not been connected yet.</exception>
-    public ITransport Transport => _transport ?? throw new InvalidOperationException($"{GetType().Name} has no transport: it is not connected.");
+    public ITransport Transport => _transport ?? NotConnected();
 
     /// <summary>True from <see cref="MakeConnection"/> until <see cref="ConnectionLost"/>.</summary>
     public bool Connected { get; private set; }
@@ -46,4 +46,9 @@ public abstract class Protocol : IProtocol
 
     /// <summary>Called once when the connection ends; see <see cref="IProtocol.ConnectionLost"/>.</summary>
     public virtual void ConnectionLost(Failure reason) { }
+
+    // Kept out of the getter so the getter stays small enough to inline into every DataReceived.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private ITransport NotConnected() => throw new InvalidOperationException($"{GetType().Name} has no transport: it is not connected.");
 }

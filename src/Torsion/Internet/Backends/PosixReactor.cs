@@ -64,10 +64,11 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
     /// <inheritdoc />
     protected override void DoIteration(int timeoutMs)
     {
-        var n = _poller.Wait(_events, timeoutMs);
+        var events = _events;
+        var n = _poller.Wait(events, timeoutMs);
         for (var i = 0; i < n; i++)
         {
-            Dispatch(in _events[i]);
+            Dispatch(in events[i]);
         }
     }
 
@@ -120,6 +121,20 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
 
     private void DisconnectSelectable(IFileDescriptor d, Failure why)
     {
+        // A TCP connection unregisters itself as it closes its descriptor, which lets epoll skip
+        // the EPOLL_CTL_DEL that close(2) makes redundant (TcpConnection.ConnectionLost).
+        if (d is TcpConnection)
+        {
+            try
+            {
+                d.ConnectionLost(why);
+            }
+            catch (Exception e)
+            {
+                LogError("Unhandled error in ConnectionLost", e);
+            }
+            return;
+        }
         if (d is IReadDescriptor r)
         {
             RemoveReader(r);
@@ -153,7 +168,7 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
         return ref _entries[fd];
     }
 
-    private void Update(int fd, ref Entry e)
+    private void Update(int fd, ref Entry e, bool closing = false)
     {
         var read = e.Reader is not null;
         var write = e.Writer is not null;
@@ -161,7 +176,14 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
         {
             if (e.InPoller)
             {
-                _poller.Remove(fd);
+                if (closing)
+                {
+                    _poller.Forget(fd);
+                }
+                else
+                {
+                    _poller.Remove(fd);
+                }
                 e.InPoller = false;
                 e.Generation++;
             }
@@ -257,6 +279,39 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
         e.Writer = null;
         _writerCount--;
         Update(fd, ref e);
+    }
+
+    /// <summary>
+    /// Drops both registrations of a descriptor its owner is about to close, when that descriptor is
+    /// the only one for its open file (a socket Torsion created or accepted, not an adopted or dup'd
+    /// one): the bookkeeping and the generation change as for <see cref="RemoveReader"/>, but the
+    /// poller may leave the kernel side to close(2).
+    /// </summary>
+    internal void RemoveClosing(IFileDescriptor descriptor)
+    {
+        var fd = descriptor.FileDescriptor;
+        if ((uint)fd >= (uint)_entries.Length)
+        {
+            return;
+        }
+        ref var e = ref _entries[fd];
+        var changed = false;
+        if (e.Reader is not null && ReferenceEquals(e.Reader, descriptor))
+        {
+            e.Reader = null;
+            _readerCount--;
+            changed = true;
+        }
+        if (e.Writer is not null && ReferenceEquals(e.Writer, descriptor))
+        {
+            e.Writer = null;
+            _writerCount--;
+            changed = true;
+        }
+        if (changed)
+        {
+            Update(fd, ref e, closing: true);
+        }
     }
 
     /// <inheritdoc />
@@ -392,7 +447,7 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
             PosixSocket.Close(fd);
             return;
         }
-        new TcpConnection(this, fd, peer, isUnix: family == System.Net.Sockets.AddressFamily.Unix).Start(protocol);
+        new TcpConnection(this, fd, peer, isUnix: family == System.Net.Sockets.AddressFamily.Unix, adopted: true).Start(protocol);
     }
 
     /// <inheritdoc />

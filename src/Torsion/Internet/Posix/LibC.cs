@@ -26,13 +26,24 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "connect", SetLastError = true)]
     internal static partial int Connect(int fd, byte* addr, int addrlen);
 
+    // The three calls of the TCP hot path (one recv and one send per echoed message) skip the GC
+    // transition: every socket a readiness reactor reads or writes is non-blocking, so the call
+    // returns as soon as the kernel has copied the bytes (microseconds), never waits, and never calls
+    // back into the runtime, which is what SuppressGCTransition requires. A GC that starts meanwhile
+    // waits that long for the loop thread. errno is still captured inside the generated stub, before
+    // any GC poll could run and overwrite it. Only for non-blocking descriptors: never use these on
+    // a blocking one without MSG_DONTWAIT (every caller passes it), or every other thread's GC could stall.
+
     [LibraryImport(Lib, EntryPoint = "recv", SetLastError = true)]
+    [SuppressGCTransition]
     internal static partial nint Recv(int fd, byte* buf, nint len, int flags);
 
     [LibraryImport(Lib, EntryPoint = "send", SetLastError = true)]
+    [SuppressGCTransition]
     internal static partial nint Send(int fd, byte* buf, nint len, int flags);
 
     [LibraryImport(Lib, EntryPoint = "sendmsg", SetLastError = true)]
+    [SuppressGCTransition]
     internal static partial nint SendMsg(int fd, MsgHdr* msg, int flags);
 
     [LibraryImport(Lib, EntryPoint = "recvfrom", SetLastError = true)]

@@ -17,6 +17,13 @@ internal abstract class Poller : IDisposable
     public abstract void Remove(int fd);
 
     /// <summary>
+    /// Stops watching <paramref name="fd"/>, which the caller is about to close and is the only
+    /// descriptor for its open file. A poller whose kernel side forgets a closed file by itself
+    /// (epoll) skips the system call; the others just drop their bookkeeping.
+    /// </summary>
+    public virtual void Forget(int fd) => Remove(fd);
+
+    /// <summary>
     /// Waits up to <paramref name="timeoutMs"/> (-1 = forever) and fills <paramref name="events"/>;
     /// returns how many. EINTR is reported as zero events.
     /// </summary>

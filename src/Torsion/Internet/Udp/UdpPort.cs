@@ -165,7 +165,7 @@ internal sealed unsafe class UdpPort : IReadDescriptor, IMulticastTransport
             while (true)
             {
                 var n = destination is null
-                    ? LibC.Send(_fd, p, data.Length, Sock.MSG_NOSIGNAL)
+                    ? LibC.Send(_fd, p, data.Length, Sock.MSG_NOSIGNAL | Sock.MSG_DONTWAIT)
                     : LibC.SendTo(_fd, p, data.Length, Sock.MSG_NOSIGNAL, sa, saLen);
                 if (n >= 0)
                 {
