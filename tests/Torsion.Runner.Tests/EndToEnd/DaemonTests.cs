@@ -76,7 +76,8 @@ public sealed class DaemonTests
         var script = Torsiond.EchoScript(dir);
         var port = Torsiond.FreePort();
         var env = new Dictionary<string, string> { ["PORT"] = port.ToString() };
-        Assert.Equal(0, Torsiond.Run(dir, env, "-y", script).Status);
+        var (started, startOutput) = Torsiond.Run(dir, env, "-y", script);
+        Assert.True(started == 0, startOutput);
         var pidFile = Path.Combine(dir, "torsiond.pid");
         var first = Torsiond.ReadPid(pidFile);
         Torsiond.Kill(first, "KILL");

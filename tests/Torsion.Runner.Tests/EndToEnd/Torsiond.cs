@@ -62,12 +62,29 @@ internal static class Torsiond
     public static ChildProcess Start(string workDir, IDictionary<string, string>? environment, params string[] args) =>
         ChildProcess.Start(Info(workDir, environment, args));
 
-    /// <summary>A TCP port that was free a moment ago.</summary>
+    /// <summary>
+    /// A TCP port that was free a moment ago, below Linux's ephemeral range (32768 and up): the
+    /// tests running meanwhile bind port 0 and get ephemeral ports, so they cannot take this one
+    /// while torsiond starts.
+    /// </summary>
     public static int FreePort()
     {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 32000);
+            try
+            {
+                using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                s.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                using var u = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                u.Bind(new IPEndPoint(IPAddress.Loopback, port)); // addreader.csx listens on UDP
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        throw new InvalidOperationException("no free port between 20000 and 32000");
     }
 
     /// <summary>Writes a small echo application script into <paramref name="dir"/>.</summary>
