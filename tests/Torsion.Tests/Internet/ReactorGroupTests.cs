@@ -379,16 +379,26 @@ public sealed class ReactorGroupTests
         group.CallLater(0, () => setupTimer = Environment.CurrentManagedThreadId);
         const int clients = 64;
         var done = new ConcurrentQueue<Routed>();
+        // Every connection's three calls, and the call from a foreign thread, before stopping.
+        var remaining = clients + 1;
+        void OneDone()
+        {
+            if (Interlocked.Decrement(ref remaining) == 0)
+            {
+                group.Stop();
+            }
+        }
         Run(group, () =>
         {
-            Task.Run(() => group.CallFromThread(() => foreignCall = Environment.CurrentManagedThreadId));
+            Task.Run(() => group.CallFromThread(() =>
+            {
+                foreignCall = Environment.CurrentManagedThreadId;
+                OneDone();
+            }));
             var listening = group.ListenTcp(0, new Factory(() => new Routed(group, r =>
             {
                 done.Enqueue(r);
-                if (done.Count == clients)
-                {
-                    group.Stop();
-                }
+                OneDone();
             })), interfaceAddress: "127.0.0.1");
             var port = ((IPEndPoint)listening.GetHost()).Port;
             for (var i = 0; i < clients; i++)
