@@ -22,6 +22,7 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
     {
         RunnerLogging? logging = null;
         PidFile? pidFile = null;
+        var systemd = SystemdNotifier.FromEnvironment();
         try
         {
             logging = RunnerLogging.Begin(options);
@@ -55,6 +56,7 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
             Privileges.Switch(uid, gid, options.Uid is null ? null : options.UserName, options.EffectiveOnly);
 
             var shutdown = new GracefulShutdown(reactor, application, options.ShutdownTimeout);
+            reactor.AddSystemEventTrigger(TriggerPhase.Before, SystemEvent.Shutdown, () => systemd.Notify("STOPPING=1"));
             shutdown.Install();
             using var signals = RunnerSignals.Install(reactor, shutdown, logging);
             string? startFailure = null;
@@ -73,6 +75,7 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
                 }
                 Log.Info("Started; serving as pid {pid}", ("pid", Environment.ProcessId));
                 status.ReportReady();
+                systemd.Notify($"READY=1\nMAINPID={Environment.ProcessId}");
             });
             reactor.Run(installSignalHandlers: false);
             if (startFailure is not null)
