@@ -1,13 +1,22 @@
-// bench/server MODE PORT [--reactor NAME]: echo, poetry, stream or http on 127.0.0.1:PORT.
+// bench/server MODE PORT [--reactor NAME] [--loops N]: echo, poetry, stream or http on 127.0.0.1:PORT.
+// With --loops N (N > 1) the server is a ReactorGroup of N loops sharing the port through SO_REUSEPORT;
+// the protocols are the same, since none of them shares mutable state between connections.
 using Torsion.Bench.Server;
 using Torsion.Internet;
 
 if (args.Length < 2 || !int.TryParse(args[1], out var port))
 {
-    Console.Error.WriteLine("usage: server MODE PORT [--reactor NAME]   (MODE: echo, poetry, stream, http)");
+    Console.Error.WriteLine("usage: server MODE PORT [--reactor NAME] [--loops N]   (MODE: echo, poetry, stream, http)");
     return 2;
 }
 var reactorName = args.SkipWhile(a => a != "--reactor").Skip(1).FirstOrDefault();
+var loopsArg = args.SkipWhile(a => a != "--loops").Skip(1).FirstOrDefault();
+var loops = 1;
+if (loopsArg is not null && (!int.TryParse(loopsArg, out loops) || loops < 1))
+{
+    Console.Error.WriteLine($"--loops wants a number of loops, 1 or more, not '{loopsArg}'");
+    return 2;
+}
 Factory factory;
 switch (args[0])
 {
@@ -28,8 +37,8 @@ switch (args[0])
         Console.Error.WriteLine($"unknown mode '{args[0]}': use echo, poetry, stream or http");
         return 2;
 }
-var reactor = Reactors.Create(reactorName);
+IReactor reactor = loops > 1 ? Reactors.CreateGroup(reactorName, loops) : Reactors.Create(reactorName);
 reactor.ListenTcp(port, factory, backlog: 4096, interfaceAddress: "127.0.0.1");
-Console.WriteLine($"torsion {args[0]} ({reactor.Name}) listening on 127.0.0.1:{port}");
+Console.WriteLine($"torsion {args[0]} ({reactor.Name}{(loops > 1 ? $" x {loops} loops" : "")}) listening on 127.0.0.1:{port}");
 reactor.Run();
 return 0;

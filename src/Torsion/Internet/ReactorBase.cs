@@ -62,13 +62,20 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
     /// server and client side alike. Read it on the loop thread; <c>torsiond</c> waits for it to reach
     /// zero, for a bounded time, before it drops what is left at shutdown.
     /// </summary>
-    public int OpenConnections { get; private set; }
+    public int OpenConnections => _openConnections;
+
+    // Written only on the loop thread; other threads (a ReactorGroup summing its loops) read it with
+    // a volatile read, which an int cannot tear.
+    private int _openConnections;
+
+    /// <summary><see cref="OpenConnections"/> read from any thread: a snapshot, possibly already stale.</summary>
+    internal int OpenConnectionsSnapshot => Volatile.Read(ref _openConnections);
 
     /// <summary>A stream connection started: counted until <see cref="ConnectionClosed"/>.</summary>
-    internal void ConnectionOpened() => OpenConnections++;
+    internal void ConnectionOpened() => _openConnections++;
 
     /// <summary>A counted stream connection is gone.</summary>
-    internal void ConnectionClosed() => OpenConnections--;
+    internal void ConnectionClosed() => _openConnections--;
 
     /// <summary>True on the thread running the loop; false everywhere before the loop starts.</summary>
     public bool IsInLoopThread => _loopThread == Thread.CurrentThread;
@@ -142,7 +149,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
     }
 
     /// <inheritdoc />
-    public ReactorThreadPool GetThreadPool() => _pool ??= new ReactorThreadPool(_poolSize, $"torsion-{Name}-pool");
+    public ReactorThreadPool GetThreadPool() => _pool ??= new ReactorThreadPool(_poolSize, $"torsion-{Name}-pool") { Owner = this };
 
     private void StopThreadPool()
     {

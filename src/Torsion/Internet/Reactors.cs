@@ -64,6 +64,13 @@ public static class Reactors
     public static IReactor Create(string? name = null, TimeProvider? time = null) => Get(name ?? DefaultName).Create(time);
 
     /// <summary>
+    /// Creates a <see cref="ReactorGroup"/>: <paramref name="count"/> loops of the named backend (the
+    /// default if null), each on its own thread once run, listening ports spread over all of them.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
+    public static ReactorGroup CreateGroup(string? name, int count) => new(count, name);
+
+    /// <summary>
     /// Creates the process-wide reactor once (Twisted's <c>installReactor</c>). Installing a second
     /// time is an error; nothing is installed by merely using Torsion.
     /// </summary>

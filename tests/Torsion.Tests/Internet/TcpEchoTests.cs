@@ -128,6 +128,18 @@ public sealed class TcpEchoTests
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ListeningTwiceOnOnePortIsACannotListenError(string name)
+    {
+        // Both listeners set SO_REUSEADDR; neither may set SO_REUSEPORT, or the second would join the first.
+        var reactor = ReactorNames.Create(name);
+        var first = reactor.ListenTcp(0, Factory.ForProtocol<Echo>(), interfaceAddress: "127.0.0.1");
+        var port = ((IPEndPoint)first.GetHost()).Port;
+        Assert.Throws<CannotListenError>(() => reactor.ListenTcp(port, Factory.ForProtocol<Echo>(), interfaceAddress: "127.0.0.1"));
+        first.StopListening();
+        ((ReactorBase)reactor).Dispose();
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void FactoryReturningNullRefusesTheConnection(string name)
     {
         var reactor = ReactorNames.Create(name);

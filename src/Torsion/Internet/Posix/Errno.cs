@@ -17,6 +17,7 @@ internal static class Errno
     internal const int EMFILE = 24;
     internal const int EPIPE = 32;
     internal const int EMSGSIZE = 90;
+    internal const int ENOPROTOOPT = 92;
     internal const int EADDRINUSE = 98;
     internal const int EADDRNOTAVAIL = 99;
     internal const int ENETDOWN = 100;

@@ -54,6 +54,13 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
             if (!OperatingSystem.IsWindows() && _unix is null)
             {
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                if (OperatingSystem.IsLinux())
+                {
+                    // On Linux .NET's ReuseAddress also sets SO_REUSEPORT (15), which would let a second
+                    // listener — this server started twice — bind the same port and silently take half
+                    // its connections. Clear it, so a busy port fails here as on the other backends.
+                    socket.SetRawSocketOption(1, 15, BitConverter.GetBytes(0));
+                }
             }
             socket.Bind(_address);
             socket.Listen(_backlog);

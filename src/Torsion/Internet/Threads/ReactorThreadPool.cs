@@ -15,6 +15,11 @@ public sealed class ReactorThreadPool
     private int _idle;
     private bool _stopped;
 
+    // The pool whose worker is running on this thread: lets a ReactorGroup send a worker's
+    // CallFromThread back to the loop that handed it the work, not to some other loop.
+    [ThreadStatic]
+    private static ReactorThreadPool? t_current;
+
     /// <summary>Creates a pool of at most <paramref name="maxThreads"/> threads.</summary>
     public ReactorThreadPool(int maxThreads = 10, string name = "torsion-pool")
     {
@@ -25,6 +30,12 @@ public sealed class ReactorThreadPool
 
     /// <summary>The largest number of threads the pool will run at once.</summary>
     public int MaxThreads { get; private set; }
+
+    /// <summary>The reactor that created this pool (null for a pool made by user code).</summary>
+    internal object? Owner { get; init; }
+
+    /// <summary>The pool whose worker thread is calling, or null on any other thread.</summary>
+    internal static ReactorThreadPool? Current => t_current;
 
     /// <summary>The number of threads started so far and still alive.</summary>
     public int ThreadCount { get { lock (_lock) { return _threads.Count; } } }
@@ -86,6 +97,7 @@ public sealed class ReactorThreadPool
 
     private void Worker()
     {
+        t_current = this;
         while (true)
         {
             Action work;
