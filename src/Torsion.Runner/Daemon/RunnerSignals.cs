@@ -14,12 +14,12 @@ internal sealed class RunnerSignals : IDisposable
     private static readonly Torsion.Logger.Logger Log = Torsion.Logger.Logger.For<RunnerSignals>();
 
     private readonly List<PosixSignalRegistration> _registrations = [];
-    private readonly ReactorBase _reactor;
+    private readonly IReactor _reactor;
     private readonly GracefulShutdown _shutdown;
     private readonly RunnerLogging _logging;
     private int _stopSignals;
 
-    private RunnerSignals(ReactorBase reactor, GracefulShutdown shutdown, RunnerLogging logging)
+    private RunnerSignals(IReactor reactor, GracefulShutdown shutdown, RunnerLogging logging)
     {
         _reactor = reactor;
         _shutdown = shutdown;
@@ -30,7 +30,7 @@ internal sealed class RunnerSignals : IDisposable
     public int? StopSignal { get; private set; }
 
     /// <summary>Installs the handlers; disposing removes them.</summary>
-    public static RunnerSignals Install(ReactorBase reactor, GracefulShutdown shutdown, RunnerLogging logging)
+    public static RunnerSignals Install(IReactor reactor, GracefulShutdown shutdown, RunnerLogging logging)
     {
         var s = new RunnerSignals(reactor, shutdown, logging);
         s.Add(PosixSignal.SIGTERM, s.OnStop);

@@ -101,4 +101,26 @@ public sealed class ForegroundTests
         Assert.Equal("STOPPING=1", System.Text.Encoding.UTF8.GetString(buffer, 0, notify.Receive(buffer)));
         Assert.Equal(0, server.WaitForExit());
     }
+
+    [Fact]
+    public void SeveralLoopsListenOnOnePortEach()
+    {
+        var dir = Torsiond.Scratch();
+        var port = Torsiond.FreePort();
+        using var server = Torsiond.Start(dir, new Dictionary<string, string> { ["PORT"] = port.ToString() }, "-n", "--pidfile", "", "--reactors", "3", "-y", Torsiond.EchoScript(dir));
+        server.WaitForLine(l => l.Contains("Started"));
+        Assert.Contains("(3 loops)", server.Output);
+        // One SO_REUSEPORT listener per loop: three LISTEN entries (state 0A) for the port.
+        var hexPort = $":{port:X4} ";
+        var listeners = File.ReadAllLines("/proc/net/tcp").Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Count(f => (f[1] + " ").EndsWith(hexPort, StringComparison.Ordinal) && f[3] == "0A");
+        Assert.Equal(3, listeners);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal($"n{i}", Torsiond.Echo(port, $"n{i}"));
+        }
+        server.Signal("TERM");
+        Assert.Equal(0, server.WaitForExit());
+    }
 }
