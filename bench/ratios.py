@@ -99,7 +99,7 @@ def main():
         checks += targets(scen, med, cpu_per_unit, torsion, builtin, p99s)
     print()
     print("srv CPU us/unit: the server process's CPU time per message / request / connection (kit's srv_cpu "
-          "divided by the rate, median over runs). p99 in us (echo) or ms (http) as in the kit's tables.")
+          "divided by the rate, median over runs). p99 in microseconds for echo and http alike.")
     print()
     if checks:
         print("### Targets (issue 5)\n")

@@ -22,6 +22,7 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
     {
         RunnerLogging? logging = null;
         PidFile? pidFile = null;
+        var systemd = SystemdNotifier.FromEnvironment();
         try
         {
             logging = RunnerLogging.Begin(options);
@@ -33,8 +34,20 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
                     Log.Info("Removed the stale pid file {path} (pid {pid} is not running)", ("path", pidPath), ("pid", stale));
                 }
             }
-            var reactor = (ReactorBase)Reactors.Install(options.Reactor);
-            Log.Info("torsiond starting {source} on the {reactor} reactor, pid {pid}", ("source", source.Description), ("reactor", reactor.Name), ("pid", Environment.ProcessId));
+            IReactor reactor;
+            Func<int> openConnections;
+            Action run;
+            if (options.Loops > 1)
+            {
+                var group = Reactors.InstallGroup(options.Reactor, options.Loops);
+                (reactor, openConnections, run) = (group, () => group.OpenConnections, () => group.Run(installSignalHandlers: false));
+            }
+            else
+            {
+                var single = (ReactorBase)Reactors.Install(options.Reactor);
+                (reactor, openConnections, run) = (single, () => single.OpenConnections, () => single.Run(installSignalHandlers: false));
+            }
+            Log.Info("torsiond starting {source} on the {reactor} reactor{loops}, pid {pid}", ("source", source.Description), ("reactor", reactor.Name), ("loops", options.Loops > 1 ? $" ({options.Loops} loops)" : ""), ("pid", Environment.ProcessId));
             // Built before changing directory, as twistd does: a relative path in a plugin's
             // arguments means what it meant where the user typed it.
             var application = source.Build(reactor);
@@ -54,7 +67,8 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
             var gid = options.Gid ?? ToUnsigned(app?.Gid);
             Privileges.Switch(uid, gid, options.Uid is null ? null : options.UserName, options.EffectiveOnly);
 
-            var shutdown = new GracefulShutdown(reactor, application, options.ShutdownTimeout);
+            var shutdown = new GracefulShutdown(reactor, openConnections, application, options.ShutdownTimeout);
+            reactor.AddSystemEventTrigger(TriggerPhase.Before, SystemEvent.Shutdown, () => systemd.Notify("STOPPING=1"));
             shutdown.Install();
             using var signals = RunnerSignals.Install(reactor, shutdown, logging);
             string? startFailure = null;
@@ -73,8 +87,9 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
                 }
                 Log.Info("Started; serving as pid {pid}", ("pid", Environment.ProcessId));
                 status.ReportReady();
+                systemd.Notify($"READY=1\nMAINPID={Environment.ProcessId}");
             });
-            reactor.Run(installSignalHandlers: false);
+            run();
             if (startFailure is not null)
             {
                 return Fail(startFailure);

@@ -34,6 +34,7 @@ internal sealed class RunnerCommandLine
     private readonly Option<bool> _syslog = new("--syslog") { Description = "Log to syslog instead of a file." };
     private readonly Option<string> _prefix = new("--prefix") { Description = "The syslog identity.", DefaultValueFactory = _ => "torsiond" };
     private readonly Option<string?> _reactor = new("--reactor", "-r") { Description = "The reactor backend (see --help-reactors).", HelpName = "NAME" };
+    private readonly Option<int> _loops = new("--reactors") { Description = "Run N reactor loops, one thread each; TCP ports listen on every loop (SO_REUSEPORT) and each connection stays on one. A factory's shared state must then be thread-safe.", DefaultValueFactory = _ => 1, HelpName = "N" };
     private readonly Option<bool> _helpReactors = new("--help-reactors") { Description = "List the reactor backends and exit." };
     private readonly Option<double> _shutdownTimeout = new("--shutdown-timeout") { Description = "Seconds connections in flight get to finish at shutdown before they are dropped.", DefaultValueFactory = _ => 30, HelpName = "SECONDS" };
     private readonly Option<bool> _version = new("--version") { Description = "Print the version and exit." };
@@ -56,6 +57,13 @@ internal sealed class RunnerCommandLine
                 r.AddError("--shutdown-timeout must be zero or more seconds.");
             }
         });
+        _loops.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 1024)
+            {
+                r.AddError("--reactors must be between 1 and 1024.");
+            }
+        });
         _stopTimeout.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<double>() is <= 0 or double.NaN)
@@ -68,7 +76,7 @@ internal sealed class RunnerCommandLine
         {
             _root.Options.Remove(option);
         }
-        foreach (var option in new Option[] { _noDaemon, _python, _file, _noSave, _logFile, _logFormat, _logLevel, _pidFile, _runDir, _umask, _uid, _gid, _euid, _chroot, _syslog, _prefix, _reactor, _helpReactors, _shutdownTimeout, _version })
+        foreach (var option in new Option[] { _noDaemon, _python, _file, _noSave, _logFile, _logFormat, _logLevel, _pidFile, _runDir, _umask, _uid, _gid, _euid, _chroot, _syslog, _prefix, _reactor, _loops, _helpReactors, _shutdownTimeout, _version })
         {
             _root.Options.Add(option);
         }
@@ -256,6 +264,7 @@ internal sealed class RunnerCommandLine
             Syslog = result.GetValue(_syslog),
             SyslogPrefix = result.GetValue(_prefix)!,
             Reactor = reactor,
+            Loops = result.GetValue(_loops),
             ShutdownTimeout = result.GetValue(_shutdownTimeout),
         };
     }

@@ -67,6 +67,9 @@ internal sealed class RunnerOptions
     /// <summary>-r: the reactor backend; null takes the default.</summary>
     public string? Reactor { get; init; }
 
+    /// <summary>--reactors: how many loops (1: one reactor; more: a ReactorGroup spreading listening ports with SO_REUSEPORT).</summary>
+    public int Loops { get; init; } = 1;
+
     /// <summary>--shutdown-timeout: seconds connections in flight get to finish at shutdown.</summary>
     public double ShutdownTimeout { get; init; } = 30;
 

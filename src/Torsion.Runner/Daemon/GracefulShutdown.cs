@@ -19,17 +19,23 @@ internal sealed class GracefulShutdown
 
     private static readonly Torsion.Logger.Logger Log = Torsion.Logger.Logger.For<GracefulShutdown>();
 
-    private readonly ReactorBase _reactor;
+    private readonly IReactor _reactor;
+    private readonly Func<int> _openConnections;
     private readonly IService _application;
     private readonly double _timeout;
     private Deferred? _drained;
     private IDelayedCall? _deadline;
     private IDelayedCall? _poll;
 
-    /// <summary>Drains <paramref name="application"/> on <paramref name="reactor"/> for at most <paramref name="timeout"/> seconds.</summary>
-    public GracefulShutdown(ReactorBase reactor, IService application, double timeout)
+    /// <summary>
+    /// Drains <paramref name="application"/> on <paramref name="reactor"/> for at most <paramref name="timeout"/>
+    /// seconds, asking <paramref name="openConnections"/> how many connections are left (a single loop's
+    /// count, or a group's sum).
+    /// </summary>
+    public GracefulShutdown(IReactor reactor, Func<int> openConnections, IService application, double timeout)
     {
         _reactor = reactor;
+        _openConnections = openConnections;
         _application = application;
         _timeout = timeout;
     }
@@ -42,7 +48,7 @@ internal sealed class GracefulShutdown
     {
         if (_drained is { Called: false })
         {
-            Log.Warn("Dropping {count} connection(s) now, without waiting", ("count", _reactor.OpenConnections));
+            Log.Warn("Dropping {count} connection(s) now, without waiting", ("count", _openConnections()));
             Finish();
         }
     }
@@ -69,7 +75,7 @@ internal sealed class GracefulShutdown
         {
             return;
         }
-        var open = _reactor.OpenConnections;
+        var open = _openConnections();
         if (open == 0)
         {
             Finish();
@@ -79,7 +85,7 @@ internal sealed class GracefulShutdown
         _deadline = _reactor.CallLater(_timeout, () =>
         {
             _deadline = null;
-            Log.Warn("Dropping {count} connection(s) still open after {timeout} s", ("count", _reactor.OpenConnections), ("timeout", _timeout));
+            Log.Warn("Dropping {count} connection(s) still open after {timeout} s", ("count", _openConnections()), ("timeout", _timeout));
             Finish();
         });
         Poll();
@@ -90,7 +96,7 @@ internal sealed class GracefulShutdown
         _poll = _reactor.CallLater(PollInterval, () =>
         {
             _poll = null;
-            if (_reactor.OpenConnections == 0)
+            if (_openConnections() == 0)
             {
                 Finish();
             }

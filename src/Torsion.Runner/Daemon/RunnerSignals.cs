@@ -14,12 +14,12 @@ internal sealed class RunnerSignals : IDisposable
     private static readonly Torsion.Logger.Logger Log = Torsion.Logger.Logger.For<RunnerSignals>();
 
     private readonly List<PosixSignalRegistration> _registrations = [];
-    private readonly ReactorBase _reactor;
+    private readonly IReactor _reactor;
     private readonly GracefulShutdown _shutdown;
     private readonly RunnerLogging _logging;
     private int _stopSignals;
 
-    private RunnerSignals(ReactorBase reactor, GracefulShutdown shutdown, RunnerLogging logging)
+    private RunnerSignals(IReactor reactor, GracefulShutdown shutdown, RunnerLogging logging)
     {
         _reactor = reactor;
         _shutdown = shutdown;
@@ -30,7 +30,7 @@ internal sealed class RunnerSignals : IDisposable
     public int? StopSignal { get; private set; }
 
     /// <summary>Installs the handlers; disposing removes them.</summary>
-    public static RunnerSignals Install(ReactorBase reactor, GracefulShutdown shutdown, RunnerLogging logging)
+    public static RunnerSignals Install(IReactor reactor, GracefulShutdown shutdown, RunnerLogging logging)
     {
         var s = new RunnerSignals(reactor, shutdown, logging);
         s.Add(PosixSignal.SIGTERM, s.OnStop);
@@ -71,24 +71,12 @@ internal sealed class RunnerSignals : IDisposable
         });
     }
 
-    private void OnRotate(PosixSignalContext context)
-    {
-        if (_logging.File is null)
-        {
-            return;
-        }
-        try
-        {
-            _logging.Rotate();
-            Log.Info("Log file rotated on SIGUSR1");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Log.Error("Could not rotate the log file: {error}", ("error", e.Message));
-        }
-    }
+    private void OnRotate(PosixSignalContext context) => OnLogFile(_logging.Rotate, "rotate", "rotated on SIGUSR1");
 
-    private void OnReopen(PosixSignalContext context)
+    private void OnReopen(PosixSignalContext context) => OnLogFile(_logging.Reopen, "reopen", "reopened on SIGHUP");
+
+    // Log file work is thread-safe (the file locks around each write), so it runs on the signal thread.
+    private void OnLogFile(Action action, string verb, string done)
     {
         if (_logging.File is null)
         {
@@ -96,12 +84,12 @@ internal sealed class RunnerSignals : IDisposable
         }
         try
         {
-            _logging.Reopen();
-            Log.Info("Log file reopened on SIGHUP");
+            action();
+            Log.Info("Log file {done}", ("done", done));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Log.Error("Could not reopen the log file: {error}", ("error", e.Message));
+            Log.Error("Could not {verb} the log file: {error}", ("verb", verb), ("error", e.Message));
         }
     }
 

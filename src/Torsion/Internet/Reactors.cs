@@ -86,6 +86,24 @@ public static class Reactors
         }
     }
 
+    /// <summary>
+    /// Installs a <see cref="ReactorGroup"/> of <paramref name="count"/> loops as the process-wide reactor
+    /// (what <c>torsiond --reactors N</c> does), so <see cref="Current"/> is the group.
+    /// </summary>
+    public static ReactorGroup InstallGroup(string? name, int count)
+    {
+        lock (Lock)
+        {
+            if (_installed is not null)
+            {
+                throw new InvalidOperationException($"A reactor ({_installed.Name}) is already installed.");
+            }
+            var group = CreateGroup(name, count);
+            _installed = group;
+            return group;
+        }
+    }
+
     /// <summary>The installed reactor, installing the default one on first use.</summary>
     public static IReactor Current
     {

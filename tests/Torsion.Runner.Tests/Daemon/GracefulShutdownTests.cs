@@ -39,7 +39,7 @@ public sealed class GracefulShutdownTests
         var app = new Torsion.Application.Application("drain");
         var server = new TcpServer(reactor, 0, Factory.ForProtocol(() => new Hold(events)), interfaceAddress: "127.0.0.1");
         server.SetServiceParent(app);
-        var shutdown = new GracefulShutdown(reactor, app, timeout);
+        var shutdown = new GracefulShutdown(reactor, () => reactor.OpenConnections, app, timeout);
         shutdown.Install();
         var refused = false;
         Socket? client = null;

@@ -82,4 +82,45 @@ public sealed class ForegroundTests
         server.Signal("TERM");
         Assert.Equal(0, server.WaitForExit());
     }
+
+    [Fact]
+    public void TellsSystemdWhenReadyAndWhenStopping()
+    {
+        var dir = Torsiond.Scratch();
+        var path = Path.Combine(dir, "notify.sock");
+        using var notify = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+        notify.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        notify.ReceiveTimeout = 60_000;
+        var env = new Dictionary<string, string> { ["PORT"] = Torsiond.FreePort().ToString(), ["NOTIFY_SOCKET"] = path };
+        using var server = Torsiond.Start(dir, env, "-n", "--pidfile", "", "-y", Torsiond.EchoScript(dir));
+        var buffer = new byte[256];
+        var ready = System.Text.Encoding.UTF8.GetString(buffer, 0, notify.Receive(buffer));
+        Assert.Contains("READY=1", ready);
+        Assert.Contains($"MAINPID={server.Pid}", ready);
+        server.Signal("TERM");
+        Assert.Equal("STOPPING=1", System.Text.Encoding.UTF8.GetString(buffer, 0, notify.Receive(buffer)));
+        Assert.Equal(0, server.WaitForExit());
+    }
+
+    [Fact]
+    public void SeveralLoopsListenOnOnePortEach()
+    {
+        var dir = Torsiond.Scratch();
+        var port = Torsiond.FreePort();
+        using var server = Torsiond.Start(dir, new Dictionary<string, string> { ["PORT"] = port.ToString() }, "-n", "--pidfile", "", "--reactors", "3", "-y", Torsiond.EchoScript(dir));
+        server.WaitForLine(l => l.Contains("Started"));
+        Assert.Contains("(3 loops)", server.Output);
+        // One SO_REUSEPORT listener per loop: three LISTEN entries (state 0A) for the port.
+        var hexPort = $":{port:X4} ";
+        var listeners = File.ReadAllLines("/proc/net/tcp").Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Count(f => (f[1] + " ").EndsWith(hexPort, StringComparison.Ordinal) && f[3] == "0A");
+        Assert.Equal(3, listeners);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal($"n{i}", Torsiond.Echo(port, $"n{i}"));
+        }
+        server.Signal("TERM");
+        Assert.Equal(0, server.WaitForExit());
+    }
 }

@@ -4,6 +4,8 @@ using Torsion.Application;
 using Torsion.Examples.Poetry;
 using Torsion.Runner.Plugins;
 
+using Torsion.Runner.Tests.Support;
+
 namespace Torsion.Runner.Tests.Plugins;
 
 /// <summary>Finding plugins: built in, on the plugin path, and what goes wrong on the way.</summary>
@@ -136,7 +138,7 @@ public sealed class PluginCatalogTests
     {
         var poetry = PluginCatalog.Discover(PluginFolders.Poetry, builtIn: []).Find("poetry")!;
         var poem = File.ReadAllBytes(PluginFolders.Poem("tyger.txt"));
-        using var runner = new PluginReactorRunner();
+        using var runner = new BackgroundReactor();
 
         // Only Torsion's types are visible here: the service's own type lives in the plugin's context.
         var service = runner.Call(() =>
@@ -146,9 +148,9 @@ public sealed class PluginCatalogTests
             return s;
         });
         var listener = (StreamServerEndpointService)Assert.Single(((IServiceCollection)service).Services);
-        var address = (System.Net.IPEndPoint)runner.Await(listener.WhenListening).GetHost();
+        var address = (System.Net.IPEndPoint)runner.CallDeferred(listener.WhenListening).GetHost();
 
         Assert.Equal(poem, PoetryServer.ReadPoem(address));
-        runner.Await(service.StopService);
+        runner.CallDeferred(service.StopService);
     }
 }

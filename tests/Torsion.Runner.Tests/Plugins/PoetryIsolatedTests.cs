@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Torsion.Logger;
 
+using Torsion.Runner.Tests.Support;
+
 namespace Torsion.Runner.Tests.Plugins;
 
 /// <summary>
@@ -16,11 +18,11 @@ public sealed class PoetryIsolatedTests
     public void AClientThatLeavesMidPoemStopsTheSlowSendersLoopingCallAndNothingIsLogged()
     {
         using var log = new LogCapture();
-        using var runner = new PluginReactorRunner();
+        using var runner = new BackgroundReactor();
         var (service, addresses) = PoetryServer.Start(runner,
             "--listen", PoetryServer.AnyLoopbackPort, "--poem", PluginFolders.Poem("tyger.txt"), "--num-bytes", "10", "--delay", "0.02");
 
-        using (var client = new TcpClient { ReceiveTimeout = (int)PluginReactorRunner.Timeout.TotalMilliseconds })
+        using (var client = new TcpClient { ReceiveTimeout = (int)BackgroundReactor.Timeout.TotalMilliseconds })
         {
             client.Connect(addresses[0]);
             var buffer = new byte[10];
@@ -42,10 +44,10 @@ public sealed class PoetryIsolatedTests
         using var log = new LogCapture();
         using var dir = new TempDirectory();
         PoetryServer.WriteRandomPoem(dir.File("large.bin"), PoemSize);
-        using var runner = new PluginReactorRunner();
+        using var runner = new BackgroundReactor();
         var (service, addresses) = PoetryServer.Start(runner, "--listen", PoetryServer.AnyLoopbackPort, "--poem", dir.File("large.bin"));
 
-        using (var client = new TcpClient { ReceiveTimeout = (int)PluginReactorRunner.Timeout.TotalMilliseconds })
+        using (var client = new TcpClient { ReceiveTimeout = (int)BackgroundReactor.Timeout.TotalMilliseconds })
         {
             client.Connect(addresses[0]);
             client.GetStream().ReadExactly(new byte[1024]);
@@ -64,7 +66,7 @@ public sealed class PoetryIsolatedTests
         const int Readers = 10;
         using var dir = new TempDirectory();
         var poem = PoetryServer.WriteRandomPoem(dir.File("large.bin"), PoemSize);
-        using var runner = new PluginReactorRunner();
+        using var runner = new BackgroundReactor();
         var (service, addresses) = PoetryServer.Start(runner, "--listen", PoetryServer.AnyLoopbackPort, "--poem", dir.File("large.bin"));
         var sockets = new List<Socket>(Clients);
         var buffer = new byte[64 * 1024];
@@ -78,7 +80,7 @@ public sealed class PoetryIsolatedTests
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
                 {
                     ReceiveBufferSize = 4096,
-                    ReceiveTimeout = (int)PluginReactorRunner.Timeout.TotalMilliseconds,
+                    ReceiveTimeout = (int)BackgroundReactor.Timeout.TotalMilliseconds,
                 };
                 sockets.Add(socket);
                 socket.Connect(addresses[0]);

@@ -4,13 +4,15 @@ using Torsion.Examples.Poetry;
 using Torsion.Internet;
 using Torsion.Runner.Plugins;
 
+using Torsion.Runner.Tests.Support;
+
 namespace Torsion.Runner.Tests.Plugins;
 
-/// <summary>Starts the poetry plugin on a <see cref="PluginReactorRunner"/> and reads poems from it with blocking clients.</summary>
+/// <summary>Starts the poetry plugin on a <see cref="BackgroundReactor"/> and reads poems from it with blocking clients.</summary>
 internal static class PoetryServer
 {
     /// <summary>Builds the service from <paramref name="args"/> (as torsiond would), starts it on the loop and waits until every listener listens.</summary>
-    public static (PoetryService Service, IPEndPoint[] Addresses) Start(PluginReactorRunner runner, params string[] args)
+    public static (PoetryService Service, IPEndPoint[] Addresses) Start(BackgroundReactor runner, params string[] args)
     {
         var service = runner.Call(() =>
         {
@@ -19,17 +21,17 @@ internal static class PoetryServer
             s.StartService();
             return s;
         });
-        var addresses = service.Listeners.Select(l => (IPEndPoint)runner.Await(l.WhenListening).GetHost()).ToArray();
+        var addresses = service.Listeners.Select(l => (IPEndPoint)runner.CallDeferred(l.WhenListening).GetHost()).ToArray();
         return (service, addresses);
     }
 
     /// <summary>Stops <paramref name="service"/> and waits for it.</summary>
-    public static void Stop(PluginReactorRunner runner, PoetryService service) => runner.Await(service.StopService);
+    public static void Stop(BackgroundReactor runner, PoetryService service) => runner.CallDeferred(service.StopService);
 
     /// <summary>Connects, reads until the server closes, and returns what arrived.</summary>
     public static byte[] ReadPoem(IPEndPoint address)
     {
-        using var client = new TcpClient { ReceiveTimeout = (int)PluginReactorRunner.Timeout.TotalMilliseconds };
+        using var client = new TcpClient { ReceiveTimeout = (int)BackgroundReactor.Timeout.TotalMilliseconds };
         client.Connect(address);
         var received = new MemoryStream();
         client.GetStream().CopyTo(received);

@@ -1,3 +1,5 @@
+using Torsion.Runner.Tests.Support;
+
 namespace Torsion.Runner.Tests.Plugins;
 
 /// <summary>The poetry plugin's service on a real reactor, read by real sockets on 127.0.0.1.</summary>
@@ -12,7 +14,7 @@ public sealed class PoetryServiceTests
         using var dir = new TempDirectory();
         // A poem of many chunks as well as the sample, so the pull producer is asked many times.
         var large = PoetryServer.WriteRandomPoem(dir.File("large.bin"), (1 << 20) + 123);
-        using var runner = new PluginReactorRunner(backend);
+        using var runner = new BackgroundReactor(backend);
         var (service, addresses) = PoetryServer.Start(runner,
             "--listen", PoetryServer.AnyLoopbackPort, "--poem", Tyger,
             "--listen", PoetryServer.AnyLoopbackPort, "--poem", dir.File("large.bin"));
@@ -28,7 +30,7 @@ public sealed class PoetryServiceTests
     [Fact]
     public void TwoPortsServeTwoPoems()
     {
-        using var runner = new PluginReactorRunner();
+        using var runner = new BackgroundReactor();
         var (service, addresses) = PoetryServer.Start(runner,
             "--listen", PoetryServer.AnyLoopbackPort, "--poem", Tyger,
             "--listen", PoetryServer.AnyLoopbackPort, "--poem", Sonnet);
@@ -48,7 +50,7 @@ public sealed class PoetryServiceTests
     [Fact]
     public void ASlowServerDeliversTheWholePoemInTicks()
     {
-        using var runner = new PluginReactorRunner();
+        using var runner = new BackgroundReactor();
         var (service, addresses) = PoetryServer.Start(runner,
             "--listen", PoetryServer.AnyLoopbackPort, "--poem", Sonnet, "--num-bytes", "64", "--delay", "0.01");
 
@@ -63,7 +65,7 @@ public sealed class PoetryServiceTests
     [Fact]
     public void ASlowServerWithZeroDelaySendsATickPerLoopPass()
     {
-        using var runner = new PluginReactorRunner();
+        using var runner = new BackgroundReactor();
         var (service, addresses) = PoetryServer.Start(runner,
             "--listen", PoetryServer.AnyLoopbackPort, "--poem", Tyger, "--num-bytes", "1", "--delay", "0");
 

@@ -9,7 +9,8 @@ namespace Torsion.Runner.Tests.Support;
 /// </summary>
 public sealed class BackgroundReactor : IDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    /// <summary>How long any wait on the loop may take before the test fails.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly Thread _thread;
     private Exception? _runError;
@@ -17,7 +18,12 @@ public sealed class BackgroundReactor : IDisposable
     /// <summary>Creates a reactor of backend <paramref name="name"/> (the default if null) and waits until it runs.</summary>
     public BackgroundReactor(string? name = null)
     {
-        Reactor = Reactors.Create(name);
+        var info = Reactors.Get(name ?? Reactors.DefaultName);
+        if (info.UnsupportedReason is { } why)
+        {
+            Assert.Skip($"The {info.Name} reactor cannot run here: {why}");
+        }
+        Reactor = info.Create();
         using var running = new ManualResetEventSlim();
         Reactor.CallWhenRunning(running.Set);
         _thread = new Thread(() =>
@@ -82,6 +88,36 @@ public sealed class BackgroundReactor : IDisposable
             throw new TimeoutException("The reactor did not answer in time.");
         }
         return done.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Waits until <paramref name="condition"/>, checked on the loop thread every few milliseconds, holds.</summary>
+    public void WaitUntil(Func<bool> condition, string what)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        LoopingCall? loop = null;
+        Call(() =>
+        {
+            loop = new LoopingCall(Reactor, () =>
+            {
+                if (condition())
+                {
+                    loop!.Stop();
+                    done.TrySetResult();
+                }
+            });
+            loop.Start(0.005);
+        });
+        if (!done.Task.Wait(Timeout))
+        {
+            Call(() =>
+            {
+                if (loop!.Running)
+                {
+                    loop.Stop();
+                }
+            });
+            throw new TimeoutException($"Timed out after {Timeout} waiting until {what}.");
+        }
     }
 
     /// <summary>Stops the reactor and waits for its thread.</summary>

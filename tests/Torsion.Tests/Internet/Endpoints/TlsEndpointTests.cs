@@ -45,6 +45,44 @@ public sealed class TlsEndpointTests
         Assert.True(transport!.IsHandshakeComplete);
     }
 
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ExtraCertChainIsSentSoAClientTrustingOnlyTheRootAccepts(string name)
+    {
+        var certs = TestCertificates.Instance;
+        Assert.Equal("secret", ConnectToChainedServer(name, $":extraCertChain={certs.IntermediatePath}"));
+        // Without it the client cannot link the server's certificate to the root: the option is what did it.
+        Assert.StartsWith("failed", ConnectToChainedServer(name, ""));
+    }
+
+    /// <summary>Serves the intermediate-signed certificate with <paramref name="extra"/> options; what a client trusting only the root got, or "failed: ...".</summary>
+    private static string? ConnectToChainedServer(string name, string extra)
+    {
+        var certs = TestCertificates.Instance;
+        var reactor = ReactorNames.Create(name);
+        string? got = null;
+        ReactorRunner.Run(reactor, () =>
+        {
+            var server = Torsion.Internet.Endpoints.ServerFromString(reactor,
+                $"ssl:0:interface=127.0.0.1:privateKey={certs.ChainedServerKeyPath}:certKey={certs.ChainedServerCertPath}{extra}");
+            server.Listen(Factory.ForProtocol<Echo>()).AddCallback(port =>
+            {
+                var p = ((IPEndPoint)port.GetHost()).Port;
+                var client = Torsion.Internet.Endpoints.ClientFromString(reactor, $"tls:localhost:{p}:trustRoots={certs.CaPath}:timeout=10");
+                client.Connect(Factory.ForProtocol(() => new Greeter(text =>
+                {
+                    got = text;
+                    reactor.Stop();
+                }))).AddErrback(f =>
+                {
+                    got = "failed: " + f.Value.Message;
+                    reactor.Stop();
+                    return (IProtocol)null!;
+                });
+            });
+        });
+        return got;
+    }
+
     [Fact]
     public void SslWithMissingKeyFilesIsAClearError()
     {

@@ -7,7 +7,8 @@ namespace Torsion.Tests.Internet.Tls;
 
 /// <summary>
 /// Certificates made at test time: a CA, a server certificate for localhost/127.0.0.1 signed by it,
-/// and a self-signed "wrong" one for the same names. Written as PEM to a temp directory once per run,
+/// a self-signed "wrong" one for the same names, and a server certificate signed by an intermediate CA
+/// (which the CA signed) for the chain a server must send itself. Written as PEM to a temp directory once per run,
 /// so tests also exercise <see cref="TlsServerOptions.FromPemFiles"/> and openssl can read them.
 /// </summary>
 public sealed class TestCertificates
@@ -39,7 +40,23 @@ public sealed class TestCertificates
         var wrongKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         SelfSigned = LeafRequest(wrongKey).CreateSelfSigned(notBefore, notAfter);
 
+        using var intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var intermediateRequest = new CertificateRequest("CN=Torsion Test Intermediate CA", intermediateKey, HashAlgorithmName.SHA256);
+        intermediateRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        intermediateRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        intermediateRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(intermediateRequest.PublicKey, false));
+        intermediateRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Ca, true, false));
+        using var intermediateSigned = intermediateRequest.Create(Ca, notBefore, notAfter, RandomNumberGenerator.GetBytes(12));
+        Intermediate = intermediateSigned.CopyWithPrivateKey(intermediateKey);
+        var chainedKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var chainedRequest = LeafRequest(chainedKey);
+        chainedRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Intermediate, true, false));
+        using var chainedSigned = chainedRequest.Create(Intermediate, notBefore, notAfter, RandomNumberGenerator.GetBytes(12));
+
         CaPath = Write("ca.pem", Ca.ExportCertificatePem());
+        IntermediatePath = Write("intermediate.pem", Intermediate.ExportCertificatePem());
+        ChainedServerCertPath = Write("chained-server.pem", chainedSigned.ExportCertificatePem());
+        ChainedServerKeyPath = Write("chained-server.key", chainedKey.ExportPkcs8PrivateKeyPem());
         ServerCertPath = Write("server.pem", Server.ExportCertificatePem());
         ServerKeyPath = Write("server.key", serverKey.ExportPkcs8PrivateKeyPem());
         SelfSignedCertPath = Write("wrong.pem", SelfSigned.ExportCertificatePem());
@@ -76,6 +93,14 @@ public sealed class TestCertificates
     public string ServerKeyPath { get; }
     public string SelfSignedCertPath { get; }
     public string SelfSignedKeyPath { get; }
+
+    /// <summary>An intermediate CA the test CA signed; clients trust only the CA, so a server must send it.</summary>
+    public X509Certificate2 Intermediate { get; }
+    public string IntermediatePath { get; }
+
+    /// <summary>A localhost certificate signed by <see cref="Intermediate"/>, and its key.</summary>
+    public string ChainedServerCertPath { get; }
+    public string ChainedServerKeyPath { get; }
 
     /// <summary>Server options for the CA-signed localhost certificate, loaded from the PEM files.</summary>
     public TlsServerOptions ServerOptions(params string[] alpn)
