@@ -177,6 +177,12 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
             op.AcceptSocket = null;
             _exhausted = false;
             Accepted(socket);
+            if (!_reserve.AcceptedOne())
+            {
+                // Descriptors are running short: stop before accepts take the last of them.
+                RunningShort(SocketError.TooManyOpenSockets);
+                return false;
+            }
             return true;
         }
         if (error is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Interrupted)
@@ -192,22 +198,27 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
         // (EMFILE above all) would spin; step back and try again when descriptors may be free.
         if (error is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
         {
-            // First give the runtime its headroom back (see DescriptorReserve), then log: the log may
-            // need a descriptor too. Logged once per episode, not once per retry.
-            _reserve.Release();
-            if (!_exhausted)
-            {
-                _exhausted = true;
-                ReactorBase.LogError($"Out of resources accepting on {_host}; retrying every {AcceptErrorBackoff}s until descriptors are free",
-                    new SocketException((int)error));
-            }
+            RunningShort(error);
+            return false;
         }
-        else
-        {
-            ReactorBase.LogError($"Error accepting on {_host}; pausing accepts for {AcceptErrorBackoff}s", new SocketException((int)error));
-        }
+        ReactorBase.LogError($"Error accepting on {_host}; pausing accepts for {AcceptErrorBackoff}s", new SocketException((int)error));
         _resume = _reactor.CallLater(AcceptErrorBackoff, Resume);
         return false;
+    }
+
+    /// <summary>Out of descriptors (or nearly): give the runtime its headroom, log once, and pause accepting.</summary>
+    private void RunningShort(SocketError error)
+    {
+        // Release first, then log: the log may need a descriptor too. Logged once per episode, not
+        // once per retry.
+        _reserve.Release();
+        if (!_exhausted)
+        {
+            _exhausted = true;
+            ReactorBase.LogError($"Out of resources accepting on {_host}; retrying every {AcceptErrorBackoff}s until descriptors are free",
+                new SocketException((int)error));
+        }
+        _resume = _reactor.CallLater(AcceptErrorBackoff, Resume);
     }
 
     private void Resume()
