@@ -63,7 +63,7 @@ def main():
     def ratio(x, y):
         return f"{x / y:.2f}" if x is not None and y else "-"
 
-    print("### Torsion / peers (ratios of medians, this invocation)\n")
+    print("### Torsion / peers (ratios of medians over the results given)\n")
     print("| scenario | row | median | x c-ref | x best peer | x twisted | x best .NET | p99 | best .NET p99 | srv CPU us/unit | c-ref CPU us/unit |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     checks = []
