@@ -56,6 +56,36 @@ public sealed class EndpointConnectionTests
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void Tcp6ListensOnIPv6(string name)
+    {
+        if (!Socket.OSSupportsIPv6)
+        {
+            Assert.Skip("this machine has no IPv6, so there is no ::1 to listen on");
+        }
+        var reactor = ReactorNames.Create(name);
+        IPEndPoint? host = null;
+        Greeter? client = null;
+        ReactorRunner.Run(reactor, () =>
+        {
+            // Twisted's syntax: the colons of an IPv6 address are escaped with a backslash.
+            var server = Torsion.Internet.Endpoints.ServerFromString(reactor, @"tcp6:0:interface=\:\:1");
+            server.Listen(Factory.ForProtocol<Echo>()).AddCallback(port =>
+            {
+                host = (IPEndPoint)port.GetHost();
+                var endpoint = Torsion.Internet.Endpoints.ClientFromString(reactor, $@"tcp:host=\:\:1:port={host.Port}:timeout=10");
+                endpoint.Connect(Factory.ForProtocol<Greeter>()).AddCallback(protocol =>
+                {
+                    client = (Greeter)protocol;
+                    client.OnData = () => { if (client.Received == "hi") reactor.Stop(); };
+                });
+            });
+        });
+        Assert.Equal(AddressFamily.InterNetworkV6, host!.AddressFamily);
+        Assert.Equal(IPAddress.IPv6Loopback, host.Address);
+        Assert.Equal("hi", client!.Received);
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void ListenOnABusyPortFailsTheDeferred(string name)
     {
         var reactor = ReactorNames.Create(name);
