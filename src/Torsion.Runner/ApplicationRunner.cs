@@ -100,7 +100,12 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
         }
         catch (Exception e)
         {
-            if (e is not RunnerException)
+            if (e is RunnerException)
+            {
+                // The user's mistake, said plainly; the log keeps it too, for a daemon's later reader.
+                Log.Error("torsiond could not start: {error}", ("error", e.Message));
+            }
+            else
             {
                 Log.Failure("torsiond could not start the application", e);
             }
