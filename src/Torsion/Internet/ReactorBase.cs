@@ -454,10 +454,18 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
     // ---- UDP ------------------------------------------------------------------------------------
 
     /// <inheritdoc />
-    public abstract IUdpTransport ListenUdp(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize);
+    public IUdpTransport ListenUdp(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize) =>
+        ListenMulticast(port, protocol, interfaceAddress, maxPacketSize, listenMultiple: false);
 
     /// <inheritdoc />
-    public abstract IMulticastTransport ListenMulticast(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize, bool listenMultiple = false);
+    public IMulticastTransport ListenMulticast(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize, bool listenMultiple = false)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        return ListenDatagram(Udp.UdpAddresses.ListenAddress(port, interfaceAddress, maxPacketSize), protocol, maxPacketSize, listenMultiple);
+    }
+
+    /// <summary>The backend's UDP port on <paramref name="address"/> (validated already), listening before it is returned.</summary>
+    protected abstract IMulticastTransport ListenDatagram(IPEndPoint address, DatagramProtocol protocol, int maxPacketSize, bool listenMultiple);
 
     // ---- TLS ------------------------------------------------------------------------------------
 

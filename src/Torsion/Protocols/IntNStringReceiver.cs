@@ -88,16 +88,7 @@ public abstract class IntNStringReceiver : Protocol, IPushProducer
     }
 
     /// <summary>Splits the data into strings and delivers them.</summary>
-    public override void DataReceived(ReadOnlySpan<byte> data)
-    {
-        if (_unread.Feeding)
-        {
-            // Fed back in from StringReceived (or ResumeProducing there): parsed after what is unread.
-            _unread.Append(data);
-            return;
-        }
-        _unread.Feed(data, _dispatch);
-    }
+    public override void DataReceived(ReadOnlySpan<byte> data) => _unread.Feed(data, _dispatch);
 
     private void Dispatch()
     {

@@ -64,16 +64,7 @@ public abstract class LineOnlyReceiver : Protocol
     }
 
     /// <summary>Splits the data into lines and delivers them.</summary>
-    public override void DataReceived(ReadOnlySpan<byte> data)
-    {
-        if (_unread.Feeding)
-        {
-            // Fed back in from LineReceived: parsed after what is still unread.
-            _unread.Append(data);
-            return;
-        }
-        _unread.Feed(data, _dispatch);
-    }
+    public override void DataReceived(ReadOnlySpan<byte> data) => _unread.Feed(data, _dispatch);
 
     private void Dispatch()
     {

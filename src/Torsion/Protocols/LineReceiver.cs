@@ -135,17 +135,7 @@ public abstract class LineReceiver : Protocol, IPushProducer
     }
 
     /// <summary>Splits the data into lines (or raw data) and delivers them; see the class remarks.</summary>
-    public override void DataReceived(ReadOnlySpan<byte> data)
-    {
-        if (_unread.Feeding)
-        {
-            // Data fed back in from a callback (SetLineMode(extra), ResumeProducing): it goes after
-            // what is still unread, and the running dispatch loop delivers it.
-            _unread.Append(data);
-            return;
-        }
-        _unread.Feed(data, _dispatch);
-    }
+    public override void DataReceived(ReadOnlySpan<byte> data) => _unread.Feed(data, _dispatch);
 
     private bool Halted => Paused || (Connected && Transport.Disconnecting);
 

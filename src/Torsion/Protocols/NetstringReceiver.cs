@@ -71,12 +71,6 @@ public abstract class NetstringReceiver : Protocol
         {
             return;
         }
-        if (_unread.Feeding)
-        {
-            // Fed back in from StringReceived: parsed after what is still unread.
-            _unread.Append(data);
-            return;
-        }
         _unread.Feed(data, _dispatch);
     }
 

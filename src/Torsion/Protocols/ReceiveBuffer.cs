@@ -36,7 +36,7 @@ internal sealed unsafe class ReceiveBuffer
     private int _inputLength;
 
     /// <summary>True while <see cref="Feed"/> is dispatching.</summary>
-    public bool Feeding { get; private set; }
+    private bool Feeding { get; set; }
 
     /// <summary>How many unread bytes there are, buffered and input together.</summary>
     public int Length => _end - _start + _inputLength - _inputPosition;
@@ -47,10 +47,17 @@ internal sealed unsafe class ReceiveBuffer
 
     /// <summary>
     /// Makes <paramref name="data"/> the input and runs <paramref name="dispatch"/>; what it leaves
-    /// unread is then kept in the buffer.
+    /// unread is then kept in the buffer. Data fed while a dispatch is already running (a callback
+    /// feeding bytes back in: SetLineMode(extra), ResumeProducing) goes after everything unread, and
+    /// the running dispatch delivers it, so deliveries never nest.
     /// </summary>
     public void Feed(ReadOnlySpan<byte> data, Action dispatch)
     {
+        if (Feeding)
+        {
+            Append(data);
+            return;
+        }
         Compact();
         fixed (byte* p = data)
         {

@@ -473,17 +473,8 @@ public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
     // ---- UDP -------------------------------------------------------------------------------------
 
     /// <inheritdoc />
-    public override IUdpTransport ListenUdp(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize) =>
-        StartUdp(port, protocol, interfaceAddress, maxPacketSize, listenMultiple: false);
-
-    /// <inheritdoc />
-    public override IMulticastTransport ListenMulticast(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize, bool listenMultiple = false) =>
-        StartUdp(port, protocol, interfaceAddress, maxPacketSize, listenMultiple);
-
-    private UdpPort StartUdp(int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize, bool listenMultiple)
+    protected override IMulticastTransport ListenDatagram(IPEndPoint address, DatagramProtocol protocol, int maxPacketSize, bool listenMultiple)
     {
-        ArgumentNullException.ThrowIfNull(protocol);
-        var address = UdpAddresses.ListenAddress(port, interfaceAddress, maxPacketSize);
         var p = new UdpPort(this, address, protocol, maxPacketSize, listenMultiple);
         p.StartListening();
         return p;
