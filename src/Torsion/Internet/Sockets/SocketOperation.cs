@@ -21,7 +21,11 @@ internal sealed class SocketOperation : SocketAsyncEventArgs, ILoopCallback
     }
 
     /// <summary>Runs on a runtime I/O thread: only queue, never touch owner state here.</summary>
-    protected override void OnCompleted(SocketAsyncEventArgs e) => _reactor.Post(this);
+    protected override void OnCompleted(SocketAsyncEventArgs e)
+    {
+        RuntimeEventThreads.OnCompletionThread();
+        _reactor.Post(this);
+    }
 
     /// <summary>Delivers the result to the owner, on the loop thread.</summary>
     internal void Dispatch() => _owner.Completed(this);

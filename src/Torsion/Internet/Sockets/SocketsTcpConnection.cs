@@ -9,9 +9,13 @@ namespace Torsion.Internet.Sockets;
 /// <summary>
 /// A connected stream socket on the completion reactor, with the same observable behaviour as the
 /// readiness <see cref="TcpConnection"/>. Reading waits with a zero-byte <c>ReceiveAsync</c> (no buffer
-/// while idle), then reads synchronously into the loop's shared buffer. Writing tries a synchronous
-/// non-blocking send and queues only what the kernel did not take, sent with gathered <c>SendAsync</c>
-/// calls until drained. Every completion is handled on the loop thread.
+/// while idle), then reads synchronously into the loop's shared buffer; after a read that returned data
+/// the next read is tried synchronously on the loop's next pass, and only a read that finds nothing
+/// goes back to waiting. A busy connection is thus read like a readiness backend reads it, one
+/// <c>recv</c> per message with no completion and no thread hop, and an idle one still holds no
+/// buffer. Writing tries a synchronous non-blocking send and queues only what the kernel did not take,
+/// sent with gathered <c>SendAsync</c> calls until drained. Every completion is handled on the loop
+/// thread.
 /// </summary>
 internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopCallback, Tls.IProtocolSwappable
 {
@@ -46,6 +50,7 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
     private bool _readShutdown;
     private bool _callSoonQueued;
     private bool _drainQueued;
+    private bool _readQueued;
     // While an operation is pending the runtime owns its SocketAsyncEventArgs (and, for a send, the
     // queued segments it points at): they are disposed or reused only after the completion arrives.
     private bool _receivePending;
@@ -57,6 +62,7 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
         _reactor = reactor;
         _socket = socket;
         _peer = peer;
+        RuntimeEventThreads.CompleteInline(socket);
         _receive = new SocketOperation(reactor, this);
         _receive.SetBuffer(Memory<byte>.Empty);
     }
@@ -161,7 +167,16 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
             return;
         }
         _protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, n));
-        PostReceive();
+        // Not PostReceive: a peer that answers quickly has usually sent more by the next pass, and a
+        // synchronous read then costs one recv, where an asynchronous wait costs a peek that finds
+        // nothing, an event-thread wake-up and a hand-off to the loop.
+        QueueRead();
+    }
+
+    private void QueueRead()
+    {
+        _readQueued = true;
+        QueueCallSoon();
     }
 
     private void ReadEndOfFile()
@@ -417,8 +432,9 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
             if (_pendingFailure is not null)
             {
                 ConnectionLost(_pendingFailure);
+                return;
             }
-            else if (_drainQueued)
+            if (_drainQueued)
             {
                 _drainQueued = false;
                 if (BufferEmpty)
@@ -426,10 +442,19 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
                     Drained();
                 }
             }
+            if (_readQueued)
+            {
+                _readQueued = false;
+                // A wait already posted delivers the data itself; reading beside it would race it.
+                if (ReadWanted && !_receivePending)
+                {
+                    DoRead();
+                }
+            }
         }
         catch (Exception e)
         {
-            ReactorBase.LogError("Unhandled error in a producer callback", e);
+            ReactorBase.LogError("Unhandled error in DataReceived or a producer callback", e);
             ConnectionLost(new Failure(e));
         }
     }
@@ -503,7 +528,7 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
     public void ResumeProducing()
     {
         _readingPaused = false;
-        PostReceive();
+        QueueRead();
     }
 
     public void StopProducing() => LoseConnection();

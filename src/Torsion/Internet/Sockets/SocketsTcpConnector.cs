@@ -55,6 +55,7 @@ internal sealed class SocketsTcpConnector : StreamConnector, ISocketOwner
             }
         }
         _socket = socket;
+        RuntimeEventThreads.CompleteInline(socket);
         var op = _connect = new SocketOperation(_reactor, this) { RemoteEndPoint = destination };
         if (!socket.ConnectAsync(op))
         {

@@ -92,6 +92,7 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
     private void Begin(Socket socket)
     {
         _socket = socket;
+        RuntimeEventThreads.CompleteInline(socket);
         _accept = new SocketOperation(_reactor, this);
         _listening = true;
         // Best effort: a process already short of descriptors listens without one.

@@ -86,6 +86,7 @@ internal sealed class SocketsUdpPort : IMulticastTransport, ISocketOwner, ILoopC
     private void Begin(Socket socket)
     {
         _socket = socket;
+        RuntimeEventThreads.CompleteInline(socket);
         _receive = new SocketOperation(_reactor, this);
         _receive.SetBuffer(_buffer);
         _listening = true;
