@@ -2,7 +2,9 @@
 //   signal [REACTOR]: runs a reactor with shutdown triggers; prints "ready" once running; a signal
 //                     should stop it cleanly: "before-shutdown", "after-shutdown", "exited signal=N".
 //   default-reactor:  prints the name of the default reactor.
-//   echo [REACTOR]:   an echo server on 127.0.0.1, printing "port N".
+//   echo [REACTOR] [--keep-event-thread-scheduling]: an echo server on 127.0.0.1, printing "port N";
+//                     the flag sets the AppContext switch Torsion.Sockets.KeepEventThreadScheduling
+//                     first, as a user's runtimeconfig.json would.
 //   systemd [REACTOR]: echo on the socket inherited as descriptor 3 (LISTEN_FDS/LISTEN_PID), printing "listening ADDR".
 using Torsion.Internet;
 
@@ -21,6 +23,10 @@ switch (args.FirstOrDefault())
     case "echo":
         {
             // An echo server on 127.0.0.1 (port 0); prints "port N" once listening. Runs until signalled.
+            if (args.Contains("--keep-event-thread-scheduling"))
+            {
+                AppContext.SetSwitch("Torsion.Sockets.KeepEventThreadScheduling", true);
+            }
             var reactor = Reactors.Create(args.ElementAtOrDefault(1));
             var port = reactor.ListenTcp(0, Factory.ForProtocol<Echo>(), interfaceAddress: "127.0.0.1");
             Console.WriteLine($"port {((System.Net.IPEndPoint)port.GetHost()).Port}");

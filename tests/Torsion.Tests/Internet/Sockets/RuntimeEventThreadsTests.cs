@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Torsion.Internet;
+using Torsion.Tests.Support;
 
 namespace Torsion.Tests.Internet.Sockets;
 
@@ -11,6 +12,7 @@ namespace Torsion.Tests.Internet.Sockets;
 /// </summary>
 public sealed class RuntimeEventThreadsTests
 {
+    private const int SchedOther = 0;
     private const int SchedBatch = 3;
 
     private sealed class Echo : Protocol
@@ -37,13 +39,7 @@ public sealed class RuntimeEventThreadsTests
                     using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                     client.ReceiveTimeout = 10_000;
                     client.Connect(endpoint);
-                    var buffer = new byte[1];
-                    // Several round trips, each a completion (the accept, then zero-byte receives).
-                    for (var i = 0; i < 5; i++)
-                    {
-                        client.Send([(byte)i]);
-                        Assert.Equal(1, client.Receive(buffer));
-                    }
+                    RoundTripsThroughTheEventThread(client);
                 }
                 catch (Exception e)
                 {
@@ -58,11 +54,55 @@ public sealed class RuntimeEventThreadsTests
         Assert.Contains(SchedBatch, engines);
     }
 
-    /// <summary>The scheduling policy (field 41 of /proc/self/task/TID/stat) of every ".NET Sockets" thread.</summary>
-    private static List<int> EventThreadPolicies()
+    [Theory]
+    [InlineData(false, SchedBatch)]
+    [InlineData(true, SchedOther)]
+    public void TheAppContextSwitchKeepsTheEventThreadsPolicy(bool keep, int expected)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("Scheduling policies are read from /proc (Linux only).");
+        }
+        // A process of its own: the switch is read once per process, and this one's event thread may
+        // already have been changed by another test.
+        var args = keep ? new[] { "echo", "sockets", "--keep-event-thread-scheduling" } : new[] { "echo", "sockets" };
+        using var child = ChildProcess.StartDotnet("Torsion.TestPrograms", args);
+        var line = child.WaitForLine(l => l.StartsWith("port ", StringComparison.Ordinal));
+        var port = int.Parse(line["port ".Length..]);
+        using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            client.ReceiveTimeout = 10_000;
+            client.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            RoundTripsThroughTheEventThread(client);
+        }
+        var policies = EventThreadPolicies($"/proc/{child.Pid}/task");
+        Assert.NotEmpty(policies);
+        Assert.All(policies, p => Assert.Equal(expected, p));
+    }
+
+    /// <summary>
+    /// Echo round trips that each need a completion from the runtime's event thread. A server that is
+    /// still busy (a fresh process JIT-compiling its first passes) finds the next byte already there
+    /// when it reads again on its next pass and never waits; the pause after each echo lets it run dry,
+    /// post its zero-byte wait, and so hear of the next byte from the event thread.
+    /// </summary>
+    private static void RoundTripsThroughTheEventThread(Socket client)
+    {
+        var buffer = new byte[1];
+        for (var i = 0; i < 10; i++)
+        {
+            client.Send([(byte)i]);
+            Assert.Equal(1, client.Receive(buffer));
+            Assert.Equal((byte)i, buffer[0]);
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>The scheduling policy (field 41 of /proc/PID/task/TID/stat) of every ".NET Sockets" thread.</summary>
+    private static List<int> EventThreadPolicies(string tasks = "/proc/self/task")
     {
         var policies = new List<int>();
-        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        foreach (var task in Directory.GetDirectories(tasks))
         {
             try
             {
