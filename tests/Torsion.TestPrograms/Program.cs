@@ -2,11 +2,14 @@
 //   signal [REACTOR]: runs a reactor with shutdown triggers; prints "ready" once running; a signal
 //                     should stop it cleanly: "before-shutdown", "after-shutdown", "exited signal=N".
 //   default-reactor:  prints the name of the default reactor.
+//   pool-exhausted [REACTOR]: uses up every file descriptor, then asks DeferToThread for work (no pool
+//                     thread can start: "errback TYPE"), frees them and asks again ("callback 42").
 //   echo [REACTOR] [--keep-event-thread-scheduling]: an echo server on 127.0.0.1, printing "port N";
 //                     the flag sets the AppContext switch Torsion.Sockets.KeepEventThreadScheduling
 //                     first, as a user's runtimeconfig.json would.
 //   systemd [REACTOR]: echo on the socket inherited as descriptor 3 (LISTEN_FDS/LISTEN_PID), printing "listening ADDR".
 using Torsion.Internet;
+using Torsion.Internet.Threads;
 
 switch (args.FirstOrDefault())
 {
@@ -39,6 +42,43 @@ switch (args.FirstOrDefault())
             var reactor = Reactors.Create(args.ElementAtOrDefault(1));
             var endpoint = Endpoints.ServerFromString(reactor, "systemd:domain=INET:index=0");
             _ = endpoint.Listen(Factory.ForProtocol<Echo>()).AddCallback(port => Console.WriteLine($"listening {port.GetHost()}"));
+            reactor.Run();
+            return 0;
+        }
+    case "pool-exhausted":
+        {
+            var reactor = Reactors.Create(args.ElementAtOrDefault(1));
+            Console.WriteLine("ready");
+            var held = new List<Microsoft.Win32.SafeHandles.SafeFileHandle>();
+            reactor.CallWhenRunning(() =>
+            {
+                try
+                {
+                    while (held.Count < 100_000)
+                    {
+                        held.Add(File.OpenHandle("/dev/null"));
+                    }
+                }
+                catch (IOException)
+                {
+                    // EMFILE: every descriptor is taken.
+                }
+                ReactorThreads.DeferToThread(reactor, () => 1).AddBoth(outcome =>
+                {
+                    Console.WriteLine(!outcome.Succeeded ? $"errback {outcome.Failure!.Type.Name}" : $"callback {outcome.Value}");
+                    foreach (var h in held)
+                    {
+                        h.Dispose();
+                    }
+                    return Torsion.Defer.Unit.Value;
+                });
+                ReactorThreads.DeferToThread(reactor, () => 42).AddBoth(outcome =>
+                {
+                    Console.WriteLine(!outcome.Succeeded ? $"errback {outcome.Failure!.Type.Name}" : $"callback {outcome.Value}");
+                    reactor.Stop();
+                    return Torsion.Defer.Unit.Value;
+                });
+            });
             reactor.Run();
             return 0;
         }

@@ -14,6 +14,7 @@ public sealed class ReactorThreadPool
     private readonly string _name;
     private int _idle;
     private bool _stopped;
+    private bool _startFailing;
 
     // The pool whose worker is running on this thread: lets a ReactorGroup send a worker's
     // CallFromThread back to the loop that handed it the work, not to some other loop.
@@ -53,6 +54,10 @@ public sealed class ReactorThreadPool
 
     /// <summary>Queues <paramref name="work"/>; it runs on a pool thread.</summary>
     /// <exception cref="InvalidOperationException">The pool was stopped.</exception>
+    /// <exception cref="ThreadStartError">
+    /// The pool has no thread and could not start one (out of memory, threads or descriptors); the work
+    /// was not queued. With threads running, a failed start is logged and the work waits for one of them.
+    /// </exception>
     public void CallInThread(Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -62,18 +67,43 @@ public sealed class ReactorThreadPool
             {
                 throw new InvalidOperationException("The thread pool has been stopped.");
             }
+            if (_idle == 0 && _threads.Count < MaxThreads && !TryStartWorker(out var error) && _threads.Count == 0)
+            {
+                // Queued, the work would wait for a thread that may never come: the caller hears why now.
+                throw new ThreadStartError(_name, error!);
+            }
             _work.Enqueue(work);
             if (_idle > 0)
             {
                 Monitor.Pulse(_lock);
             }
-            else if (_threads.Count < MaxThreads)
-            {
-                var t = new Thread(Worker) { IsBackground = true, Name = $"{_name}-{_threads.Count}" };
-                _threads.Add(t);
-                t.Start();
-            }
         }
+    }
+
+    /// <summary>Starts one more worker (the lock is held, so it takes work only once the caller queued it).</summary>
+    private bool TryStartWorker(out Exception? error)
+    {
+        var t = new Thread(Worker) { IsBackground = true, Name = $"{_name}-{_threads.Count}" };
+        try
+        {
+            t.Start();
+        }
+        catch (OutOfMemoryException e)
+        {
+            // What Thread.Start throws when the OS refuses a thread, including EMFILE on Linux.
+            // Logged once per episode: under exhaustion every call would fail the same way.
+            error = e;
+            if (!_startFailing)
+            {
+                _startFailing = true;
+                ThreadPoolErrors.StartFailed(_name, e);
+            }
+            return false;
+        }
+        _startFailing = false;
+        _threads.Add(t);
+        error = null;
+        return true;
     }
 
     /// <summary>Refuses new work, lets queued work finish, and joins every thread.</summary>

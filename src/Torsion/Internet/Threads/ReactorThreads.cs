@@ -46,23 +46,35 @@ public static class ReactorThreads
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(f);
         var d = new Deferred<T>();
-        pool.CallInThread(() =>
+        try
         {
-            T value;
-            try
-            {
-                value = f();
-            }
-            catch (Exception e)
-            {
-                // The Failure is made here so it keeps the worker's stack.
-                var failure = new Failure(e);
-                reactor.CallFromThread(() => d.Errback(failure));
-                return;
-            }
-            reactor.CallFromThread(() => d.Callback(value));
-        });
+            pool.CallInThread(() => RunAndReport(reactor, d, f));
+        }
+        catch (ThreadStartError e)
+        {
+            // Out of threads or descriptors is a runtime condition, not the caller's mistake: it
+            // reaches them as the Deferred's failure, like any failure of the work itself.
+            d.Errback(new Failure(e));
+        }
         return d;
+    }
+
+    /// <summary>Runs on the pool thread: calls <paramref name="f"/> and sends its outcome to the reactor thread.</summary>
+    private static void RunAndReport<T>(IReactorThreads reactor, Deferred<T> d, Func<T> f)
+    {
+        T value;
+        try
+        {
+            value = f();
+        }
+        catch (Exception e)
+        {
+            // The Failure is made here so it keeps the worker's stack.
+            var failure = new Failure(e);
+            reactor.CallFromThread(() => d.Errback(failure));
+            return;
+        }
+        reactor.CallFromThread(() => d.Callback(value));
     }
 
     /// <summary>

@@ -9,4 +9,8 @@ internal static class ThreadPoolErrors
     internal static Action<Exception> Sink = static e => Log.Failure("Unhandled error in thread pool work", e, Torsion.Logger.LogLevel.Error);
 
     internal static void Report(Exception e) => Sink(e);
+
+    /// <summary>A pool could not start a thread; it goes on with the threads it has.</summary>
+    internal static void StartFailed(string pool, Exception e) =>
+        Log.Failure("Thread pool {pool} could not start a thread; work waits for a running one", e, Torsion.Logger.LogLevel.Warn, ("pool", pool));
 }
