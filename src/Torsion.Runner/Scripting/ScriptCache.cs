@@ -10,11 +10,23 @@ namespace Torsion.Runner.Scripting;
 /// Both files are written to a temporary name and renamed into place, the manifest first: a reader
 /// that finds <c>KEY.dll</c> therefore finds a complete manifest beside it, and two processes compiling
 /// the same script at once just replace one another's identical entry. A process that has already
-/// mapped an entry keeps its copy (a rename never changes an open file). Entries are never evicted.
+/// mapped an entry keeps its copy (a rename never changes an open file).
+/// <para>
+/// Every script edit makes a new entry, so the cache prunes itself: a hit marks its manifest as used
+/// (its modification time), and each store, which follows a compilation and is rare, deletes the
+/// entries unused for <see cref="MaxAge"/> and temporary files a crash left behind. Only names this
+/// cache writes (64 hex digits) are touched; anything else in a user-chosen directory stays.
+/// </para>
 /// </remarks>
 internal sealed class ScriptCache
 {
     private const string ManifestHeader = "torsiond-script-deps 1";
+
+    /// <summary>How long an entry is kept after its last use.</summary>
+    internal static readonly TimeSpan MaxAge = TimeSpan.FromDays(30);
+
+    /// <summary>A temporary file older than this was left by a process that died mid-write.</summary>
+    private static readonly TimeSpan StaleTemporary = TimeSpan.FromHours(1);
 
     private ScriptCache(string directory) => Directory = directory;
 
@@ -85,11 +97,13 @@ internal sealed class ScriptCache
         {
             return null;
         }
-        var dependencies = ReadManifest(ManifestPath(key));
+        var manifestPath = ManifestPath(key);
+        var dependencies = ReadManifest(manifestPath);
         if (dependencies is null || !dependencies.All(d => d.IsUnchanged()))
         {
             return null;
         }
+        MarkUsed(manifestPath);
         return (assemblyPath, dependencies);
     }
 
@@ -112,11 +126,79 @@ internal sealed class ScriptCache
             WriteAtomically(ManifestPath(key), Encoding.UTF8.GetBytes(manifest.ToString()));
             var assemblyPath = AssemblyPath(key);
             WriteAtomically(assemblyPath, script.Image);
+            Prune(DateTime.UtcNow);
             return assemblyPath;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Deletes entries whose manifest was last used before <paramref name="now"/> minus <see cref="MaxAge"/>
+    /// (and a lone assembly or manifest as old), and temporary files older than an hour. Best effort:
+    /// a file another process is replacing or has just deleted is skipped.
+    /// </summary>
+    internal void Prune(DateTime now)
+    {
+        string[] files;
+        try
+        {
+            files = System.IO.Directory.GetFiles(Directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (var file in files)
+        {
+            var name = Path.GetFileName(file);
+            var key = name.Split('.')[0];
+            if (!IsKey(key))
+            {
+                continue;
+            }
+            try
+            {
+                if (name.EndsWith(".tmp", StringComparison.Ordinal))
+                {
+                    if (now - File.GetLastWriteTimeUtc(file) > StaleTemporary)
+                    {
+                        TryDelete(file);
+                    }
+                    continue;
+                }
+                if (name != key + ".deps" && name != key + ".dll")
+                {
+                    continue;
+                }
+                // An entry's age is its manifest's (touched on every hit); a file without one ages by itself.
+                var manifest = ManifestPath(key);
+                var lastUsed = File.Exists(manifest) ? File.GetLastWriteTimeUtc(manifest) : File.GetLastWriteTimeUtc(file);
+                if (now - lastUsed > MaxAge)
+                {
+                    TryDelete(file);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone or replaced meanwhile by another torsiond: nothing to prune.
+            }
+        }
+    }
+
+    private static bool IsKey(string name) => name.Length == 64 && name.All(char.IsAsciiHexDigit);
+
+    private static void MarkUsed(string manifestPath)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(manifestPath, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only cache still serves; its entries just age by their creation.
         }
     }
 
