@@ -14,9 +14,6 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
 {
     private const int AcceptsPerPass = 128;
 
-    /// <summary>How long accepting pauses after an error such as running out of descriptors.</summary>
-    private const double AcceptErrorBackoff = 0.1;
-
     private readonly SocketsReactor _reactor;
     private readonly EndPoint _address;
     private readonly Unix.UnixListenOptions? _unix;
@@ -27,9 +24,8 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
     private EndPoint? _host;
     private bool _listening;
     private bool _acceptPending;
-    private IDelayedCall? _resume;
-    private bool _exhausted;
     private readonly DescriptorReserve _reserve = new();
+    private readonly AcceptThrottle _throttle;
 
     internal SocketsTcpPort(SocketsReactor reactor, EndPoint address, Factory factory, int backlog, Unix.UnixListenOptions? unix = null)
     {
@@ -38,6 +34,7 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
         _address = address;
         _factory = factory;
         _backlog = backlog;
+        _throttle = new AcceptThrottle(reactor, GetHost, AcceptLoop, _reserve);
     }
 
     internal void StartListening()
@@ -121,7 +118,7 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
     {
         for (var i = 0; i < AcceptsPerPass; i++)
         {
-            if (!_listening || _resume is not null)
+            if (!_listening || _throttle.Paused)
             {
                 return;
             }
@@ -176,15 +173,9 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
         {
             var socket = op.AcceptSocket!;
             op.AcceptSocket = null;
-            _exhausted = false;
             Accepted(socket);
-            if (!_reserve.AcceptedOne())
-            {
-                // Descriptors are running short: stop before accepts take the last of them.
-                RunningShort(SocketError.TooManyOpenSockets);
-                return false;
-            }
-            return true;
+            // False when descriptors are running short: stop before accepts take the last of them.
+            return _throttle.Accepted();
         }
         if (error is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Interrupted)
         {
@@ -199,39 +190,11 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
         // (EMFILE above all) would spin; step back and try again when descriptors may be free.
         if (error is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
         {
-            RunningShort(error);
+            _throttle.OutOfResources(new SocketException((int)error));
             return false;
         }
-        ReactorBase.LogError($"Error accepting on {_host}; pausing accepts for {AcceptErrorBackoff}s", new SocketException((int)error));
-        _resume = _reactor.CallLater(AcceptErrorBackoff, Resume);
+        _throttle.Failed(new SocketException((int)error));
         return false;
-    }
-
-    /// <summary>Out of descriptors (or nearly): give the runtime its headroom, log once, and pause accepting.</summary>
-    private void RunningShort(SocketError error)
-    {
-        // Release first, then log: the log may need a descriptor too. Logged once per episode, not
-        // once per retry.
-        _reserve.Release();
-        if (!_exhausted)
-        {
-            _exhausted = true;
-            ReactorBase.LogError($"Out of resources accepting on {_host}; retrying every {AcceptErrorBackoff}s until descriptors are free",
-                new SocketException((int)error));
-        }
-        _resume = _reactor.CallLater(AcceptErrorBackoff, Resume);
-    }
-
-    private void Resume()
-    {
-        _resume = null;
-        if (_exhausted && !_reserve.TryHold())
-        {
-            // Still short of descriptors: accepting now would only use up the runtime's headroom.
-            _resume = _reactor.CallLater(AcceptErrorBackoff, Resume);
-            return;
-        }
-        AcceptLoop();
     }
 
     private void Accepted(Socket socket)
@@ -280,8 +243,7 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
             return;
         }
         _listening = false;
-        _resume?.Cancel();
-        _resume = null;
+        _throttle.Cancel();
         _reserve.Release();
         _reactor.Unregister(this);
         // Closing aborts the pending accept; its completion disposes the operation.

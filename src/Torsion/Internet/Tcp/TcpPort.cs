@@ -16,9 +16,6 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
 {
     private const int AcceptsPerEvent = 128;
 
-    /// <summary>How long accepting pauses when the process is out of descriptors.</summary>
-    private const double DescriptorExhaustionBackoff = 0.1;
-
     private readonly PosixReactor _reactor;
     private readonly EndPoint _address;
     private readonly UnixListenOptions? _unix;
@@ -27,8 +24,7 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
     private int _fd = -1;
     private EndPoint? _host;
     private bool _listening;
-    private IDelayedCall? _resume;
-    private bool _exhausted;
+    private readonly AcceptThrottle _throttle;
 
     internal TcpPort(PosixReactor reactor, EndPoint address, Factory factory, int backlog, UnixListenOptions? unix = null)
     {
@@ -37,6 +33,13 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
         _address = address;
         _factory = factory;
         _backlog = backlog;
+        _throttle = new AcceptThrottle(reactor, GetHost, () =>
+        {
+            if (_listening)
+            {
+                _reactor.AddReader(this);
+            }
+        });
     }
 
     public int FileDescriptor => _fd;
@@ -119,29 +122,15 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
                     case Errno.ENOMEM:
                         // Level-triggered readiness would report the pending connection again at
                         // once and spin; step back and try again shortly, when descriptors may be free.
-                        // Logged once per episode, not once per retry.
-                        if (!_exhausted)
-                        {
-                            _exhausted = true;
-                            ReactorBase.LogError($"Out of resources accepting on {_host}; retrying every {DescriptorExhaustionBackoff}s until descriptors are free",
-                                new SystemCallException("accept4", errno));
-                        }
                         _reactor.RemoveReader(this);
-                        _resume = _reactor.CallLater(DescriptorExhaustionBackoff, () =>
-                        {
-                            _resume = null;
-                            if (_listening)
-                            {
-                                _reactor.AddReader(this);
-                            }
-                        });
+                        _throttle.OutOfResources(new SystemCallException("accept4", errno));
                         return null;
                     default:
                         ReactorBase.LogError($"Error accepting on {_host}", new SystemCallException("accept4", errno));
                         return null;
                 }
             }
-            _exhausted = false;
+            _throttle.Accepted();
             Accepted(fd, SockAddr.Decode(new ReadOnlySpan<byte>(addr, SockAddr.MaxSize), len));
         }
         return null;
@@ -180,8 +169,7 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
             return;
         }
         _listening = false;
-        _resume?.Cancel();
-        _resume = null;
+        _throttle.Cancel();
         _reactor.RemoveReader(this);
         LibC.Close(_fd);
         if (_unix is { } u)
