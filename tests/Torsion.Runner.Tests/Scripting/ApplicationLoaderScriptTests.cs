@@ -6,7 +6,7 @@ using Torsion.Runner.Scripting;
 namespace Torsion.Runner.Tests.Scripting;
 
 /// <summary>Loading an application from a .csx script: compiling, caching by content, and every error a user can make.</summary>
-public sealed class ApplicationLoaderScriptTests : IDisposable
+public sealed class ApplicationLoaderScriptTests : ScriptLoaderTestBase
 {
     private const string GoodScript = """
         // A one-service application, as a torsiond user writes it.
@@ -19,28 +19,18 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
         new TcpServer(Reactor, 0, Factory.ForProtocol<Echo>(), interfaceAddress: "127.0.0.1").SetServiceParent(application);
         """;
 
-    private readonly TempDirectory _dir = new();
-    private readonly IReactor _reactor = Reactors.Create();
-
-    private string CacheDir => Path.Combine(_dir.Path, "cache");
-
-    public void Dispose()
-    {
-        ((IDisposable)_reactor).Dispose();
-        _dir.Dispose();
-    }
 
     private ApplicationLoadException LoadFails(string script, string name = "app.csx")
     {
-        var path = _dir.Write(name, script);
-        return Assert.Throws<ApplicationLoadException>(() => ApplicationLoader.Load(path, _reactor, CacheDir));
+        var path = Dir.Write(name, script);
+        return Assert.Throws<ApplicationLoadException>(() => ApplicationLoader.Load(path, Reactor, CacheDir));
     }
 
     [Fact]
     public void AGoodScriptCompilesAndDefinesTheApplication()
     {
-        var path = _dir.Write("echo.csx", GoodScript);
-        var loaded = ApplicationLoader.Load(path, _reactor, CacheDir);
+        var path = Dir.Write("echo.csx", GoodScript);
+        var loaded = ApplicationLoader.Load(path, Reactor, CacheDir);
         var app = Assert.IsType<Torsion.Application.Application>(loaded.Application);
         Assert.Equal("echo", app.Name);
         var server = Assert.IsType<TcpServer>(Assert.Single(app.Services));
@@ -54,18 +44,18 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     [Fact]
     public void TheScriptSeesTheReactorAsAGlobal()
     {
-        var path = _dir.Write("app.csx", """
+        var path = Dir.Write("app.csx", """
             var application = new Application(Reactor.Name);
             """);
-        Assert.Equal(_reactor.Name, ApplicationLoader.Load(path, _reactor, CacheDir).Application.Name);
+        Assert.Equal(Reactor.Name, ApplicationLoader.Load(path, Reactor, CacheDir).Application.Name);
     }
 
     [Fact]
     public void TheSecondLoadOfTheSameTextComesFromTheCache()
     {
-        var path = _dir.Write("echo.csx", GoodScript);
-        var first = ApplicationLoader.Load(path, _reactor, CacheDir);
-        var second = ApplicationLoader.Load(path, _reactor, CacheDir);
+        var path = Dir.Write("echo.csx", GoodScript);
+        var first = ApplicationLoader.Load(path, Reactor, CacheDir);
+        var second = ApplicationLoader.Load(path, Reactor, CacheDir);
         Assert.False(first.FromCache);
         Assert.True(second.FromCache);
         Assert.Equal(first.CacheFile, second.CacheFile);
@@ -77,27 +67,27 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     [Fact]
     public void AnEditCompilesAgain()
     {
-        var path = _dir.Write("app.csx", """var application = new Application("one");""");
-        var first = ApplicationLoader.Load(path, _reactor, CacheDir);
+        var path = Dir.Write("app.csx", """var application = new Application("one");""");
+        var first = ApplicationLoader.Load(path, Reactor, CacheDir);
         File.WriteAllText(path, """var application = new Application("two");""");
-        var edited = ApplicationLoader.Load(path, _reactor, CacheDir);
+        var edited = ApplicationLoader.Load(path, Reactor, CacheDir);
         Assert.False(edited.FromCache);
         Assert.Equal("two", edited.Application.Name);
         Assert.NotEqual(first.CacheFile, edited.CacheFile);
         File.WriteAllText(path, """var application = new Application("one");""");
-        Assert.True(ApplicationLoader.Load(path, _reactor, CacheDir).FromCache);
+        Assert.True(ApplicationLoader.Load(path, Reactor, CacheDir).FromCache);
     }
 
     [Fact]
     public void ADamagedCacheEntryIsCompiledAgain()
     {
-        var path = _dir.Write("app.csx", """var application = new Application("app");""");
-        var first = ApplicationLoader.Load(path, _reactor, CacheDir);
+        var path = Dir.Write("app.csx", """var application = new Application("app");""");
+        var first = ApplicationLoader.Load(path, Reactor, CacheDir);
         File.WriteAllBytes(first.CacheFile!, [1, 2, 3]);
-        var again = ApplicationLoader.Load(path, _reactor, CacheDir);
+        var again = ApplicationLoader.Load(path, Reactor, CacheDir);
         Assert.False(again.FromCache);
         Assert.Equal("app", again.Application.Name);
-        Assert.True(ApplicationLoader.Load(path, _reactor, CacheDir).FromCache);
+        Assert.True(ApplicationLoader.Load(path, Reactor, CacheDir).FromCache);
     }
 
     [Fact]
@@ -108,8 +98,8 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
             Assert.Skip("Unix file modes");
             return;
         }
-        var path = _dir.Write("app.csx", """var application = new Application("app");""");
-        ApplicationLoader.Load(path, _reactor, CacheDir);
+        var path = Dir.Write("app.csx", """var application = new Application("app");""");
+        ApplicationLoader.Load(path, Reactor, CacheDir);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(CacheDir));
         // Only the entry and its manifest: no temporary file is left behind.
         Assert.Equal([".deps", ".dll"], Directory.GetFiles(CacheDir).Select(Path.GetExtension).Order());
@@ -125,9 +115,9 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
         }
         Directory.CreateDirectory(CacheDir);
         File.SetUnixFileMode(CacheDir, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
-        var path = _dir.Write("app.csx", """var application = new Application("app");""");
-        ApplicationLoader.Load(path, _reactor, CacheDir);
-        var second = ApplicationLoader.Load(path, _reactor, CacheDir);
+        var path = Dir.Write("app.csx", """var application = new Application("app");""");
+        ApplicationLoader.Load(path, Reactor, CacheDir);
+        var second = ApplicationLoader.Load(path, Reactor, CacheDir);
         Assert.False(second.FromCache);
         Assert.Null(second.CacheFile);
         Assert.Empty(Directory.GetFiles(CacheDir));
@@ -137,10 +127,10 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     public void AnUnwritableCacheOnlyMeansNoCaching()
     {
         // A file where the cache directory should be: it can be neither created nor written.
-        var blocked = _dir.Write("not-a-directory", "");
-        var path = _dir.Write("app.csx", """var application = new Application("app");""");
-        var first = ApplicationLoader.Load(path, _reactor, Path.Combine(blocked, "cache"));
-        var second = ApplicationLoader.Load(path, _reactor, Path.Combine(blocked, "cache"));
+        var blocked = Dir.Write("not-a-directory", "");
+        var path = Dir.Write("app.csx", """var application = new Application("app");""");
+        var first = ApplicationLoader.Load(path, Reactor, Path.Combine(blocked, "cache"));
+        var second = ApplicationLoader.Load(path, Reactor, Path.Combine(blocked, "cache"));
         Assert.Equal("app", second.Application.Name);
         Assert.False(first.FromCache);
         Assert.False(second.FromCache);
@@ -150,9 +140,9 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     [Fact]
     public void AnEmptyCacheDirectoryMeansNoCaching()
     {
-        var path = _dir.Write("app.csx", """var application = new Application("app");""");
-        ApplicationLoader.Load(path, _reactor, "");
-        var second = ApplicationLoader.Load(path, _reactor, "");
+        var path = Dir.Write("app.csx", """var application = new Application("app");""");
+        ApplicationLoader.Load(path, Reactor, "");
+        var second = ApplicationLoader.Load(path, Reactor, "");
         Assert.False(second.FromCache);
         Assert.Null(second.CacheFile);
     }
@@ -160,7 +150,7 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     [Fact]
     public void CompileErrorsAreListedOnePerLineWithThePathAsGiven()
     {
-        var path = _dir.Write("broken.csx", """
+        var path = Dir.Write("broken.csx", """
             var application = new Application("broken");
 
             int x = "not a number";
@@ -168,7 +158,7 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
             """);
         // A relative path stays relative in the messages, as a compiler prints it.
         var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
-        var e = Assert.Throws<ApplicationLoadException>(() => ApplicationLoader.Load(relative, _reactor, CacheDir));
+        var e = Assert.Throws<ApplicationLoadException>(() => ApplicationLoader.Load(relative, Reactor, CacheDir));
         var lines = e.Message.Split('\n');
         Assert.Equal(2, lines.Length);
         Assert.StartsWith($"{relative}(3,9): error CS0029: ", lines[0]);
@@ -182,7 +172,7 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     {
         var e = LoadFails("""var app = new Application("misnamed");""", "noapp.csx");
         Assert.Contains("does not define a variable named 'application'", e.Message);
-        Assert.StartsWith(Path.Combine(_dir.Path, "noapp.csx"), e.Message);
+        Assert.StartsWith(Path.Combine(Dir.Path, "noapp.csx"), e.Message);
     }
 
     [Fact]
@@ -217,7 +207,7 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
 
             throw new InvalidOperationException("no configuration found");
             """, "throws.csx");
-        Assert.Equal($"{Path.Combine(_dir.Path, "throws.csx")}(3): the script threw System.InvalidOperationException: no configuration found", e.Message);
+        Assert.Equal($"{Path.Combine(Dir.Path, "throws.csx")}(3): the script threw System.InvalidOperationException: no configuration found", e.Message);
         Assert.IsType<InvalidOperationException>(e.InnerException);
     }
 
@@ -237,37 +227,37 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     [Fact]
     public void AThrowingScriptThrowsAgainWhenLoadedFromTheCache()
     {
-        var path = _dir.Write("app.csx", """
+        var path = Dir.Write("app.csx", """
             var application = new Application("app");
             if (Environment.GetEnvironmentVariable("TORSION_TEST_NEVER_SET") is null) throw new ArgumentException("bad");
             """);
-        Assert.Throws<ApplicationLoadException>(() => ApplicationLoader.Load(path, _reactor, CacheDir));
-        var e = Assert.Throws<ApplicationLoadException>(() => ApplicationLoader.Load(path, _reactor, CacheDir));
+        Assert.Throws<ApplicationLoadException>(() => ApplicationLoader.Load(path, Reactor, CacheDir));
+        var e = Assert.Throws<ApplicationLoadException>(() => ApplicationLoader.Load(path, Reactor, CacheDir));
         Assert.EndsWith("app.csx(2): the script threw System.ArgumentException: bad", e.Message);
     }
 
     [Fact]
     public void AMissingFileSaysSo()
     {
-        var missing = Path.Combine(_dir.Path, "nowhere.csx");
-        var e = Assert.Throws<ApplicationLoadException>(() => ApplicationLoader.Load(missing, _reactor, CacheDir));
+        var missing = Path.Combine(Dir.Path, "nowhere.csx");
+        var e = Assert.Throws<ApplicationLoadException>(() => ApplicationLoader.Load(missing, Reactor, CacheDir));
         Assert.StartsWith($"{missing}: no such file", e.Message);
     }
 
     [Fact]
     public void LoadedScriptsAndReferencedAssembliesAreFollowedAndTracked()
     {
-        _dir.Write("names.csx", """static string AppName() => "from-load";""");
-        var path = _dir.Write("app.csx", """
+        Dir.Write("names.csx", """static string AppName() => "from-load";""");
+        var path = Dir.Write("app.csx", """
             #load "names.csx"
             var application = new Application(AppName());
             """);
-        var first = ApplicationLoader.Load(path, _reactor, CacheDir);
+        var first = ApplicationLoader.Load(path, Reactor, CacheDir);
         Assert.Equal("from-load", first.Application.Name);
-        Assert.True(ApplicationLoader.Load(path, _reactor, CacheDir).FromCache);
+        Assert.True(ApplicationLoader.Load(path, Reactor, CacheDir).FromCache);
         // Editing only the #load'ed file must recompile, although the script's own text is unchanged.
-        _dir.Write("names.csx", """static string AppName() => "edited";""");
-        var edited = ApplicationLoader.Load(path, _reactor, CacheDir);
+        Dir.Write("names.csx", """static string AppName() => "edited";""");
+        var edited = ApplicationLoader.Load(path, Reactor, CacheDir);
         Assert.False(edited.FromCache);
         Assert.Equal("edited", edited.Application.Name);
     }
@@ -275,19 +265,19 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     [Fact]
     public void AReferencedAssemblyIsFoundOnACacheHitAndARebuildRecompiles()
     {
-        var library = Path.Combine(_dir.Path, "lib");
+        var library = Path.Combine(Dir.Path, "lib");
         Directory.CreateDirectory(library);
         TestAssemblies.Build(library, "ScriptNames", """public static class Names { public static string Main => "one"; }""");
-        var path = _dir.Write("app.csx", """
+        var path = Dir.Write("app.csx", """
             #r "lib/ScriptNames.dll"
             var application = new Application(Names.Main);
             """);
-        Assert.Equal("one", ApplicationLoader.Load(path, _reactor, CacheDir).Application.Name);
-        var cached = ApplicationLoader.Load(path, _reactor, CacheDir);
+        Assert.Equal("one", ApplicationLoader.Load(path, Reactor, CacheDir).Application.Name);
+        var cached = ApplicationLoader.Load(path, Reactor, CacheDir);
         Assert.True(cached.FromCache);
         Assert.Equal("one", cached.Application.Name);
         TestAssemblies.Build(library, "ScriptNames", """public static class Names { public static string Main => "two"; }""");
-        var rebuilt = ApplicationLoader.Load(path, _reactor, CacheDir);
+        var rebuilt = ApplicationLoader.Load(path, Reactor, CacheDir);
         Assert.False(rebuilt.FromCache);
         Assert.Equal("two", rebuilt.Application.Name);
     }
@@ -295,7 +285,7 @@ public sealed class ApplicationLoaderScriptTests : IDisposable
     [Fact]
     public void AnErrorInALoadedFileNamesThatFile()
     {
-        var names = _dir.Write("names.csx", """static string AppName() => 42;""");
+        var names = Dir.Write("names.csx", """static string AppName() => 42;""");
         var e = LoadFails("""
             #load "names.csx"
             var application = new Application(AppName());

@@ -8,20 +8,10 @@ namespace Torsion.Runner.Tests.Scripting;
 /// 30 days and temporary files a crash left, and a cache hit counts as a use. Files the cache did not
 /// write are never touched.
 /// </summary>
-public sealed class ScriptCachePruningTests : IDisposable
+public sealed class ScriptCachePruningTests : ScriptLoaderTestBase
 {
     private const string Script = """var application = new Application("pruned");""";
 
-    private readonly TempDirectory _dir = new();
-    private readonly IReactor _reactor = Reactors.Create();
-
-    private string CacheDir => Path.Combine(_dir.Path, "cache");
-
-    public void Dispose()
-    {
-        ((IDisposable)_reactor).Dispose();
-        _dir.Dispose();
-    }
 
     private string Make(string name, TimeSpan age)
     {
@@ -47,7 +37,7 @@ public sealed class ScriptCachePruningTests : IDisposable
         var notOurs = Make("notes.txt", TimeSpan.FromDays(400));
         var notOursEither = Make("readme.dll", TimeSpan.FromDays(400));
 
-        var loaded = ApplicationLoader.Load(_dir.Write("app.csx", Script), _reactor, CacheDir);
+        var loaded = ApplicationLoader.Load(Dir.Write("app.csx", Script), Reactor, CacheDir);
 
         Assert.False(loaded.FromCache);
         Assert.True(File.Exists(loaded.CacheFile));
@@ -66,12 +56,12 @@ public sealed class ScriptCachePruningTests : IDisposable
     [Fact]
     public void ACacheHitCountsAsAUse()
     {
-        var script = _dir.Write("app.csx", Script);
-        var stored = ApplicationLoader.Load(script, _reactor, CacheDir);
+        var script = Dir.Write("app.csx", Script);
+        var stored = ApplicationLoader.Load(script, Reactor, CacheDir);
         var manifest = Path.ChangeExtension(stored.CacheFile!, ".deps");
         File.SetLastWriteTimeUtc(manifest, DateTime.UtcNow - TimeSpan.FromDays(29));
 
-        var hit = ApplicationLoader.Load(script, _reactor, CacheDir);
+        var hit = ApplicationLoader.Load(script, Reactor, CacheDir);
 
         Assert.True(hit.FromCache);
         Assert.True(DateTime.UtcNow - File.GetLastWriteTimeUtc(manifest) < TimeSpan.FromMinutes(5));
