@@ -46,6 +46,24 @@ public class Factory
         return p;
     }
 
+    /// <summary>
+    /// What a listening port calls for each accepted connection: <see cref="BuildProtocol"/>, with an
+    /// exception logged and taken as a refusal (null), so one connection the factory chokes on is
+    /// closed and the port goes on serving the rest.
+    /// </summary>
+    internal IProtocol? BuildProtocolForAccepted(EndPoint peer)
+    {
+        try
+        {
+            return BuildProtocol(peer);
+        }
+        catch (Exception e)
+        {
+            ReactorBase.LogError($"Factory failed to build a protocol for {peer}", e);
+            return null;
+        }
+    }
+
     /// <summary>Called by a port as it starts; the first call runs <see cref="StartFactory"/>.</summary>
     public void DoStart()
     {

@@ -212,17 +212,7 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
             socket.Dispose();
             return;
         }
-        IProtocol? protocol;
-        try
-        {
-            protocol = _factory.BuildProtocol(peer);
-        }
-        catch (Exception e)
-        {
-            ReactorBase.LogError($"Factory failed to build a protocol for {peer}", e);
-            protocol = null;
-        }
-        if (protocol is null)
+        if (_factory.BuildProtocolForAccepted(peer) is not { } protocol)
         {
             socket.Dispose();
             return;

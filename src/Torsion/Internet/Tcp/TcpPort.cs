@@ -138,17 +138,7 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
 
     private void Accepted(int fd, EndPoint peer)
     {
-        IProtocol? protocol;
-        try
-        {
-            protocol = _factory.BuildProtocol(peer);
-        }
-        catch (Exception e)
-        {
-            ReactorBase.LogError($"Factory failed to build a protocol for {peer}", e);
-            protocol = null;
-        }
-        if (protocol is null)
+        if (_factory.BuildProtocolForAccepted(peer) is not { } protocol)
         {
             LibC.Close(fd);
             return;
