@@ -443,18 +443,7 @@ internal sealed unsafe class TcpConnection : IReadDescriptor, IWriteDescriptor, 
 
     public void RegisterProducer(IProducer producer, bool streaming)
     {
-        if (_producer is not null)
-        {
-            throw new InvalidOperationException($"Cannot register producer {producer}: {_producer} was never unregistered.");
-        }
-        if (streaming && producer is not IPushProducer)
-        {
-            throw new ArgumentException("A streaming producer must implement IPushProducer.", nameof(producer));
-        }
-        if (!streaming && producer is not IPullProducer)
-        {
-            throw new ArgumentException("A non-streaming producer must implement IPullProducer.", nameof(producer));
-        }
+        ProducerRegistration.Check(_producer, producer, streaming);
         if (_disconnected)
         {
             producer.StopProducing();
