@@ -15,41 +15,17 @@ namespace Torsion.Internet.Sockets;
 /// <c>recv</c> per message with no completion and no thread hop, and an idle one still holds no
 /// buffer. Writing tries a synchronous non-blocking send and queues only what the kernel did not take,
 /// sent with gathered <c>SendAsync</c> calls until drained. Every completion is handled on the loop
-/// thread.
+/// thread. The state machine around writing and closing is <see cref="StreamTransport"/>'s.
 /// </summary>
-internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopCallback, Tls.IProtocolSwappable
+internal sealed class SocketsTcpConnection : StreamTransport, ISocketOwner
 {
     private const int MaxSendSegments = 32;
 
-    // One Failure for every clean close, as Twisted shares connectionDone: a Failure is immutable, and
-    // capturing a fresh one per connection (ExceptionDispatchInfo) was a visible share of a
-    // short connection's cost in the burst benchmark.
-    private static readonly Failure CleanClose = new(new ConnectionDone());
-
     private readonly SocketsReactor _reactor;
     private readonly Socket _socket;
-    private readonly bool _isUnix;
-    private readonly EndPoint _peer;
     private readonly SocketOperation _receive;
     private SocketOperation? _send;
     private List<ArraySegment<byte>>? _sendList;
-    private IProtocol _protocol = null!;
-    private EndPoint? _host;
-    private WriteBuffer? _buffer;
-    private IProducer? _producer;
-    private Failure? _pendingFailure;
-    private bool _streaming;
-    private bool _producerPaused;
-    private bool _readingPaused;
-    private bool _disconnecting;
-    private bool _disconnected;
-    // Set once Start counted this connection in the reactor's OpenConnections, so teardown uncounts it exactly once.
-    private bool _counted;
-    private bool _writeShutdownRequested;
-    private bool _writeShutdown;
-    private bool _readShutdown;
-    private bool _callSoonQueued;
-    private bool _drainQueued;
     private bool _readQueued;
     // While an operation is pending the runtime owns its SocketAsyncEventArgs (and, for a send, the
     // queued segments it points at): they are disposed or reused only after the completion arrives.
@@ -57,37 +33,19 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
     private bool _sendPending;
 
     internal SocketsTcpConnection(SocketsReactor reactor, Socket socket, EndPoint peer, bool isUnix = false)
+        : base(reactor, reactor.SegmentPool, peer, isUnix)
     {
-        _isUnix = isUnix;
         _reactor = reactor;
         _socket = socket;
-        _peer = peer;
         RuntimeEventThreads.CompleteInline(socket);
         _receive = new SocketOperation(reactor, this);
         _receive.SetBuffer(Memory<byte>.Empty);
     }
 
-    /// <summary>Set for client connections, so the factory hears ClientConnectionLost.</summary>
-    internal SocketsTcpConnector? Connector { get; set; }
+    protected override void Register() => _reactor.Register(this);
 
-    /// <summary>Tells the protocol it is connected, then starts waiting for data.</summary>
-    internal void Start(IProtocol protocol)
-    {
-        _protocol = protocol;
-        _reactor.Register(this);
-        _counted = true;
-        _reactor.ConnectionOpened();
-        try
-        {
-            protocol.MakeConnection(this);
-        }
-        catch (Exception e)
-        {
-            ReactorBase.LogError("Unhandled error in ConnectionMade", e);
-            FailSoon(new Failure(e));
-        }
-        PostReceive();
-    }
+    /// <summary>Starts waiting for data once the protocol knows it is connected.</summary>
+    protected override void Connected() => PostReceive();
 
     public void Completed(SocketOperation operation)
     {
@@ -111,7 +69,7 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
 
     // ---- reading ----------------------------------------------------------------------------------
 
-    private bool ReadWanted => !_disconnected && !_disconnecting && !_readingPaused && !_readShutdown && _pendingFailure is null;
+    private bool ReadWanted => !IsDisconnected && !IsLosingConnection && !ReadingPaused && !IsReadShutdown && !HasPendingFailure;
 
     private void PostReceive()
     {
@@ -130,7 +88,7 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
     private void ReceiveCompleted()
     {
         _receivePending = false;
-        if (_disconnected)
+        if (IsDisconnected)
         {
             _receive.Dispose();
             return;
@@ -163,10 +121,13 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
         }
         if (n == 0)
         {
-            ReadEndOfFile();
+            if (ReadEndOfFile() is { } why)
+            {
+                ConnectionLost(why);
+            }
             return;
         }
-        _protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, n));
+        Protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, n));
         // Not PostReceive: a peer that answers quickly has usually sent more by the next pass, and a
         // synchronous read then costs one recv, where an asynchronous wait costs a peek that finds
         // nothing, an event-thread wake-up and a hand-off to the loop.
@@ -179,20 +140,13 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
         QueueCallSoon();
     }
 
-    private void ReadEndOfFile()
+    // Nothing to switch off: ReadWanted turns false, so a pending zero-byte receive's completion is
+    // ignored and leaves the data in the kernel.
+    protected override void StopReading()
     {
-        if (_protocol is IHalfCloseableProtocol half && !_disconnecting)
-        {
-            _readShutdown = true;
-            half.ReadConnectionLost();
-            if (_writeShutdown)
-            {
-                ConnectionLost(CleanClose);
-            }
-            return;
-        }
-        ConnectionLost(CleanClose);
     }
+
+    protected override void ResumeReading() => QueueRead();
 
     private static Failure LostBecause(SocketError error)
     {
@@ -202,64 +156,31 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
 
     // ---- writing ----------------------------------------------------------------------------------
 
-    private bool BufferEmpty => _buffer is null || _buffer.IsEmpty;
-
-    public void Write(ReadOnlySpan<byte> data)
+    protected override int TrySend(ReadOnlySpan<byte> data, out Failure? failure)
     {
-        if (_disconnected || _writeShutdownRequested || data.IsEmpty || _pendingFailure is not null)
+        failure = null;
+        var sent = _socket.Send(data, SocketFlags.None, out var error);
+        if (error == SocketError.Success)
         {
-            return;
+            return sent;
         }
-        if (BufferEmpty)
+        if (error is not (SocketError.WouldBlock or SocketError.Interrupted))
         {
-            var sent = _socket.Send(data, SocketFlags.None, out var error);
-            if (error == SocketError.Success && sent == data.Length)
-            {
-                // All sent at once, so no completion will report a drain; a pull producer is still
-                // owed its "ask me again" (on the next pass, never inside its own call).
-                if (_producer is not null && !_streaming && _producer is IPullProducer)
-                {
-                    _drainQueued = true;
-                    QueueCallSoon();
-                }
-                return;
-            }
-            if (error is not (SocketError.Success or SocketError.WouldBlock or SocketError.Interrupted))
-            {
-                // The write cannot fail in the caller's face (Twisted's contract); the connection
-                // is lost on the next pass instead.
-                FailSoon(LostBecause(error));
-                return;
-            }
-            data = data[(error == SocketError.Success ? sent : 0)..];
+            failure = LostBecause(error);
         }
-        (_buffer ??= new WriteBuffer(_reactor.SegmentPool)).Append(data);
-        StartSending();
-        if (_buffer.Length > TcpConnection.HighWaterMark && _producer is IPushProducer push && _streaming && !_producerPaused)
-        {
-            _producerPaused = true;
-            push.PauseProducing();
-        }
-    }
-
-    public void WriteSequence(IEnumerable<ReadOnlyMemory<byte>> data)
-    {
-        foreach (var chunk in data)
-        {
-            Write(chunk.Span);
-        }
+        return 0;
     }
 
     /// <summary>Starts one gathered send of the queue's head, unless one is already in flight.</summary>
-    private void StartSending()
+    protected override void StartFlushing()
     {
-        if (_sendPending || _disconnected || _pendingFailure is not null || BufferEmpty)
+        if (_sendPending || IsDisconnected || HasPendingFailure || BufferEmpty)
         {
             return;
         }
         _send ??= new SocketOperation(_reactor, this);
         _sendList ??= new List<ArraySegment<byte>>(MaxSendSegments);
-        _buffer!.Peek(_sendList, MaxSendSegments);
+        Buffer!.Peek(_sendList, MaxSendSegments);
         // The setter copies the list into the operation's own, so _sendList is free to refill next time.
         _send.BufferList = _sendList;
         _sendPending = true;
@@ -269,11 +190,16 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
         }
     }
 
+    // A send in flight cannot be called back; its completion sees the pending failure or the closed socket.
+    protected override void StopFlushing()
+    {
+    }
+
     private void SendCompleted()
     {
         var op = _send!;
         _sendPending = false;
-        if (_disconnected)
+        if (IsDisconnected)
         {
             op.Dispose();
             return;
@@ -283,54 +209,25 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
             ConnectionLost(LostBecause(op.SocketError));
             return;
         }
-        if (_pendingFailure is not null)
+        if (HasPendingFailure)
         {
             // Aborted or failed while the send was in flight: the queue was already dropped.
             return;
         }
-        _buffer!.Consume(op.BytesTransferred);
+        Buffer!.Consume(op.BytesTransferred);
         if (!BufferEmpty)
         {
-            StartSending();
+            StartFlushing();
             return;
         }
-        Drained();
-    }
-
-    /// <summary>Everything written has been sent: resume the producer, or finish a close or half-close.</summary>
-    private void Drained()
-    {
-        if (_producer is not null && (!_streaming || _producerPaused))
+        if (Drained() is { } why)
         {
-            _producerPaused = false;
-            if (_producer is IPushProducer push)
-            {
-                push.ResumeProducing();
-            }
-            else if (_producer is IPullProducer pull)
-            {
-                pull.ResumeProducing();
-            }
-            return;
-        }
-        if (_disconnecting)
-        {
-            ConnectionLost(CleanClose);
-            return;
-        }
-        if (_writeShutdownRequested && !_writeShutdown)
-        {
-            ShutdownWrite();
-            if (_readShutdown)
-            {
-                ConnectionLost(CleanClose);
-            }
+            ConnectionLost(why);
         }
     }
 
-    private void ShutdownWrite()
+    protected override void ShutdownSend()
     {
-        _writeShutdown = true;
         try
         {
             _socket.Shutdown(SocketShutdown.Send);
@@ -339,109 +236,33 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
         {
             // The peer is already gone; reading will report how.
         }
-        if (_protocol is IHalfCloseableProtocol half)
-        {
-            half.WriteConnectionLost();
-        }
     }
+
+    // Segments a send still points at go to the collector, never back to the pool.
+    protected override bool BufferReusable => !_sendPending;
 
     // ---- closing ------------------------------------------------------------------------------------
 
-    public void LoseConnection()
+    // Reading stops with LoseConnection (ReadWanted turns false): a pending zero-byte receive's
+    // completion is ignored. Close on the loop's next pass, in Drained.
+    protected override void QueueClose() => QueueDrain();
+
+    protected override void FlushThenClose()
     {
-        if (_disconnected || _disconnecting)
-        {
-            return;
-        }
-        // Reading stops here (ReadWanted turns false): a pending zero-byte receive's completion is ignored.
-        _disconnecting = true;
+        // Ask a paused or pull producer for more on the loop's next pass, not inside the caller's
+        // stack. With bytes queued, the send in flight ends in Drained instead.
         if (BufferEmpty)
         {
-            // Close (or ask a paused or pull producer for more) on the loop's next pass, not inside
-            // the caller's stack. With bytes queued, the send in flight ends in Drained instead.
             QueueDrain();
         }
     }
 
-    public void LoseWriteConnection()
+    /// <summary>A pending failure, else a queued drain, then a queued read; an exception loses the connection.</summary>
+    protected override void RunPass()
     {
-        if (_disconnected || _writeShutdownRequested)
-        {
-            return;
-        }
-        _writeShutdownRequested = true;
-        if (BufferEmpty)
-        {
-            ShutdownWrite();
-            if (_readShutdown)
-            {
-                FailSoon(CleanClose);
-            }
-        }
-    }
-
-    public void AbortConnection()
-    {
-        if (_disconnected)
-        {
-            return;
-        }
-        // Segments a send still points at go to the collector, never back to the pool.
-        _buffer?.Clear(reuse: !_sendPending);
-        FailSoon(new Failure(new ConnectionAborted()));
-    }
-
-    private void FailSoon(Failure reason)
-    {
-        _pendingFailure ??= reason;
-        QueueCallSoon();
-        // From here on writes are dropped, so the buffer can never pass the high-water mark: pause a
-        // streaming producer now, or one that writes "until paused" would loop forever before the
-        // loop ever gets to report the loss (and StopProducing) on its next pass.
-        if (_producer is IPushProducer push && _streaming && !_producerPaused)
-        {
-            _producerPaused = true;
-            push.PauseProducing();
-        }
-    }
-
-    private void QueueDrain()
-    {
-        _drainQueued = true;
-        QueueCallSoon();
-    }
-
-    private void QueueCallSoon()
-    {
-        if (!_callSoonQueued)
-        {
-            _callSoonQueued = true;
-            _reactor.CallSoon(this);
-        }
-    }
-
-    void ILoopCallback.Run()
-    {
-        _callSoonQueued = false;
-        if (_disconnected)
-        {
-            return;
-        }
         try
         {
-            if (_pendingFailure is not null)
-            {
-                ConnectionLost(_pendingFailure);
-                return;
-            }
-            if (_drainQueued)
-            {
-                _drainQueued = false;
-                if (BufferEmpty)
-                {
-                    Drained();
-                }
-            }
+            RunPending();
             if (_readQueued)
             {
                 _readQueued = false;
@@ -459,19 +280,9 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
         }
     }
 
-    /// <summary>Tears down: closes the socket (aborting pending operations), and tells the protocol and the producer.</summary>
-    internal void ConnectionLost(Failure reason)
+    /// <summary>Closes the socket (aborting pending operations).</summary>
+    protected override void CloseSocket(Failure reason)
     {
-        if (_disconnected)
-        {
-            return;
-        }
-        _disconnected = true;
-        if (_counted)
-        {
-            _counted = false;
-            _reactor.ConnectionClosed();
-        }
         _reactor.Unregister(this);
         if (reason.Value is not ConnectionAborted)
         {
@@ -497,112 +308,25 @@ internal sealed class SocketsTcpConnection : ITcpTransport, ISocketOwner, ILoopC
         {
             _send?.Dispose();
         }
-        _buffer?.Clear(reuse: !_sendPending);
-        _buffer = null;
-        var producer = _producer;
-        _producer = null;
-        try
-        {
-            producer?.StopProducing();
-        }
-        catch (Exception e)
-        {
-            ReactorBase.LogError("Unhandled error in StopProducing", e);
-        }
-        try
-        {
-            _protocol.ConnectionLost(reason);
-        }
-        finally
-        {
-            Connector?.ConnectionLost(reason);
-        }
     }
 
     public void Shutdown(Failure reason) => ConnectionLost(reason);
 
-    // ---- transport as a producer (pausing reads) ----------------------------------------------------
-
-    public void PauseProducing() => _readingPaused = true;
-
-    public void ResumeProducing()
-    {
-        _readingPaused = false;
-        QueueRead();
-    }
-
-    public void StopProducing() => LoseConnection();
-
-    // ---- consumer --------------------------------------------------------------------------------------
-
-    public void RegisterProducer(IProducer producer, bool streaming)
-    {
-        ProducerRegistration.Check(_producer, producer, streaming);
-        if (_disconnected)
-        {
-            producer.StopProducing();
-            return;
-        }
-        _producer = producer;
-        _streaming = streaming;
-        _producerPaused = false;
-        if (!streaming)
-        {
-            ((IPullProducer)producer).ResumeProducing();
-        }
-    }
-
-    public void UnregisterProducer()
-    {
-        _producer = null;
-        if (_disconnecting && BufferEmpty)
-        {
-            QueueDrain();
-        }
-    }
-
     // ---- options and addresses ---------------------------------------------------------------------------
 
-    public bool TcpNoDelay
+    protected override bool NoDelayOption
     {
-        get => !_isUnix && _socket.NoDelay;
-        set
-        {
-            NotOnUnix(nameof(TcpNoDelay));
-            _socket.NoDelay = value;
-        }
+        get => _socket.NoDelay;
+        set => _socket.NoDelay = value;
     }
 
-    public bool TcpKeepAlive
+    protected override bool KeepAliveOption
     {
-        get => !_isUnix && (int)_socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0;
-        set
-        {
-            NotOnUnix(nameof(TcpKeepAlive));
-            _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, value);
-        }
+        get => (int)_socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0;
+        set => _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, value);
     }
 
-    private void NotOnUnix(string option)
-    {
-        if (_isUnix)
-        {
-            throw new NotSupportedException($"{option} is a TCP option; this is a Unix socket.");
-        }
-    }
+    protected override EndPoint LocalAddress() => _socket.LocalEndPoint!;
 
-    IProtocol Tls.IProtocolSwappable.Protocol => _protocol;
-
-    void Tls.IProtocolSwappable.SwapProtocol(IProtocol protocol) => _protocol = protocol;
-
-    /// <summary>Bytes written but not yet sent, including a send in flight; what flow control keeps bounded.</summary>
-    internal long BufferedBytes => _buffer?.Length ?? 0;
-
-    public bool Disconnecting => _disconnecting || _disconnected || _pendingFailure is not null;
-
-    public EndPoint GetPeer() => _peer;
-
-    public EndPoint GetHost() => _host ??= _socket.LocalEndPoint!;
-
-    public override string ToString() => $"SocketsTcpConnection(peer={_peer})";
+    public override string ToString() => $"SocketsTcpConnection(peer={GetPeer()})";
 }
