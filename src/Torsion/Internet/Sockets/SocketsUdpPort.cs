@@ -17,41 +17,33 @@ namespace Torsion.Internet.Sockets;
 /// filled on a runtime thread at any time, so its buffer cannot be shared with other ports. A zero-byte
 /// "wait for data" receive, as TCP connections use, would consume and discard a whole datagram.
 /// </remarks>
-internal sealed class SocketsUdpPort : IMulticastTransport, ISocketOwner, ILoopCallback
+internal sealed class SocketsUdpPort : DatagramPort, ISocketOwner, ILoopCallback
 {
-    private const int DatagramsPerPass = 256;
-
     private readonly SocketsReactor _reactor;
-    private readonly IPEndPoint _address;
-    private readonly DatagramProtocol _protocol;
     private readonly byte[] _buffer;
-    private readonly bool _listenMultiple;
     private readonly EndPoint _anyPeer;
     private Socket? _socket;
     private SocketOperation? _receive;
-    private EndPoint? _host;
-    private IPEndPoint? _connected;
-    private bool _listening;
     private bool _receivePending;
 
     internal SocketsUdpPort(SocketsReactor reactor, IPEndPoint address, DatagramProtocol protocol, int maxPacketSize, bool listenMultiple)
+        : base(reactor, address, protocol, listenMultiple)
     {
         _reactor = reactor;
-        _address = address;
-        _protocol = protocol;
         _buffer = GC.AllocateArray<byte>(UdpAddresses.ReadSize(maxPacketSize), pinned: true);
-        _listenMultiple = listenMultiple;
         _anyPeer = new IPEndPoint(address.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
     }
 
-    private Socket Socket => _socket ?? throw new InvalidOperationException($"{this} is not listening.");
+    /// <summary>The socket; set before the port opens, and every caller has checked that it is open.</summary>
+    private Socket Socket => _socket!;
 
     internal void StartListening()
     {
-        var socket = new Socket(_address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        var socket = new Socket(Address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        EndPoint? host;
         try
         {
-            if (_listenMultiple)
+            if (ListenMultiple)
             {
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 if (OperatingSystem.IsLinux())
@@ -61,49 +53,49 @@ internal sealed class SocketsUdpPort : IMulticastTransport, ISocketOwner, ILoopC
                     socket.SetRawSocketOption(1, 15, BitConverter.GetBytes(1));
                 }
             }
-            socket.Bind(_address);
-            _host = socket.LocalEndPoint;
+            socket.Bind(Address);
+            host = socket.LocalEndPoint;
             // Sends are tried in place and must never block the loop.
             socket.Blocking = false;
         }
         catch (SocketException e)
         {
             socket.Dispose();
-            throw new CannotListenError($"Couldn't listen on UDP {_address}: {e.Message}.", e);
+            throw new CannotListenError($"Couldn't listen on UDP {Address}: {e.Message}.", e);
         }
-        Begin(socket);
+        Open(socket, host);
     }
 
     /// <summary>Serves a socket bound elsewhere; the port now owns <paramref name="socket"/>.</summary>
     internal void Adopt(Socket socket)
     {
-        _host = socket.LocalEndPoint;
+        var host = socket.LocalEndPoint;
         // Sends are tried in place and must never block the loop.
         socket.Blocking = false;
-        Begin(socket);
+        Open(socket, host);
     }
 
-    private void Begin(Socket socket)
+    private void Open(Socket socket, EndPoint? host)
     {
         _socket = socket;
         RuntimeEventThreads.CompleteInline(socket);
         _receive = new SocketOperation(_reactor, this);
         _receive.SetBuffer(_buffer);
-        _listening = true;
         _reactor.Register(this);
-        _protocol.MakeConnection(this);
-        if (_listening)
-        {
-            // The first receive is posted from the loop, so no datagram reaches the protocol inside ListenUdp.
-            _receivePending = true;
-            _reactor.CallSoon(this);
-        }
+        Begin(host);
+    }
+
+    protected override void StartReading()
+    {
+        // The first receive is posted from the loop, so no datagram reaches the protocol inside ListenUdp.
+        _receivePending = true;
+        _reactor.CallSoon(this);
     }
 
     void ILoopCallback.Run()
     {
         _receivePending = false;
-        if (!_listening)
+        if (!IsListening)
         {
             _receive!.Dispose();
             return;
@@ -115,7 +107,7 @@ internal sealed class SocketsUdpPort : IMulticastTransport, ISocketOwner, ILoopC
     {
         for (var i = 0; i < DatagramsPerPass; i++)
         {
-            if (!_listening)
+            if (!IsListening)
             {
                 return;
             }
@@ -150,7 +142,7 @@ internal sealed class SocketsUdpPort : IMulticastTransport, ISocketOwner, ILoopC
     public void Completed(SocketOperation operation)
     {
         _receivePending = false;
-        if (!_listening)
+        if (!IsListening)
         {
             operation.Dispose();
             return;
@@ -170,23 +162,12 @@ internal sealed class SocketsUdpPort : IMulticastTransport, ISocketOwner, ILoopC
             // Windows reports a datagram longer than the buffer as an error; the buffer holds its start,
             // which is what a truncating read delivers on the readiness backends.
             case SocketError.MessageSize:
-                try
-                {
-                    _protocol.DatagramReceived(_buffer.AsSpan(0, op.BytesTransferred), op.RemoteEndPoint!);
-                }
-                catch (Exception e)
-                {
-                    // As in Twisted: a protocol bug loses one datagram, not the port.
-                    ReactorBase.LogError($"Unhandled error in DatagramReceived on {this}", e);
-                }
+                Deliver(_buffer.AsSpan(0, op.BytesTransferred), op.RemoteEndPoint!);
                 return true;
             case SocketError.ConnectionRefused:
             // Windows reports ICMP port unreachable on a UDP socket as a reset.
             case SocketError.ConnectionReset:
-                if (_connected is not null)
-                {
-                    Refused();
-                }
+                Refused();
                 return true;
             case SocketError.Interrupted:
             case SocketError.WouldBlock:
@@ -196,7 +177,7 @@ internal sealed class SocketsUdpPort : IMulticastTransport, ISocketOwner, ILoopC
             case SocketError.NetworkDown:
                 // ICMP reports about an earlier datagram, or nothing at all: not a reason to close.
                 return true;
-            case SocketError.OperationAborted when !_listening:
+            case SocketError.OperationAborted when !IsListening:
                 return false;
             default:
                 ReactorBase.LogError($"Error receiving on {this}; closing it", new SocketException((int)op.SocketError));
@@ -205,94 +186,48 @@ internal sealed class SocketsUdpPort : IMulticastTransport, ISocketOwner, ILoopC
         }
     }
 
-    private void Refused()
+    protected override SendOutcome TrySend(ReadOnlySpan<byte> data, IPEndPoint? destination, out Exception? cause)
     {
+        cause = null;
         try
         {
-            _protocol.ConnectionRefused();
-        }
-        catch (Exception e)
-        {
-            ReactorBase.LogError($"Unhandled error in ConnectionRefused on {this}", e);
-        }
-    }
-
-    public void Write(ReadOnlySpan<byte> data, EndPoint? address = null)
-    {
-        EnsureOpen();
-        var destination = UdpAddresses.Destination(address, _connected, _address.AddressFamily);
-        while (true)
-        {
-            try
+            if (destination is null)
             {
-                if (destination is null)
-                {
-                    _socket!.Send(data, SocketFlags.None);
-                }
-                else
-                {
-                    _socket!.SendTo(data, SocketFlags.None, destination);
-                }
-                return;
+                _socket!.Send(data, SocketFlags.None);
             }
-            catch (SocketException e)
+            else
             {
-                switch (e.SocketErrorCode)
-                {
-                    case SocketError.Interrupted:
-                        continue;
-                    case SocketError.MessageSize:
-                        throw new MessageLengthError($"A {data.Length}-byte datagram is too long to send from {this}.", e);
-                    case SocketError.WouldBlock:
-                    case SocketError.NoBufferSpaceAvailable:
-                        // Dropped, as a full router queue would drop it: see IUdpTransport.Write.
-                        return;
-                    case SocketError.ConnectionRefused:
-                    case SocketError.ConnectionReset:
-                        // An ICMP refusal of an earlier datagram, reported now; this one was not sent.
-                        if (_connected is not null)
-                        {
-                            Refused();
-                        }
-                        return;
-                    default:
-                        throw;
-                }
+                _socket!.SendTo(data, SocketFlags.None, destination);
+            }
+            return SendOutcome.Sent;
+        }
+        catch (SocketException e)
+        {
+            switch (e.SocketErrorCode)
+            {
+                case SocketError.Interrupted:
+                    return SendOutcome.Interrupted;
+                case SocketError.MessageSize:
+                    cause = e;
+                    return SendOutcome.TooLong;
+                case SocketError.WouldBlock:
+                case SocketError.NoBufferSpaceAvailable:
+                    return SendOutcome.Dropped;
+                case SocketError.ConnectionRefused:
+                case SocketError.ConnectionReset:
+                    return SendOutcome.Refused;
+                default:
+                    throw;
             }
         }
     }
 
-    public void Connect(string host, int port)
-    {
-        EnsureOpen();
-        if (_connected is not null)
-        {
-            throw new InvalidOperationException($"{this} is already connected to {_connected}; reconnecting is not supported.");
-        }
-        var peer = UdpAddresses.ConnectAddress(host, port, _address.AddressFamily);
-        _socket!.Connect(peer);
-        _connected = peer;
-    }
-
-    public EndPoint GetHost() => _host ?? _address;
-
-    public Deferred StopListening()
-    {
-        Close();
-        return Deferred.Succeed();
-    }
-
-    public void LoseConnection() => Close();
+    protected override void ConnectSocket(IPEndPoint peer) => _socket!.Connect(peer);
 
     public void Shutdown(Failure reason) => Close();
 
-    private void Close()
+    protected override void CloseSocket()
     {
-        if (!_listening)
-        {
-            return;
-        }
-        _listening = false;
         _reactor.Unregister(this);
         // Closing aborts the pending receive; its completion disposes the operation.
         _socket!.Dispose();
@@ -300,96 +235,41 @@ internal sealed class SocketsUdpPort : IMulticastTransport, ISocketOwner, ILoopC
         {
             _receive!.Dispose();
         }
-        _protocol.DoStop();
     }
 
-    private void EnsureOpen()
+    protected override bool BroadcastOption
     {
-        if (!_listening)
-        {
-            throw new InvalidOperationException($"{this} is closed.");
-        }
+        get => Socket.EnableBroadcast;
+        set => Socket.EnableBroadcast = value;
     }
 
-    public void SetBroadcastAllowed(bool enabled)
+    protected override int MulticastTtlOption
     {
-        EnsureOpen();
-        Socket.EnableBroadcast = enabled;
+        get => (int)Socket.GetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive)!;
+        set => Socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, value);
     }
 
-    public bool GetBroadcastAllowed()
+    protected override bool MulticastLoopbackOption
     {
-        EnsureOpen();
-        return Socket.EnableBroadcast;
+        get => (int)Socket.GetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback)! != 0;
+        set => Socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, value);
     }
 
-    // ---- multicast (IPv4) -------------------------------------------------------------------------
+    protected override int MulticastInterfaceOption =>
+        (int)Socket.GetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface)!;
 
-    public int TTL
+    protected override void SetMulticastInterface(IPAddress iface) =>
+        Socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, BitConverter.ToInt32(iface.GetAddressBytes()));
+
+    protected override void SetMembership(bool join, IPAddress group, IPAddress iface, string groupText, string ifaceText)
     {
-        get
-        {
-            EnsureOpen();
-            return (int)Socket.GetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive)!;
-        }
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 255);
-            EnsureOpen();
-            Socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, value);
-        }
-    }
-
-    public bool Loopback
-    {
-        get
-        {
-            EnsureOpen();
-            return (int)Socket.GetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback)! != 0;
-        }
-        set
-        {
-            EnsureOpen();
-            Socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, value);
-        }
-    }
-
-    public string Interface
-    {
-        get
-        {
-            EnsureOpen();
-            // The option is a struct in_addr; as an int its bytes are already in network order.
-            var raw = (int)Socket.GetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface)!;
-            return new IPAddress(BitConverter.GetBytes(raw)).ToString();
-        }
-        set
-        {
-            var ip = UdpAddresses.MulticastInterface(value);
-            EnsureOpen();
-            Socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, BitConverter.ToInt32(ip.GetAddressBytes()));
-        }
-    }
-
-    public Deferred JoinGroup(string group, string iface = "") =>
-        UdpAddresses.ChangeMembership(_reactor, group, iface, (g, i) => ChangeMembership(SocketOptionName.AddMembership, g, i, group, iface));
-
-    public Deferred LeaveGroup(string group, string iface = "") =>
-        UdpAddresses.ChangeMembership(_reactor, group, iface, (g, i) => ChangeMembership(SocketOptionName.DropMembership, g, i, group, iface));
-
-    private void ChangeMembership(SocketOptionName option, IPAddress group, IPAddress iface, string groupText, string ifaceText)
-    {
-        EnsureOpen();
         try
         {
-            Socket.SetSocketOption(SocketOptionLevel.IP, option, new MulticastOption(group, iface));
+            Socket.SetSocketOption(SocketOptionLevel.IP, join ? SocketOptionName.AddMembership : SocketOptionName.DropMembership, new MulticastOption(group, iface));
         }
         catch (SocketException e)
         {
             throw new MulticastJoinError(groupText, ifaceText, e.Message, e);
         }
     }
-
-    public override string ToString() => $"SocketsUdpPort({_host ?? _address})";
 }
