@@ -39,7 +39,7 @@ public sealed class RuntimeEventThreadsTests
                     using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                     client.ReceiveTimeout = 10_000;
                     client.Connect(endpoint);
-                    RoundTripsThroughTheEventThread(client);
+                    RoundTripsUntil(client, () => EventThreadPolicies().Contains(SchedBatch));
                 }
                 catch (Exception e)
                 {
@@ -73,7 +73,9 @@ public sealed class RuntimeEventThreadsTests
         {
             client.ReceiveTimeout = 10_000;
             client.Connect(new IPEndPoint(IPAddress.Loopback, port));
-            RoundTripsThroughTheEventThread(client);
+            // Switch on: round trips until the event thread has changed (the event waited for).
+            // Switch off: the full bounded run, which the "on" row shows is more than enough.
+            RoundTripsUntil(client, () => !keep && EventThreadPolicies($"/proc/{child.Pid}/task").Contains(SchedBatch));
         }
         var policies = EventThreadPolicies($"/proc/{child.Pid}/task");
         Assert.NotEmpty(policies);
@@ -81,20 +83,20 @@ public sealed class RuntimeEventThreadsTests
     }
 
     /// <summary>
-    /// Echo round trips that each need a completion from the runtime's event thread. A server that is
-    /// still busy (a fresh process JIT-compiling its first passes) finds the next byte already there
-    /// when it reads again on its next pass and never waits; the pause after each echo lets it run dry,
-    /// post its zero-byte wait, and so hear of the next byte from the event thread.
+    /// Echo round trips, at most 500 and 10 s, until <paramref name="done"/>. A server's wait for data
+    /// (and so a completion from the event thread) comes whenever it reads faster than the client
+    /// sends; a fresh process still JIT-compiling may find each next byte already there for its first
+    /// few round trips, which is why one or five are not enough and the loop waits for the outcome.
     /// </summary>
-    private static void RoundTripsThroughTheEventThread(Socket client)
+    private static void RoundTripsUntil(Socket client, Func<bool> done)
     {
         var buffer = new byte[1];
-        for (var i = 0; i < 10; i++)
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        for (var i = 0; i < 500 && DateTime.UtcNow < deadline && !done(); i++)
         {
             client.Send([(byte)i]);
             Assert.Equal(1, client.Receive(buffer));
             Assert.Equal((byte)i, buffer[0]);
-            Thread.Sleep(20);
         }
     }
 
