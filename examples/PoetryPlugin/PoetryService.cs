@@ -1,4 +1,4 @@
-using Torsion.Application;
+using Torsion.Services;
 
 namespace Torsion.Examples.Poetry;
 

@@ -1,6 +1,6 @@
 using Torsion.Defer;
 using Torsion.Internet;
-using Torsion.Logger;
+using Torsion.Logging;
 
 namespace Torsion.Examples.Poetry;
 
@@ -17,7 +17,7 @@ namespace Torsion.Examples.Poetry;
 /// </remarks>
 internal sealed class SlowPoemSender(PoetryFactory factory, PoemPace pace) : Protocol, IPushProducer
 {
-    private static readonly Logger.Logger Log = Logger.Logger.For<SlowPoemSender>();
+    private static readonly Logger Log = Logger.For<SlowPoemSender>();
 
     private LoopingCall? _loop;
     private int _offset;

@@ -1,10 +1,11 @@
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Internet;
 using Torsion.Runner.Cli;
 using Torsion.Runner.Daemon;
 using Torsion.Runner.Logging;
 using Torsion.Runner.Persistence;
 using Torsion.Runner.Sources;
+using Torsion.Logging;
 
 namespace Torsion.Runner;
 
@@ -15,7 +16,7 @@ namespace Torsion.Runner;
 /// </summary>
 internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSource source, StatusReporter status, TextWriter error)
 {
-    private static readonly Torsion.Logger.Logger Log = Torsion.Logger.Logger.For<ApplicationRunner>();
+    private static readonly Logger Log = Logger.For<ApplicationRunner>();
 
     /// <summary>Runs until the reactor stops; returns the exit status.</summary>
     public int Run()
@@ -62,7 +63,7 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
             {
                 Privileges.Chroot(root);
             }
-            var app = application as Torsion.Application.Application;
+            var app = application as Application;
             var uid = options.Uid ?? ToUnsigned(app?.Uid);
             var gid = options.Gid ?? ToUnsigned(app?.Gid);
             Privileges.Switch(uid, gid, options.Uid is null ? null : options.UserName, options.EffectiveOnly);

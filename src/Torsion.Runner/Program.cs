@@ -2,6 +2,7 @@ using Torsion.Runner.Cli;
 using Torsion.Runner.Daemon;
 using Torsion.Runner.Plugins;
 using Torsion.Runner.Sources;
+using Torsion.Logging;
 
 namespace Torsion.Runner;
 
@@ -24,7 +25,7 @@ public static class Program
                 {
                     return Launch(options, args);
                 }
-                var log = Torsion.Logger.Logger.For(typeof(Program));
+                var log = Logger.For(typeof(Program));
                 foreach (var warning in catalog.Warnings)
                 {
                     log.Warn("{warning}", ("warning", warning));

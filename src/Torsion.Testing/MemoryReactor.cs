@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using Torsion.Defer;
 using Torsion.Internet;
-using Torsion.Internet.Threads;
 
 namespace Torsion.Testing;
 

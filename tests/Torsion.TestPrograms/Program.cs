@@ -9,7 +9,6 @@
 //                     first, as a user's runtimeconfig.json would.
 //   systemd [REACTOR]: echo on the socket inherited as descriptor 3 (LISTEN_FDS/LISTEN_PID), printing "listening ADDR".
 using Torsion.Internet;
-using Torsion.Internet.Threads;
 
 switch (args.FirstOrDefault())
 {

@@ -252,7 +252,7 @@ internal sealed class RunnerCommandLine
             NoSave = result.GetValue(_noSave) || appFile is not null,
             LogFile = logFile is null or "-" ? (noDaemon || logFile == "-" ? "-" : Path.GetFullPath("torsiond.log")) : Path.GetFullPath(logFile),
             LogFormat = result.GetValue(_logFormat)!,
-            LogLevel = Enum.Parse<Torsion.Logger.LogLevel>(result.GetValue(_logLevel)!, ignoreCase: true),
+            LogLevel = Enum.Parse<Torsion.Logging.LogLevel>(result.GetValue(_logLevel)!, ignoreCase: true),
             PidFile = pidFile.Length == 0 ? null : Path.GetFullPath(pidFile),
             RunDirectory = runDir,
             Umask = umask,

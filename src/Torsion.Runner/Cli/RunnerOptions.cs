@@ -32,7 +32,7 @@ internal sealed class RunnerOptions
     public string LogFormat { get; init; } = "text";
 
     /// <summary>--log-level.</summary>
-    public Torsion.Logger.LogLevel LogLevel { get; init; } = Torsion.Logger.LogLevel.Info;
+    public Torsion.Logging.LogLevel LogLevel { get; init; } = Torsion.Logging.LogLevel.Info;
 
     /// <summary>--pidfile; null or empty means no pidfile.</summary>
     public string? PidFile { get; init; }

@@ -1,6 +1,7 @@
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Defer;
 using Torsion.Internet;
+using Torsion.Logging;
 
 namespace Torsion.Runner.Daemon;
 
@@ -17,7 +18,7 @@ internal sealed class GracefulShutdown
     // coarse enough to cost nothing while connections finish.
     private const double PollInterval = 0.05;
 
-    private static readonly Torsion.Logger.Logger Log = Torsion.Logger.Logger.For<GracefulShutdown>();
+    private static readonly Logger Log = Logger.For<GracefulShutdown>();
 
     private readonly IReactor _reactor;
     private readonly Func<int> _openConnections;
@@ -61,7 +62,7 @@ internal sealed class GracefulShutdown
         {
             if (outcome.Failure is { } f)
             {
-                Log.Failure("Error stopping the application", f, Torsion.Logger.LogLevel.Error);
+                Log.Failure("Error stopping the application", f, Torsion.Logging.LogLevel.Error);
             }
             WaitForConnections();
             return Unit.Value;

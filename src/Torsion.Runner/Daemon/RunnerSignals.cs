@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Torsion.Internet;
 using Torsion.Runner.Logging;
+using Torsion.Logging;
 
 namespace Torsion.Runner.Daemon;
 
@@ -11,7 +12,7 @@ namespace Torsion.Runner.Daemon;
 /// </summary>
 internal sealed class RunnerSignals : IDisposable
 {
-    private static readonly Torsion.Logger.Logger Log = Torsion.Logger.Logger.For<RunnerSignals>();
+    private static readonly Logger Log = Logger.For<RunnerSignals>();
 
     private readonly List<PosixSignalRegistration> _registrations = [];
     private readonly IReactor _reactor;

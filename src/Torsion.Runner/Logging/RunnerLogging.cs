@@ -1,4 +1,4 @@
-using Torsion.Logger;
+using Torsion.Logging;
 using Torsion.Runner.Cli;
 
 namespace Torsion.Runner.Logging;
@@ -45,7 +45,7 @@ internal sealed class RunnerLogging : IDisposable
             else
             {
                 // twistd's default: rotate at 1,000,000 bytes, keep every rotated file.
-                file = Torsion.Logger.LogFile.FromFullPath(options.LogFile, rotateLength: 1_000_000, defaultMode: UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+                file = Torsion.Logging.LogFile.FromFullPath(options.LogFile, rotateLength: 1_000_000, defaultMode: UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
                 writer = file;
                 resource = file;
             }

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Torsion.Logger;
+using Torsion.Logging;
 using Torsion.Runner.Daemon;
 
 namespace Torsion.Runner.Logging;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Runner.Daemon;
 
 namespace Torsion.Runner.Persistence;

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text;
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Internet;
 
 namespace Torsion.Runner.Scripting;
@@ -37,8 +37,8 @@ public static class ApplicationLoader
     /// <c>application</c> holding an <see cref="IService"/>. It sees <paramref name="reactor"/> as the
     /// global <c>Reactor</c> (see <see cref="ScriptGlobals"/>), references the framework, Torsion and
     /// torsiond, and imports System, System.Collections.Generic, System.IO, System.Linq, System.Net,
-    /// System.Text, System.Threading, System.Threading.Tasks, Torsion.Application, Torsion.Defer,
-    /// Torsion.Internet, Torsion.Internet.Threads, Torsion.Logger and Torsion.Protocols. Top-level
+    /// System.Text, System.Threading, System.Threading.Tasks, Torsion.Services, Torsion.Defer,
+    /// Torsion, Torsion.Internet, Torsion.Logging and Torsion.Protocols. Top-level
     /// code runs on the caller's thread with no synchronization context, so it must not wait for
     /// anything only the (not yet running) reactor would complete.
     /// </para>

@@ -1,5 +1,5 @@
 using System.Reflection;
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Internet;
 
 namespace Torsion.Runner.Scripting;

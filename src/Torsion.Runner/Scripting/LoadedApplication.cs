@@ -1,5 +1,5 @@
 using System.Reflection;
-using Torsion.Application;
+using Torsion.Services;
 
 namespace Torsion.Runner.Scripting;
 

@@ -25,11 +25,11 @@ internal static class ScriptCompiler
         "System.Text",
         "System.Threading",
         "System.Threading.Tasks",
-        "Torsion.Application",
+        "Torsion.Services",
         "Torsion.Defer",
         "Torsion.Internet",
-        "Torsion.Internet.Threads",
-        "Torsion.Logger",
+        "Torsion",
+        "Torsion.Logging",
         "Torsion.Protocols",
     ];
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
-using Torsion.Application;
+using Torsion.Services;
 
 namespace Torsion.Runner.Scripting;
 

@@ -1,4 +1,4 @@
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Internet;
 using Torsion.Runner.Persistence;
 

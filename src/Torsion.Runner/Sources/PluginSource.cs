@@ -1,4 +1,4 @@
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Internet;
 using Torsion.Runner.Daemon;
 using Torsion.Runner.Persistence;
@@ -8,7 +8,7 @@ namespace Torsion.Runner.Sources;
 
 /// <summary>
 /// <c>torsiond NAME args...</c> (or a .tap that recorded them): the plugin builds the service tree,
-/// under an <see cref="Torsion.Application.Application"/> named after the plugin, and the run is saved
+/// under an <see cref="Application"/> named after the plugin, and the run is saved
 /// as the plugin's name and arguments.
 /// </summary>
 /// <remarks>
@@ -42,11 +42,11 @@ internal sealed class PluginSource(IServiceMaker plugin, IReadOnlyList<string> a
         {
             Directory.SetCurrentDirectory(here);
         }
-        if (service is Torsion.Application.Application app)
+        if (service is Application app)
         {
             return app;
         }
-        var root = new Torsion.Application.Application(plugin.Name);
+        var root = new Application(plugin.Name);
         service.SetServiceParent(root);
         return root;
     }
@@ -54,7 +54,7 @@ internal sealed class PluginSource(IServiceMaker plugin, IReadOnlyList<string> a
     /// <inheritdoc />
     public TapDocument? Snapshot(IService application)
     {
-        var app = application as Torsion.Application.Application;
+        var app = application as Application;
         return new TapDocument
         {
             Saved = DateTimeOffset.UtcNow,

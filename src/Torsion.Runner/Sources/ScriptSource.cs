@@ -1,15 +1,16 @@
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Internet;
 using Torsion.Runner.Daemon;
 using Torsion.Runner.Persistence;
 using Torsion.Runner.Scripting;
+using Torsion.Logging;
 
 namespace Torsion.Runner.Sources;
 
 /// <summary>-y FILE: a .csx script or a .dll that defines the application. Never saved: the file is the source of truth.</summary>
 internal sealed class ScriptSource(string path) : IApplicationSource
 {
-    private static readonly Torsion.Logger.Logger Log = Torsion.Logger.Logger.For<ScriptSource>();
+    private static readonly Logger Log = Logger.For<ScriptSource>();
 
     /// <inheritdoc />
     public string Description => path;

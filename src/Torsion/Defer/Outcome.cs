@@ -2,7 +2,7 @@ namespace Torsion.Defer;
 
 /// <summary>
 /// What an <c>AddBoth</c> handler receives: either the value a Deferred produced or the
-/// <see cref="Defer.Failure"/> it is carrying (Twisted passes "result or Failure" to the same
+/// <see cref="Torsion.Failure"/> it is carrying (Twisted passes "result or Failure" to the same
 /// function; this makes the two cases explicit).
 /// </summary>
 /// <typeparam name="T">The Deferred's value type.</typeparam>

@@ -1,4 +1,5 @@
 using System.Text;
+using Torsion.Logging;
 
 namespace Torsion.Defer;
 
@@ -8,7 +9,7 @@ namespace Torsion.Defer;
 /// </summary>
 internal static class UnhandledFailures
 {
-    private static readonly Torsion.Logger.Logger Log = new("Torsion.Defer");
+    private static readonly Logger Log = new("Torsion.Defer");
     private static Action<Failure, string?> _sink = LogIt;
 
     /// <summary>Receives each unhandled failure and, in debug mode, the Deferred's creation stack.</summary>
@@ -46,5 +47,5 @@ internal static class UnhandledFailures
 
     private static void LogIt(Failure failure, string? creationStack) =>
         Log.Failure(creationStack is null ? "Unhandled error in Deferred:" : "Unhandled error in Deferred (created at {creationStack}):",
-            failure, Torsion.Logger.LogLevel.Critical, ("creationStack", creationStack));
+            failure, Torsion.Logging.LogLevel.Critical, ("creationStack", creationStack));
 }

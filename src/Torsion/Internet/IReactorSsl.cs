@@ -23,7 +23,7 @@ public interface IReactorSsl
     /// Connects to <paramref name="host"/>:<paramref name="port"/> and runs the TLS handshake.
     /// The protocol's <c>ConnectionMade</c> runs once the handshake has finished; a failed handshake
     /// (untrusted certificate, wrong name, no shared protocol) reaches the factory's
-    /// <see cref="ClientFactory.ClientConnectionFailed"/> with a <see cref="TlsHandshakeError"/>.
+    /// <see cref="ClientFactory.ClientConnectionFailed"/> with a <see cref="TlsHandshakeException"/>.
     /// <paramref name="timeout"/> bounds the TCP connect only.
     /// </summary>
     IConnector ConnectSsl(string host, int port, ClientFactory factory, TlsClientOptions options, double timeout = 30, EndPoint? bindAddress = null);

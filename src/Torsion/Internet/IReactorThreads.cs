@@ -16,5 +16,5 @@ public interface IReactorThreads
     void SuggestThreadPoolSize(int size);
 
     /// <summary>The reactor's thread pool, created on first use and stopped at shutdown.</summary>
-    Threads.ReactorThreadPool GetThreadPool();
+    ReactorThreadPool GetThreadPool();
 }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Torsion.Defer;
-using Torsion.Internet.Threads;
+using Torsion.Logging;
 
 namespace Torsion.Internet;
 
@@ -80,11 +80,11 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
     /// <summary>True on the thread running the loop; false everywhere before the loop starts.</summary>
     public bool IsInLoopThread => _loopThread == Thread.CurrentThread;
 
-    private static readonly Torsion.Logger.Logger Log = new("Torsion.Internet.Reactor");
+    private static readonly Logger Log = new("Torsion.Internet.Reactor");
 
     /// <summary>Where errors from callbacks the reactor runs are reported.</summary>
     internal static Action<string, Exception> ErrorSink = static (what, e) =>
-        Log.Failure("{what}", e, Torsion.Logger.LogLevel.Error, ("what", what));
+        Log.Failure("{what}", e, Torsion.Logging.LogLevel.Error, ("what", what));
 
 
     /// <summary>Reports an exception thrown by a callback the reactor ran; the loop goes on.</summary>
@@ -451,6 +451,15 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
     /// <inheritdoc />
     public abstract IConnector ConnectTcp(string host, int port, ClientFactory factory, double timeout = 30, EndPoint? bindAddress = null);
 
+    /// <summary>
+    /// Serves <paramref name="factory"/> on a stream socket that is already bound and listening,
+    /// owning <paramref name="fileDescriptor"/> from here on (closed if this throws). The one seam
+    /// through which shared code hands a backend a listening socket: a <see cref="ReactorGroup"/>
+    /// gives each loop its own <c>SO_REUSEPORT</c> socket this way, and <c>AdoptStreamPort</c> a
+    /// duplicate of an inherited one. Call on the loop's thread, or before it runs.
+    /// </summary>
+    internal abstract IListeningPort ListenOnDescriptor(int fileDescriptor, EndPoint host, Factory factory);
+
     // ---- UDP ------------------------------------------------------------------------------------
 
     /// <inheritdoc />
@@ -461,7 +470,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
     public IMulticastTransport ListenMulticast(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize, bool listenMultiple = false)
     {
         ArgumentNullException.ThrowIfNull(protocol);
-        return ListenDatagram(Udp.UdpAddresses.ListenAddress(port, interfaceAddress, maxPacketSize), protocol, maxPacketSize, listenMultiple);
+        return ListenDatagram(UdpAddresses.ListenAddress(port, interfaceAddress, maxPacketSize), protocol, maxPacketSize, listenMultiple);
     }
 
     /// <summary>The backend's UDP port on <paramref name="address"/> (validated already), listening before it is returned.</summary>

@@ -1,6 +1,3 @@
-using Torsion.Internet.Backends;
-using Torsion.Internet.Posix;
-
 namespace Torsion.Internet;
 
 /// <summary>
@@ -17,30 +14,14 @@ public static class Reactors
     private static IReactor? _installed;
 
     /// <summary>Every backend this build knows, with a one-line description and whether it can run here.</summary>
+    /// <remarks>A backend joins Torsion with one line here (docs/architecture.md, "Adding a backend").</remarks>
     public static IReadOnlyList<ReactorInfo> Available { get; } =
     [
-        new("epoll", "epoll(7) readiness loop: the default on Linux", () => Supported(() => new EpollPoller()), t => new PosixReactor("epoll", new EpollPoller(), t)),
-        new("poll", "poll(2) readiness loop: portable POSIX fallback", () => Supported(() => new PollPoller()), t => new PosixReactor("poll", new PollPoller(), t)),
-        new("select", "select(2) readiness loop: most portable, limited to descriptors below 1024", () => Supported(() => new SelectPoller()), t => new PosixReactor("select", new SelectPoller(), t)),
-        new("sockets", "System.Net.Sockets completions marshalled to the loop: portable to Windows and macOS", static () => null, t => new SocketsReactor(t)),
+        ReadinessBackends.Epoll,
+        ReadinessBackends.Poll,
+        ReadinessBackends.Select,
+        SocketsBackend.Sockets,
     ];
-
-    private static string? Supported(Func<Poller> probe)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return "needs Linux";
-        }
-        try
-        {
-            probe().Dispose();
-            return null;
-        }
-        catch (Exception e)
-        {
-            return e.Message;
-        }
-    }
 
     /// <summary>The default backend's name: <c>TORSION_REACTOR</c> if set, otherwise epoll on Linux.</summary>
     public static string DefaultName =>

@@ -1,4 +1,5 @@
 using Torsion.Defer;
+using Torsion.Logging;
 
 namespace Torsion.Internet;
 
@@ -162,5 +163,5 @@ public class ReconnectingClientFactory : ClientFactory
         return mean + deviation * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 
-    private static readonly Torsion.Logger.Logger Log = new("Torsion.Internet.ReconnectingClientFactory");
+    private static readonly Logger Log = new("Torsion.Internet.ReconnectingClientFactory");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Torsion.Internet;
-using Log = Torsion.Logger.Logger;
+using Torsion.Logging;
+using Log = Torsion.Logging.Logger;
 
 namespace Torsion.Protocols;
 

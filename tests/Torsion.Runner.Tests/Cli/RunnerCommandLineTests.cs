@@ -62,7 +62,7 @@ public sealed class RunnerCommandLineTests
             "--shutdown-timeout", "2.5", "--chroot", dir).Options!;
         Assert.Equal(Path.GetFullPath("x.log"), o.LogFile);
         Assert.Equal("json", o.LogFormat);
-        Assert.Equal(Torsion.Logger.LogLevel.Warn, o.LogLevel);
+        Assert.Equal(Torsion.Logging.LogLevel.Warn, o.LogLevel);
         Assert.Null(o.PidFile);
         Assert.Equal(dir, o.RunDirectory);
         Assert.Equal(Convert.ToUInt32("022", 8), o.Umask);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Defer;
 using Torsion.Internet;
 using Torsion.Runner.Daemon;
@@ -36,7 +36,7 @@ public sealed class GracefulShutdownTests
     {
         var reactor = (ReactorBase)Reactors.Create("epoll");
         var events = new List<string>();
-        var app = new Torsion.Application.Application("drain");
+        var app = new Application("drain");
         var server = new TcpServer(reactor, 0, Factory.ForProtocol(() => new Hold(events)), interfaceAddress: "127.0.0.1");
         server.SetServiceParent(app);
         var shutdown = new GracefulShutdown(reactor, () => reactor.OpenConnections, app, timeout);

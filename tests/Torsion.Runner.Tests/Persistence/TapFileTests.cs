@@ -1,4 +1,4 @@
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Runner.Daemon;
 using Torsion.Runner.Persistence;
 
@@ -52,7 +52,7 @@ public sealed class TapFileTests
     [Fact]
     public void DescribesTheServiceTree()
     {
-        var app = new Torsion.Application.Application("root");
+        var app = new Application("root");
         var child = new MultiService { Name = "child" };
         child.SetServiceParent(app);
         new Service { Name = "leaf" }.SetServiceParent(child);

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Internet;
 using Torsion.Runner.Plugins;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Torsion.Logger;
+using Torsion.Logging;
 
 namespace Torsion.Runner.Tests.Plugins;
 

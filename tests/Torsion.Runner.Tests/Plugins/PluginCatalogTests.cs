@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Runtime.Loader;
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Examples.Poetry;
 using Torsion.Runner.Plugins;
 

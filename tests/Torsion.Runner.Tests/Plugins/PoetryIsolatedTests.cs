@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Torsion.Logger;
+using Torsion.Logging;
 
 using Torsion.Runner.Tests.Support;
 

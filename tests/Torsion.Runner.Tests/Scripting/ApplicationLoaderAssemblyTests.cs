@@ -1,4 +1,4 @@
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Internet;
 using Torsion.Runner.Scripting;
 
@@ -7,7 +7,7 @@ namespace Torsion.Runner.Tests.Scripting;
 /// <summary>Loading an application from a prebuilt .dll: each accepted shape, and none or several.</summary>
 public sealed class ApplicationLoaderAssemblyTests : IDisposable
 {
-    private const string Usings = "using System; using Torsion.Application; using Torsion.Internet;\n";
+    private const string Usings = "using System; using Torsion.Services; using Torsion.Internet;\n";
 
     private readonly TempDirectory _dir = new();
     private readonly IReactor _reactor = Reactors.Create();
@@ -39,7 +39,7 @@ public sealed class ApplicationLoaderAssemblyTests : IDisposable
     public void AStaticFieldNamedApplicationInLowerCaseOfADerivedType()
     {
         var app = Load("""public static class App { public static Application application = new Application("field"); }""");
-        Assert.IsType<Torsion.Application.Application>(app);
+        Assert.IsType<Application>(app);
         Assert.Equal("field", app.Name);
     }
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Torsion.Application;
+using Torsion.Services;
 using Torsion.Internet;
 using Torsion.Runner.Scripting;
 
@@ -31,7 +31,7 @@ public sealed class ApplicationLoaderScriptTests : ScriptLoaderTestBase
     {
         var path = Dir.Write("echo.csx", GoodScript);
         var loaded = ApplicationLoader.Load(path, Reactor, CacheDir);
-        var app = Assert.IsType<Torsion.Application.Application>(loaded.Application);
+        var app = Assert.IsType<Application>(loaded.Application);
         Assert.Equal("echo", app.Name);
         var server = Assert.IsType<TcpServer>(Assert.Single(app.Services));
         Assert.False(server.Running);

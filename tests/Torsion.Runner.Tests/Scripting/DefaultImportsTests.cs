@@ -45,6 +45,6 @@ public sealed class DefaultImportsTests
     public void TheCheckFindsAKnownClash()
     {
         // Why System.Net.Sockets is not a default import: a script would have two TcpClients.
-        Assert.Contains("TcpClient (System.Net.Sockets, Torsion.Application)", Clashes(["System.Net.Sockets", "Torsion.Application"]));
+        Assert.Contains("TcpClient (System.Net.Sockets, Torsion.Services)", Clashes(["System.Net.Sockets", "Torsion.Services"]));
     }
 }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using IService = Torsion.Application.IService;
+using IService = Torsion.Services.IService;
 using Torsion.Internet;
 using Torsion.Runner.Scripting;
 using Torsion.Runner.Tests.Support;

@@ -6,7 +6,7 @@ namespace Torsion.Tests.Internet;
 
 /// <summary>
 /// Connecting to an address that never answers (a <see cref="SynBlackHole"/> on 127.0.0.1), on every
-/// backend: the connect timeout fails the attempt with <see cref="ConnectTimeoutError"/>, an endpoint's
+/// backend: the connect timeout fails the attempt with <see cref="TimeoutError"/>, an endpoint's
 /// Deferred fails the same way, cancelling a pending endpoint connect fails it with
 /// <see cref="ConnectingCancelledError"/>, and in every case the attempt's socket is closed.
 /// </summary>
@@ -58,7 +58,7 @@ public sealed class TcpConnectTimeoutTests
             reactor.ConnectTcp("127.0.0.1", hole.Port, factory, timeout: 1);
             during = DescriptorCountCollection.OpenDescriptors();
         });
-        Assert.Equal(["startFactory", "started", "failed:ConnectTimeoutError", "stopFactory"], factory.Events);
+        Assert.Equal(["startFactory", "started", "failed:TimeoutError", "stopFactory"], factory.Events);
         // The attempt had a socket of its own, and it is gone.
         Assert.Equal(running + 1, during);
         DescriptorCountCollection.AssertReturnsTo(before);
@@ -85,7 +85,7 @@ public sealed class TcpConnectTimeoutTests
                     return (IProtocol)null!;
                 });
         });
-        Assert.IsType<ConnectTimeoutError>(failure!.Value);
+        Assert.IsType<TimeoutError>(failure!.Value);
         DescriptorCountCollection.AssertReturnsTo(before);
     }
 

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Torsion.Defer;
 using Torsion.Internet;
-using Torsion.Internet.Sockets;
-using Torsion.Internet.Tcp;
 
 namespace Torsion.Tests.Internet;
 
@@ -45,12 +43,9 @@ public sealed class TcpFlowControlTests
             Produce();
         }
 
-        private long Buffered => Transport switch
-        {
-            TcpConnection t => t.BufferedBytes,
-            SocketsTcpConnection s => s.BufferedBytes,
-            _ => throw new InvalidOperationException($"Unexpected transport {Transport.GetType().Name}."),
-        };
+        private long Buffered => Transport is StreamTransport t
+            ? t.BufferedBytes
+            : throw new InvalidOperationException($"Unexpected transport {Transport.GetType().Name}.");
 
         private void Produce()
         {
@@ -141,10 +136,10 @@ public sealed class TcpFlowControlTests
         Assert.IsType<ConnectionDone>(server.Lost!.Value);
         // The reader really was the bottleneck: the producer had to be paused, and the buffer filled past the mark.
         Assert.True(server.Pauses > 0, "The producer was never paused, so the reader was not slow enough to test anything.");
-        Assert.True(server.MaxBuffered > TcpConnection.HighWaterMark, $"The buffer peaked at {server.MaxBuffered} bytes, never above the high-water mark.");
+        Assert.True(server.MaxBuffered > StreamTransport.HighWaterMark, $"The buffer peaked at {server.MaxBuffered} bytes, never above the high-water mark.");
         Assert.True(
-            server.MaxBuffered <= TcpConnection.HighWaterMark + Chunk + Slack,
-            $"The buffer reached {server.MaxBuffered} bytes in {server.Writes} writes; the bound is {TcpConnection.HighWaterMark + Chunk + Slack}.");
+            server.MaxBuffered <= StreamTransport.HighWaterMark + Chunk + Slack,
+            $"The buffer reached {server.MaxBuffered} bytes in {server.Writes} writes; the bound is {StreamTransport.HighWaterMark + Chunk + Slack}.");
     }
 
     /// <summary>Stops the reactor once <paramref name="done"/> holds or <paramref name="timeout"/> seconds pass.</summary>

@@ -28,7 +28,7 @@ public sealed class AdoptedStreamServerEndpoint(IReactorSocket reactor, int file
         _used = true;
         var port = reactor.AdoptStreamPort(fileDescriptor, family, factory);
         // The reactor keeps its own duplicate; the inherited number is no longer needed.
-        Posix.LibC.Close(fileDescriptor);
+        LibC.Close(fileDescriptor);
         return port;
     });
 

@@ -30,13 +30,13 @@ public sealed class EndpointDescription
     public IReadOnlyDictionary<string, string> Named => _named;
 
     /// <summary>Splits <paramref name="text"/>.</summary>
-    /// <exception cref="EndpointSyntaxError">Empty, a dangling escape, or a repeated name.</exception>
+    /// <exception cref="EndpointSyntaxException">Empty, a dangling escape, or a repeated name.</exception>
     public static EndpointDescription Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new EndpointSyntaxError(text, "it is empty.");
+            throw new EndpointSyntaxException(text, "it is empty.");
         }
         var fields = new List<(string Value, int EqualsAt)>();
         var current = new System.Text.StringBuilder();
@@ -48,7 +48,7 @@ public sealed class EndpointDescription
             {
                 if (++i == text.Length)
                 {
-                    throw new EndpointSyntaxError(text, "it ends with a lone '\\'.");
+                    throw new EndpointSyntaxException(text, "it ends with a lone '\\'.");
                 }
                 current.Append(text[i]);
             }
@@ -72,7 +72,7 @@ public sealed class EndpointDescription
         var type = fields[0].Value.Trim().ToLowerInvariant();
         if (type.Length == 0 || fields[0].EqualsAt >= 0)
         {
-            throw new EndpointSyntaxError(text, "it must start with an endpoint type such as 'tcp' or 'unix'.");
+            throw new EndpointSyntaxException(text, "it must start with an endpoint type such as 'tcp' or 'unix'.");
         }
         var positional = new List<string>();
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -86,11 +86,11 @@ public sealed class EndpointDescription
             var name = value[..at];
             if (name.Length == 0)
             {
-                throw new EndpointSyntaxError(text, $"the field '{value}' has no name before '='.");
+                throw new EndpointSyntaxException(text, $"the field '{value}' has no name before '='.");
             }
             if (!named.TryAdd(name, value[(at + 1)..]))
             {
-                throw new EndpointSyntaxError(text, $"'{name}' is given twice.");
+                throw new EndpointSyntaxException(text, $"'{name}' is given twice.");
             }
         }
         return new EndpointDescription(text, type, positional, named);
@@ -102,7 +102,7 @@ public sealed class EndpointDescription
 
     /// <summary>A field that must be there.</summary>
     public string Require(string name, int position = -1) =>
-        Get(name, position) ?? throw new EndpointSyntaxError(Text, $"'{Type}' needs {name}.");
+        Get(name, position) ?? throw new EndpointSyntaxException(Text, $"'{Type}' needs {name}.");
 
     /// <summary>An integer field within a range, or <paramref name="fallback"/> when absent.</summary>
     public int GetInt(string name, int position, int fallback, int min = int.MinValue, int max = int.MaxValue, int numberBase = 10)
@@ -119,11 +119,11 @@ public sealed class EndpointDescription
         }
         catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
         {
-            throw new EndpointSyntaxError(Text, $"{name} '{text}' is not a {(numberBase == 8 ? "octal " : "")}number.");
+            throw new EndpointSyntaxException(Text, $"{name} '{text}' is not a {(numberBase == 8 ? "octal " : "")}number.");
         }
         if (value < min || value > max)
         {
-            throw new EndpointSyntaxError(Text, $"{name} {text} is out of range {min}..{max}.");
+            throw new EndpointSyntaxException(Text, $"{name} {text} is out of range {min}..{max}.");
         }
         return value;
     }
@@ -138,7 +138,7 @@ public sealed class EndpointDescription
         }
         if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < 0)
         {
-            throw new EndpointSyntaxError(Text, $"{name} '{text}' is not a number of seconds.");
+            throw new EndpointSyntaxException(Text, $"{name} '{text}' is not a number of seconds.");
         }
         return value;
     }
@@ -149,7 +149,7 @@ public sealed class EndpointDescription
         null => fallback,
         "1" or "true" or "yes" => true,
         "0" or "false" or "no" => false,
-        var other => throw new EndpointSyntaxError(Text, $"{name} '{other}' is not 1/0, true/false or yes/no."),
+        var other => throw new EndpointSyntaxException(Text, $"{name} '{other}' is not 1/0, true/false or yes/no."),
     };
 
     /// <summary>Fails on any named field not in <paramref name="known"/>, so a typo is an error, not ignored.</summary>
@@ -159,7 +159,7 @@ public sealed class EndpointDescription
         {
             if (!known.Contains(name))
             {
-                throw new EndpointSyntaxError(Text, $"'{Type}' has no option '{name}' (it knows {string.Join(", ", known)}).");
+                throw new EndpointSyntaxException(Text, $"'{Type}' has no option '{name}' (it knows {string.Join(", ", known)}).");
             }
         }
     }

@@ -34,7 +34,7 @@ public static class Endpoints
     private static readonly object Lock = new();
 
     /// <summary>Parses a server description such as <c>tcp:8080:interface=127.0.0.1</c>.</summary>
-    /// <exception cref="EndpointSyntaxError">The description is malformed; the message names the bad part.</exception>
+    /// <exception cref="EndpointSyntaxException">The description is malformed; the message names the bad part.</exception>
     public static IStreamServerEndpoint ServerFromString(IReactor reactor, string description)
     {
         var d = EndpointDescription.Parse(description);
@@ -45,13 +45,13 @@ public static class Endpoints
         }
         if (make is null)
         {
-            throw new EndpointSyntaxError(description, $"unknown server endpoint type '{d.Type}' (known: {string.Join(", ", ServerTypes)}).");
+            throw new EndpointSyntaxException(description, $"unknown server endpoint type '{d.Type}' (known: {string.Join(", ", ServerTypes)}).");
         }
         return make(reactor, d);
     }
 
     /// <summary>Parses a client description such as <c>tcp:host=example.com:port=80:timeout=5</c>.</summary>
-    /// <exception cref="EndpointSyntaxError">The description is malformed; the message names the bad part.</exception>
+    /// <exception cref="EndpointSyntaxException">The description is malformed; the message names the bad part.</exception>
     public static IStreamClientEndpoint ClientFromString(IReactor reactor, string description)
     {
         var d = EndpointDescription.Parse(description);
@@ -62,7 +62,7 @@ public static class Endpoints
         }
         if (make is null)
         {
-            throw new EndpointSyntaxError(description, $"unknown client endpoint type '{d.Type}' (known: {string.Join(", ", ClientTypes)}).");
+            throw new EndpointSyntaxException(description, $"unknown client endpoint type '{d.Type}' (known: {string.Join(", ", ClientTypes)}).");
         }
         return make(reactor, d);
     }
@@ -97,12 +97,12 @@ public static class Endpoints
         var port = d.GetInt("port", 0, -1, 0, 65535);
         if (port < 0)
         {
-            throw new EndpointSyntaxError(d.Text, $"'{d.Type}' needs a port, as in '{d.Type}:8080'.");
+            throw new EndpointSyntaxException(d.Text, $"'{d.Type}' needs a port, as in '{d.Type}:8080'.");
         }
         var iface = d.Get("interface") ?? defaultInterface;
         if (iface.Length > 0 && !IPAddress.TryParse(iface, out _))
         {
-            throw new EndpointSyntaxError(d.Text, $"interface '{iface}' is not an IP address.");
+            throw new EndpointSyntaxException(d.Text, $"interface '{iface}' is not an IP address.");
         }
         return new TcpServerEndpoint(reactor, port, d.GetInt("backlog", -1, IReactorTcp.DefaultBacklog, 1), iface);
     }
@@ -113,7 +113,7 @@ public static class Endpoints
         var path = d.Get("address", 0);
         if (string.IsNullOrEmpty(path))
         {
-            throw new EndpointSyntaxError(d.Text, "'unix' needs a path, as in 'unix:/var/run/app.sock'.");
+            throw new EndpointSyntaxException(d.Text, "'unix' needs a path, as in 'unix:/var/run/app.sock'.");
         }
         return new UnixServerEndpoint(reactor, path, d.GetInt("backlog", -1, IReactorTcp.DefaultBacklog, 1),
             d.GetInt("mode", -1, 0x1B6, 0, 0xFFF, numberBase: 8), d.GetBool("lockfile", false));
@@ -127,26 +127,26 @@ public static class Endpoints
             "INET" => AddressFamily.InterNetwork,
             "INET6" => AddressFamily.InterNetworkV6,
             "UNIX" => AddressFamily.Unix,
-            var other => throw new EndpointSyntaxError(d.Text, $"domain '{other}' is not INET, INET6 or UNIX."),
+            var other => throw new EndpointSyntaxException(d.Text, $"domain '{other}' is not INET, INET6 or UNIX."),
         };
         var fds = SystemdSockets.FromEnvironment();
         int fd;
         if (d.Get("name") is { } name)
         {
-            fd = fds.ByName(name) ?? throw new EndpointSyntaxError(d.Text, $"systemd passed no socket named '{name}' (LISTEN_FDNAMES: {string.Join(",", fds.Names)}).");
+            fd = fds.ByName(name) ?? throw new EndpointSyntaxException(d.Text, $"systemd passed no socket named '{name}' (LISTEN_FDNAMES: {string.Join(",", fds.Names)}).");
         }
         else
         {
             var index = d.GetInt("index", -1, -1, 0);
             if (index < 0)
             {
-                throw new EndpointSyntaxError(d.Text, "'systemd' needs index=N or name=NAME.");
+                throw new EndpointSyntaxException(d.Text, "'systemd' needs index=N or name=NAME.");
             }
-            fd = fds.ByIndex(index) ?? throw new EndpointSyntaxError(d.Text, $"systemd passed {fds.Count} socket(s); index {index} is not one of them.");
+            fd = fds.ByIndex(index) ?? throw new EndpointSyntaxException(d.Text, $"systemd passed {fds.Count} socket(s); index {index} is not one of them.");
         }
         if (reactor is not IReactorSocket adopting)
         {
-            throw new EndpointSyntaxError(d.Text, $"the {reactor.Name} reactor cannot adopt inherited sockets.");
+            throw new EndpointSyntaxException(d.Text, $"the {reactor.Name} reactor cannot adopt inherited sockets.");
         }
         return new AdoptedStreamServerEndpoint(adopting, fd, family);
     }
@@ -157,7 +157,7 @@ public static class Endpoints
         var port = d.GetInt("port", 0, -1, 0, 65535);
         if (port < 0)
         {
-            throw new EndpointSyntaxError(d.Text, "'ssl' needs a port, as in 'ssl:443:privateKey=key.pem:certKey=cert.pem'.");
+            throw new EndpointSyntaxException(d.Text, "'ssl' needs a port, as in 'ssl:443:privateKey=key.pem:certKey=cert.pem'.");
         }
         // As in Twisted: one PEM holding both key and certificate is the default, "server.pem".
         var key = d.Get("privateKey") ?? "server.pem";
@@ -169,12 +169,12 @@ public static class Endpoints
         }
         catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
-            throw new EndpointSyntaxError(d.Text, $"cannot load the certificate '{cert}' and key '{key}': {e.Message}");
+            throw new EndpointSyntaxException(d.Text, $"cannot load the certificate '{cert}' and key '{key}': {e.Message}");
         }
         var iface = d.Get("interface") ?? "";
         if (iface.Length > 0 && !IPAddress.TryParse(iface, out _))
         {
-            throw new EndpointSyntaxError(d.Text, $"interface '{iface}' is not an IP address.");
+            throw new EndpointSyntaxException(d.Text, $"interface '{iface}' is not an IP address.");
         }
         return new SslServerEndpoint(reactor, port, options, d.GetInt("backlog", -1, IReactorTcp.DefaultBacklog, 1), iface);
     }
@@ -186,7 +186,7 @@ public static class Endpoints
         var port = d.GetInt("port", 1, -1, 1, 65535);
         if (port < 0)
         {
-            throw new EndpointSyntaxError(d.Text, "'tls' needs a port, as in 'tls:example.com:443'.");
+            throw new EndpointSyntaxException(d.Text, "'tls' needs a port, as in 'tls:example.com:443'.");
         }
         var options = new TlsClientOptions { TargetHost = host, TrustRootsPath = d.Get("trustRoots") };
         if (d.Get("certificate") is { } certificate)
@@ -197,13 +197,13 @@ public static class Endpoints
             }
             catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
             {
-                throw new EndpointSyntaxError(d.Text, $"cannot load the client certificate '{certificate}': {e.Message}");
+                throw new EndpointSyntaxException(d.Text, $"cannot load the client certificate '{certificate}': {e.Message}");
             }
         }
         EndPoint? bind = null;
         if (d.Get("bindAddress") is { } b)
         {
-            bind = IPAddress.TryParse(b, out var a) ? new IPEndPoint(a, 0) : throw new EndpointSyntaxError(d.Text, $"bindAddress '{b}' is not an IP address.");
+            bind = IPAddress.TryParse(b, out var a) ? new IPEndPoint(a, 0) : throw new EndpointSyntaxException(d.Text, $"bindAddress '{b}' is not an IP address.");
         }
         return new TlsClientEndpoint(reactor, host, port, options, d.GetSeconds("timeout", 30), bind);
     }
@@ -215,12 +215,12 @@ public static class Endpoints
         var port = d.GetInt("port", 1, -1, 1, 65535);
         if (port < 0)
         {
-            throw new EndpointSyntaxError(d.Text, "'tcp' needs port=N.");
+            throw new EndpointSyntaxException(d.Text, "'tcp' needs port=N.");
         }
         EndPoint? bind = null;
         if (d.Get("bindAddress") is { } b)
         {
-            bind = IPAddress.TryParse(b, out var a) ? new IPEndPoint(a, 0) : throw new EndpointSyntaxError(d.Text, $"bindAddress '{b}' is not an IP address.");
+            bind = IPAddress.TryParse(b, out var a) ? new IPEndPoint(a, 0) : throw new EndpointSyntaxException(d.Text, $"bindAddress '{b}' is not an IP address.");
         }
         return new TcpClientEndpoint(reactor, host, port, d.GetSeconds("timeout", 30), bind);
     }

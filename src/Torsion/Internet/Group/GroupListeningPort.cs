@@ -1,8 +1,7 @@
 using System.Net;
 using Torsion.Defer;
-using Torsion.Internet.Tcp;
 
-namespace Torsion.Internet.Group;
+namespace Torsion.Internet;
 
 /// <summary>
 /// The one <see cref="IListeningPort"/> a <see cref="ReactorGroup"/> returns for a port every loop

@@ -1,4 +1,4 @@
-namespace Torsion.Internet.Group;
+namespace Torsion.Internet;
 
 /// <summary>
 /// One loop of a <see cref="ReactorGroup"/>: its reactor, the thread that runs it (none for the

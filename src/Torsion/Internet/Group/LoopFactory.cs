@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Torsion.Internet.Group;
+namespace Torsion.Internet;
 
 /// <summary>
 /// What one loop's port of a <see cref="ReactorGroup"/> listening port is given instead of the user's

@@ -1,4 +1,4 @@
-namespace Torsion.Internet.Posix;
+namespace Torsion.Internet;
 
 /// <summary>Asks the kernel whether the process could open a few more descriptors, without keeping any.</summary>
 internal static class DescriptorHeadroom

@@ -1,4 +1,4 @@
-namespace Torsion.Internet.Posix;
+namespace Torsion.Internet;
 
 /// <summary>Linux errno values the reactors branch on.</summary>
 internal static class Errno

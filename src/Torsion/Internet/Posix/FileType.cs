@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace Torsion.Internet.Posix;
+namespace Torsion.Internet;
 
 /// <summary>The type bits of a path's <c>st_mode</c>, via lstat(2): what .NET's file APIs do not tell.</summary>
 internal static unsafe class FileType

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Torsion.Internet.Posix;
+namespace Torsion.Internet;
 
 /// <summary>
 /// <c>struct ip_mreq</c> for IP_ADD_MEMBERSHIP/IP_DROP_MEMBERSHIP: the group, then the local interface's

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Torsion.Internet.Posix;
+namespace Torsion.Internet;
 
 /// <summary>
 /// The libc calls the readiness reactors make, as source-generated P/Invoke. This folder is the only

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Torsion.Internet.Posix;
+namespace Torsion.Internet;
 
 /// <summary>Small safe wrappers over socket system calls, throwing <see cref="SystemCallException"/>.</summary>
 internal static unsafe class PosixSocket

@@ -1,4 +1,4 @@
-namespace Torsion.Internet.Posix;
+namespace Torsion.Internet;
 
 /// <summary>Socket constants for Linux (x86-64 and arm64 share them).</summary>
 internal static class Sock

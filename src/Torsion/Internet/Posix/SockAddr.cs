@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Torsion.Internet.Posix;
+namespace Torsion.Internet;
 
 /// <summary>
 /// Encodes and decodes <c>sockaddr_in</c>, <c>sockaddr_in6</c> and <c>sockaddr_un</c> to and from

@@ -1,4 +1,4 @@
-namespace Torsion.Internet.Threads;
+namespace Torsion.Internet;
 
 /// <summary>
 /// A bounded pool of worker threads for blocking work (Twisted's <c>ThreadPool(0, 10)</c>).
@@ -54,7 +54,7 @@ public sealed class ReactorThreadPool
 
     /// <summary>Queues <paramref name="work"/>; it runs on a pool thread.</summary>
     /// <exception cref="InvalidOperationException">The pool was stopped.</exception>
-    /// <exception cref="ThreadStartError">
+    /// <exception cref="WorkerThreadStartException">
     /// The pool has no thread and could not start one (out of memory, threads or descriptors); the work
     /// was not queued. With threads running, a failed start is logged and the work waits for one of them.
     /// </exception>
@@ -70,7 +70,7 @@ public sealed class ReactorThreadPool
             if (_idle == 0 && _threads.Count < MaxThreads && !TryStartWorker(out var error) && _threads.Count == 0)
             {
                 // Queued, the work would wait for a thread that may never come: the caller hears why now.
-                throw new ThreadStartError(_name, error!);
+                throw new WorkerThreadStartException(_name, error!);
             }
             _work.Enqueue(work);
             if (_idle > 0)

@@ -1,5 +1,4 @@
 using Torsion.Defer;
-using Torsion.Internet.Threads;
 
 namespace Torsion.Internet;
 
@@ -50,7 +49,7 @@ public static class ReactorThreads
         {
             pool.CallInThread(() => RunAndReport(reactor, d, f));
         }
-        catch (ThreadStartError e)
+        catch (WorkerThreadStartException e)
         {
             // Out of threads or descriptors is a runtime condition, not the caller's mistake: it
             // reaches them as the Deferred's failure, like any failure of the work itself.

@@ -1,4 +1,4 @@
-namespace Torsion.Internet.Tls;
+namespace Torsion.Internet;
 
 /// <summary>
 /// A transport whose protocol can be replaced while connected, which is what StartTls needs: the

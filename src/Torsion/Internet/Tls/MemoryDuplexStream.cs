@@ -1,6 +1,6 @@
 using System.Threading.Tasks.Sources;
 
-namespace Torsion.Internet.Tls;
+namespace Torsion.Internet;
 
 /// <summary>
 /// The ciphertext side of an <see cref="System.Net.Security.SslStream"/>, in memory: what the

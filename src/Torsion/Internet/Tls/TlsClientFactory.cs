@@ -1,13 +1,13 @@
 using System.Net;
 using Torsion.Defer;
 
-namespace Torsion.Internet.Tls;
+namespace Torsion.Internet;
 
 /// <summary>
 /// The client side of <see cref="TlsServerFactory"/>: wraps the protocol in TLS and translates what
 /// the TCP connector reports. A connection that closed before its handshake finished is, to the
 /// user's factory, a failed connection attempt (<see cref="ClientFactory.ClientConnectionFailed"/>
-/// with a <see cref="TlsHandshakeError"/>), since its protocol never saw <c>ConnectionMade</c>.
+/// with a <see cref="TlsHandshakeException"/>), since its protocol never saw <c>ConnectionMade</c>.
 /// One instance serves one connector, which has at most one connection at a time.
 /// </summary>
 internal sealed class TlsClientFactory : ClientFactory

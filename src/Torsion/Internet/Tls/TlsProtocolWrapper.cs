@@ -4,9 +4,10 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Torsion.Defer;
-using LogLevel = Torsion.Logger.LogLevel;
+using Torsion.Logging;
+using LogLevel = Torsion.Logging.LogLevel;
 
-namespace Torsion.Internet.Tls;
+namespace Torsion.Internet;
 
 /// <summary>
 /// TLS as a protocol wrapper (Twisted's <c>TLSMemoryBIOProtocol</c>): the underlying transport sees
@@ -26,12 +27,12 @@ namespace Torsion.Internet.Tls;
 /// If the handshake fails, the failure is logged and the connection closed; a protocol that never got
 /// <c>ConnectionMade</c> gets no <c>ConnectionLost</c> either (a client factory hears
 /// <c>ClientConnectionFailed</c> instead). After StartTls the protocol is already connected and gets
-/// <c>ConnectionLost</c> with the <see cref="TlsHandshakeError"/>.
+/// <c>ConnectionLost</c> with the <see cref="TlsHandshakeException"/>.
 /// </para>
 /// </summary>
 internal sealed class TlsProtocolWrapper : IProtocol, ITlsTransport
 {
-    private static readonly Torsion.Logger.Logger Log = new("Torsion.Internet.Tls");
+    private static readonly Logger Log = new("Torsion.Internet.Tls");
     private static int s_offLoopContinuations;
 
     /// <summary>How many SslStream continuations arrived off the loop thread and had to be posted to it (tests expect 0).</summary>
@@ -181,7 +182,7 @@ internal sealed class TlsProtocolWrapper : IProtocol, ITlsTransport
         }
         else
         {
-            _failure ??= new Failure(new TlsHandshakeError($"The connection to {Peer} closed during the TLS handshake: {reason.ErrorMessage}", reason.Value));
+            _failure ??= new Failure(new TlsHandshakeException($"The connection to {Peer} closed during the TLS handshake: {reason.ErrorMessage}", reason.Value));
             FinalReason = _failure;
         }
         try
@@ -259,7 +260,7 @@ internal sealed class TlsProtocolWrapper : IProtocol, ITlsTransport
     private void HandshakeFailed(Exception error)
     {
         var why = _validationProblem ?? Messages(error);
-        var failure = new Failure(new TlsHandshakeError($"TLS handshake with {Peer} failed: {why}", error));
+        var failure = new Failure(new TlsHandshakeException($"TLS handshake with {Peer} failed: {why}", error));
         _failure ??= failure;
         Log.Failure("TLS handshake with {peer} failed", failure, LogLevel.Warn, ("peer", Peer));
         if (!_lost)

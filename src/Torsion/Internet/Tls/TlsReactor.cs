@@ -1,5 +1,4 @@
 using System.Net;
-using Torsion.Internet.Tls;
 
 namespace Torsion.Internet;
 

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Torsion.Internet.Tls;
+namespace Torsion.Internet;
 
 /// <summary>
 /// Wraps each protocol the user's factory builds in TLS (Twisted's <c>TLSMemoryBIOFactory</c>, server

@@ -1,4 +1,3 @@
-using Torsion.Internet.Tls;
 
 namespace Torsion.Internet;
 
@@ -14,7 +13,7 @@ namespace Torsion.Internet;
 /// made from now on are held until the handshake finishes and then sent encrypted.
 /// <c>ConnectionMade</c> is not called again; implement <see cref="IHandshakeListener"/> to hear
 /// when the handshake finishes. A failed handshake closes the connection and the protocol's
-/// <c>ConnectionLost</c> gets the <see cref="TlsHandshakeError"/>.
+/// <c>ConnectionLost</c> gets the <see cref="TlsHandshakeException"/>.
 /// </para>
 /// Bytes the peer sent after its last plain message and that the protocol already received in the
 /// same read are not fed to TLS: a STARTTLS peer waits for the answer, so there are none.

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Torsion.Internet.Tls;
+namespace Torsion.Internet;
 
 /// <summary>Certificate checking shared by the client and server options.</summary>
 internal static class TlsValidation

@@ -165,7 +165,7 @@ public sealed class EndpointConnectionTests
 
     private static unsafe int AcceptRaw(int listeningFd)
     {
-        var fd = Torsion.Internet.Posix.LibC.Accept4(listeningFd, null, null, 0);
+        var fd = Torsion.Internet.LibC.Accept4(listeningFd, null, null, 0);
         Assert.True(fd >= 0, "accept4 failed");
         return fd;
     }
@@ -190,7 +190,7 @@ public sealed class EndpointConnectionTests
             Assert.Throws<ArgumentException>(() => adopting.AdoptStreamConnection(fd, AddressFamily.Unix, Factory.ForProtocol<Echo>()));
             // Give up our copy, as a process handing a socket over does, so the connection ends when the
             // reactor closes its duplicate.
-            Torsion.Internet.Posix.LibC.Close(fd);
+            Torsion.Internet.LibC.Close(fd);
             reactor.CallInThread(() =>
             {
                 var stream = client.GetStream();

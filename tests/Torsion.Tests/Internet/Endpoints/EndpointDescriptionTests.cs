@@ -38,7 +38,7 @@ public sealed class EndpointDescriptionTests
     [InlineData("tcp:=5", "no name")]
     public void MalformedDescriptionsAreClearErrors(string text, string expected)
     {
-        var e = Assert.Throws<EndpointSyntaxError>(() => EndpointDescription.Parse(text));
+        var e = Assert.Throws<EndpointSyntaxException>(() => EndpointDescription.Parse(text));
         Assert.Contains(expected, e.Message);
     }
 
@@ -57,7 +57,7 @@ public sealed class EndpointDescriptionTests
     [InlineData("quic:443", "unknown server endpoint type 'quic'")]
     public void ServerDescriptionErrorsNameTheBadPart(string text, string expected)
     {
-        var e = Assert.Throws<EndpointSyntaxError>(() => Torsion.Internet.Endpoints.ServerFromString(new MemoryReactor(), text));
+        var e = Assert.Throws<EndpointSyntaxException>(() => Torsion.Internet.Endpoints.ServerFromString(new MemoryReactor(), text));
         Assert.Contains(expected, e.Message);
     }
 
@@ -70,7 +70,7 @@ public sealed class EndpointDescriptionTests
     [InlineData("carrier-pigeon:host=x", "unknown client endpoint type")]
     public void ClientDescriptionErrorsNameTheBadPart(string text, string expected)
     {
-        var e = Assert.Throws<EndpointSyntaxError>(() => Torsion.Internet.Endpoints.ClientFromString(new MemoryReactor(), text));
+        var e = Assert.Throws<EndpointSyntaxException>(() => Torsion.Internet.Endpoints.ClientFromString(new MemoryReactor(), text));
         Assert.Contains(expected, e.Message);
     }
 

@@ -86,7 +86,7 @@ public sealed class TlsEndpointTests
     [Fact]
     public void SslWithMissingKeyFilesIsAClearError()
     {
-        var e = Assert.Throws<EndpointSyntaxError>(() =>
+        var e = Assert.Throws<EndpointSyntaxException>(() =>
             Torsion.Internet.Endpoints.ServerFromString(new Torsion.Testing.MemoryReactor(), "ssl:443:privateKey=/nonexistent/key.pem"));
         Assert.Contains("/nonexistent/key.pem", e.Message);
     }

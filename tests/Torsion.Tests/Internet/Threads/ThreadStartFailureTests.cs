@@ -23,7 +23,7 @@ public sealed class ThreadStartFailureTests
         using var child = ChildProcess.Start("bash", "-c", $"ulimit -n 96 && exec dotnet '{dll}' pool-exhausted {name}");
         static bool Outcome(string line) => line.StartsWith("errback ", StringComparison.Ordinal) || line.StartsWith("callback ", StringComparison.Ordinal);
         // While every descriptor is taken: the failure, with its reason.
-        Assert.Equal("errback ThreadStartError", child.WaitForLine(Outcome));
+        Assert.Equal("errback WorkerThreadStartException", child.WaitForLine(Outcome));
         // After they are freed: the pool starts a thread and runs the work.
         Assert.Equal("callback 42", child.WaitForLine(Outcome));
         Assert.Equal(0, child.WaitForExit());

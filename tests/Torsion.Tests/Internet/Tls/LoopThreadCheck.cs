@@ -27,6 +27,6 @@ public sealed class LoopThreadCheck(IReactor reactor)
         Assert.True(_calls > 0, "No callback was checked.");
         Assert.Empty(_offLoop);
         // SslStream's continuations must have run inline, not been rescued from the thread pool.
-        Assert.Equal(0, Torsion.Internet.Tls.TlsProtocolWrapper.OffLoopContinuations);
+        Assert.Equal(0, Torsion.Internet.TlsProtocolWrapper.OffLoopContinuations);
     }
 }

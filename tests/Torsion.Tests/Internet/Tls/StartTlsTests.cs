@@ -137,7 +137,7 @@ public sealed class StartTlsTests
         var options = Certs.ClientOptions();
         options.TargetHost = "elsewhere.example";
         var (events, client, _) = Run(name, options);
-        var error = Assert.IsType<TlsHandshakeError>(client.Reason!.Value);
+        var error = Assert.IsType<TlsHandshakeException>(client.Reason!.Value);
         Assert.Contains("certificate validation failed", error.Message);
         Assert.DoesNotContain("server:secure-data:secret", events);
         Assert.DoesNotContain(events, e => e.StartsWith("client:handshake", StringComparison.Ordinal));

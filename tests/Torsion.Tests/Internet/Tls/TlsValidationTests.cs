@@ -47,7 +47,7 @@ public sealed class TlsValidationTests
         var events = new List<string>();
         var factory = Attempt(name, SelfSignedServer(), Certs.ClientOptions(), events);
         Assert.Equal(["startFactory", "failed", "stopFactory"], factory.Events);
-        var error = Assert.IsType<TlsHandshakeError>(factory.FailedReason!.Value);
+        var error = Assert.IsType<TlsHandshakeException>(factory.FailedReason!.Value);
         Assert.Contains("certificate validation failed", error.Message);
         Assert.Contains("UntrustedRoot", error.Message);
         Assert.DoesNotContain("client:made", events);
@@ -72,7 +72,7 @@ public sealed class TlsValidationTests
         var options = Certs.ClientOptions();
         options.TargetHost = "not-localhost.example";
         var factory = Attempt(name, Certs.ServerOptions(), options, events);
-        var error = Assert.IsType<TlsHandshakeError>(factory.FailedReason!.Value);
+        var error = Assert.IsType<TlsHandshakeException>(factory.FailedReason!.Value);
         Assert.Contains("RemoteCertificateNameMismatch", error.Message);
         Assert.DoesNotContain("client:made", events);
     }
@@ -105,7 +105,7 @@ public sealed class TlsValidationTests
         var events = new List<string>();
         var server = Certs.ServerOptions("h2");
         var factory = Attempt(name, server, Certs.ClientOptions("http/1.1"), events);
-        Assert.IsType<TlsHandshakeError>(factory.FailedReason!.Value);
+        Assert.IsType<TlsHandshakeException>(factory.FailedReason!.Value);
         Assert.DoesNotContain("server:made", events);
     }
 }

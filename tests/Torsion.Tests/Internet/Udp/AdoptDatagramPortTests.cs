@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Torsion.Internet;
-using Torsion.Internet.Posix;
 
 namespace Torsion.Tests.Internet.Udp;
 

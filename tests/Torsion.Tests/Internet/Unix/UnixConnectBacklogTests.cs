@@ -8,7 +8,7 @@ namespace Torsion.Tests.Internet.Unix;
 /// ConnectUnix to a listener whose backlog is full, on every backend. The kernel answers such a
 /// non-blocking connect with EAGAIN at once (there is no connect in progress to wait for), so the
 /// attempt waits as a blocking connect (or Twisted) would: it connects once the server makes room,
-/// or fails with <see cref="ConnectTimeoutError"/> when its timeout passes, closing its socket. It
+/// or fails with <see cref="TimeoutError"/> when its timeout passes, closing its socket. It
 /// never reports a connection that was not made.
 /// </summary>
 [Collection(DescriptorCountCollection.Name)]
@@ -95,7 +95,7 @@ public sealed class UnixConnectBacklogTests : IDisposable
             reactor.ConnectUnix(Path, factory, timeout: 1);
             during = DescriptorCountCollection.OpenDescriptors();
         });
-        Assert.Equal(["startFactory", "started", "failed:ConnectTimeoutError", "stopFactory"], factory.Events);
+        Assert.Equal(["startFactory", "started", "failed:TimeoutError", "stopFactory"], factory.Events);
         Assert.Equal(running + 1, during);
         DescriptorCountCollection.AssertReturnsTo(before);
     }

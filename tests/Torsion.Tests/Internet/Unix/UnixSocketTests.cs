@@ -100,9 +100,9 @@ public sealed class UnixSocketTests : IDisposable
         var path = PathFor("stale.sock");
         // A socket file nobody listens on: bound, then closed without unlinking — what a crash leaves.
         // (Raw calls: a .NET Socket unlinks its own socket file when disposed.)
-        var dead = Torsion.Internet.Posix.PosixSocket.Create(Torsion.Internet.Posix.Sock.AF_UNIX, Torsion.Internet.Posix.Sock.SOCK_STREAM);
-        Assert.Equal(0, Torsion.Internet.Posix.PosixSocket.Bind(dead, new UnixDomainSocketEndPoint(path)));
-        Torsion.Internet.Posix.PosixSocket.Close(dead);
+        var dead = Torsion.Internet.PosixSocket.Create(Torsion.Internet.Sock.AF_UNIX, Torsion.Internet.Sock.SOCK_STREAM);
+        Assert.Equal(0, Torsion.Internet.PosixSocket.Bind(dead, new UnixDomainSocketEndPoint(path)));
+        Torsion.Internet.PosixSocket.Close(dead);
         Assert.True(File.Exists(path));
         using var live = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         var livePath = PathFor("live.sock");

@@ -1,4 +1,0 @@
-namespace Torsion.Internet.Unix;
-
-/// <summary>How a Unix listening socket treats its file: path, mode, and the optional pid lock.</summary>
-internal sealed record UnixListenOptions(string Path, int Mode, bool WantPid);

@@ -1,8 +1,0 @@
-namespace Torsion.Logger;
-
-/// <summary>A rule a <see cref="FilteringLogObserver"/> applies to each event (Twisted's <c>ILogFilterPredicate</c>).</summary>
-public interface ILogFilterPredicate
-{
-    /// <summary>Judges <paramref name="logEvent"/>. Called from any thread; must not throw.</summary>
-    PredicateResult Evaluate(LogEvent logEvent);
-}

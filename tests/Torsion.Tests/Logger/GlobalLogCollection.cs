@@ -1,9 +1,0 @@
-namespace Torsion.Tests.Logger;
-
-/// <summary>Tests that touch <see cref="Torsion.Logger.GlobalLog"/>'s process-wide state run one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class GlobalLogCollection
-{
-    /// <summary>The collection's name.</summary>
-    public const string Name = "GlobalLog";
-}
