@@ -13,6 +13,13 @@ namespace Torsion.Internet;
 /// <see cref="SynchronizationContext"/> and signal handling. A backend supplies only
 /// <see cref="DoIteration"/> (wait for I/O and dispatch it) and <see cref="WakeUp"/>.
 /// </summary>
+/// <remarks>
+/// Not an extension point: the backends are Torsion's own (one folder each, see docs/architecture.md,
+/// "Adding a backend"), and the contract between a backend and this class changes with them. User code
+/// sees a reactor through the <c>IReactor*</c> interfaces; a test double implements those
+/// (<c>Torsion.Testing.MemoryReactor</c>). The type stays public for what every backend offers beyond
+/// the interfaces, such as <see cref="OpenConnections"/>.
+/// </remarks>
 public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
 {
     private readonly TimerQueue _timers;
@@ -32,7 +39,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
     private bool _disposed;
 
     /// <summary>Creates the shared state; <paramref name="time"/> is the clock (the system's monotonic clock by default).</summary>
-    protected ReactorBase(TimeProvider? time = null)
+    private protected ReactorBase(TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
         _epoch = _time.GetTimestamp();

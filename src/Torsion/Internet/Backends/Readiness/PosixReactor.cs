@@ -9,7 +9,7 @@ namespace Torsion.Internet;
 /// <see cref="IWriteDescriptor"/> registered through the same <see cref="IReactorFDSet"/> calls a user
 /// makes, so there is one dispatch path: poller event → <c>DoRead</c>/<c>DoWrite</c>.
 /// </summary>
-public sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
+internal sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
 {
     /// <summary>Per descriptor number: who reads, who writes, and a generation that tags poller tokens.</summary>
     private struct Entry

@@ -12,7 +12,7 @@ namespace Torsion.Internet;
 /// Portable to Windows and macOS. It has no <see cref="IReactorFDSet"/>: the runtime owns the sockets'
 /// readiness, so there are no descriptors to hand out.
 /// </summary>
-public sealed class SocketsReactor : ReactorBase, IReactorSocket
+internal sealed class SocketsReactor : ReactorBase, IReactorSocket
 {
     private readonly ConcurrentQueue<SocketOperation> _completions = new();
     private readonly ManualResetEventSlim _signal = new(false);
