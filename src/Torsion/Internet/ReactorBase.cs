@@ -13,7 +13,7 @@ namespace Torsion.Internet;
 /// <see cref="SynchronizationContext"/> and signal handling. A backend supplies only
 /// <see cref="DoIteration"/> (wait for I/O and dispatch it) and <see cref="WakeUp"/>.
 /// </summary>
-public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
+public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThreadOwner
 {
     private readonly TimerQueue _timers;
     private readonly ConcurrentQueue<Action> _threadCalls = new();
@@ -470,11 +470,15 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
     public IMulticastTransport ListenMulticast(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize, bool listenMultiple = false)
     {
         ArgumentNullException.ThrowIfNull(protocol);
-        return ListenDatagram(UdpAddresses.ListenAddress(port, interfaceAddress, maxPacketSize), protocol, maxPacketSize, listenMultiple);
+        return ListenDatagram(port, protocol, interfaceAddress, maxPacketSize, listenMultiple);
     }
 
-    /// <summary>The backend's UDP port on <paramref name="address"/> (validated already), listening before it is returned.</summary>
-    protected abstract IMulticastTransport ListenDatagram(IPEndPoint address, DatagramProtocol protocol, int maxPacketSize, bool listenMultiple);
+    /// <summary>
+    /// The backend's UDP port on <paramref name="port"/> of <paramref name="interfaceAddress"/>, listening
+    /// before it is returned. The backend checks the arguments with <c>UdpAddresses.ListenAddress</c>
+    /// before it opens anything, as it checks <c>ListenTcp</c>'s with <c>TcpAddresses.ListenAddress</c>.
+    /// </summary>
+    protected abstract IMulticastTransport ListenDatagram(int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize, bool listenMultiple);
 
     // ---- TLS ------------------------------------------------------------------------------------
 
