@@ -10,8 +10,9 @@ namespace Torsion.Internet;
 /// <summary>
 /// What every backend shares (Twisted's <c>ReactorBase</c>): the run/stop state machine, system event
 /// triggers, timers, the thread-safe call queue, the thread pool, the loop thread's
-/// <see cref="SynchronizationContext"/> and signal handling. A backend supplies only
-/// <see cref="DoIteration"/> (wait for I/O and dispatch it) and <see cref="WakeUp"/>.
+/// <see cref="SynchronizationContext"/> and signal handling. A backend supplies
+/// <see cref="DoIteration"/> (wait for I/O and dispatch it), <see cref="WakeUp"/>,
+/// <see cref="DisconnectAll"/> and the factories of its transports (docs/architecture.md, "Adding a backend").
 /// </summary>
 public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThreadOwner
 {
