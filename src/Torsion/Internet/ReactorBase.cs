@@ -10,8 +10,9 @@ namespace Torsion.Internet;
 /// <summary>
 /// What every backend shares (Twisted's <c>ReactorBase</c>): the run/stop state machine, system event
 /// triggers, timers, the thread-safe call queue, the thread pool, the loop thread's
-/// <see cref="SynchronizationContext"/> and signal handling. A backend supplies only
-/// <see cref="DoIteration"/> (wait for I/O and dispatch it) and <see cref="WakeUp"/>.
+/// <see cref="SynchronizationContext"/> and signal handling. A backend supplies
+/// <see cref="DoIteration"/> (wait for I/O and dispatch it), <see cref="WakeUp"/>,
+/// <see cref="DisconnectAll"/> and the factories of its transports (docs/architecture.md, "Adding a backend").
 /// </summary>
 /// <remarks>
 /// Not an extension point: the backends are Torsion's own (one folder each, see docs/architecture.md,
@@ -20,7 +21,7 @@ namespace Torsion.Internet;
 /// (<c>Torsion.Testing.MemoryReactor</c>). The type stays public for what every backend offers beyond
 /// the interfaces, such as <see cref="OpenConnections"/>.
 /// </remarks>
-public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
+public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThreadOwner
 {
     private readonly TimerQueue _timers;
     private readonly ConcurrentQueue<Action> _threadCalls = new();
@@ -477,11 +478,15 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable
     public IMulticastTransport ListenMulticast(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = IReactorUdp.DefaultMaxPacketSize, bool listenMultiple = false)
     {
         ArgumentNullException.ThrowIfNull(protocol);
-        return ListenDatagram(UdpAddresses.ListenAddress(port, interfaceAddress, maxPacketSize), protocol, maxPacketSize, listenMultiple);
+        return ListenDatagram(port, protocol, interfaceAddress, maxPacketSize, listenMultiple);
     }
 
-    /// <summary>The backend's UDP port on <paramref name="address"/> (validated already), listening before it is returned.</summary>
-    protected abstract IMulticastTransport ListenDatagram(IPEndPoint address, DatagramProtocol protocol, int maxPacketSize, bool listenMultiple);
+    /// <summary>
+    /// The backend's UDP port on <paramref name="port"/> of <paramref name="interfaceAddress"/>, listening
+    /// before it is returned. The backend checks the arguments with <c>UdpAddresses.ListenAddress</c>
+    /// before it opens anything, as it checks <c>ListenTcp</c>'s with <c>TcpAddresses.ListenAddress</c>.
+    /// </summary>
+    protected abstract IMulticastTransport ListenDatagram(int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize, bool listenMultiple);
 
     // ---- TLS ------------------------------------------------------------------------------------
 

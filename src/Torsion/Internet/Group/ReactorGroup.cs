@@ -51,7 +51,7 @@ namespace Torsion.Internet;
 /// threads joined, so when <see cref="Run()"/> returns no loop thread is left. A group runs once.
 /// </para>
 /// </remarks>
-public sealed class ReactorGroup : IReactor, IReactorSsl, IReactorSocket, IDisposable
+public sealed class ReactorGroup : IReactor, IReactorSsl, IReactorSocket, IDisposable, ILoopThreadOwner
 {
     private const int StateNew = 0;
     private const int StateRunning = 1;

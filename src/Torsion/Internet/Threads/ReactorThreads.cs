@@ -118,7 +118,7 @@ public static class ReactorThreads
         ArgumentNullException.ThrowIfNull(reactor);
         ArgumentNullException.ThrowIfNull(f);
         // A group's CallFromThread from one of its loops goes to that same loop: as good as deadlocked.
-        if (reactor is ReactorBase { IsInLoopThread: true } or ReactorGroup { IsInLoopThread: true })
+        if (reactor is ILoopThreadOwner { IsInLoopThread: true })
         {
             throw new InvalidOperationException(
                 "BlockingCallFromThread cannot be called on the reactor thread: it would wait for the reactor forever.");

@@ -4,102 +4,69 @@ using Torsion.Defer;
 namespace Torsion.Internet;
 
 /// <summary>
-/// A listening stream socket (TCP, or Unix with <see cref="UnixListenOptions"/>) on a readiness reactor.
-/// Each readable event accepts up to
-/// <see cref="AcceptsPerEvent"/> connections, so a flood of new connections cannot starve the ones
-/// already open.
+/// A listening stream socket (TCP, or Unix with <see cref="UnixListenOptions"/>) on a readiness reactor:
+/// a raw descriptor registered for readability, each readable event accepting up to
+/// <see cref="StreamPort.AcceptsPerPass"/> connections. The state around it is <see cref="StreamPort"/>'s.
 /// </summary>
-internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
+internal sealed unsafe class TcpPort : StreamPort, IReadDescriptor
 {
-    private const int AcceptsPerEvent = 128;
-
     private readonly PosixReactor _reactor;
-    private readonly EndPoint _address;
-    private readonly UnixListenOptions? _unix;
-    private readonly Factory _factory;
-    private readonly int _backlog;
     private int _fd = -1;
-    private EndPoint? _host;
-    private bool _listening;
-    private readonly AcceptThrottle _throttle;
 
     internal TcpPort(PosixReactor reactor, EndPoint address, Factory factory, int backlog, UnixListenOptions? unix = null)
+        : base(reactor, address, factory, backlog, unix)
     {
-        _unix = unix;
         _reactor = reactor;
-        _address = address;
-        _factory = factory;
-        _backlog = backlog;
-        _throttle = new AcceptThrottle(reactor, GetHost, () =>
-        {
-            if (_listening)
-            {
-                _reactor.AddReader(this);
-            }
-        });
     }
 
     public int FileDescriptor => _fd;
 
-    internal void StartListening()
+    protected override EndPoint? OpenSocket()
     {
-        if (_unix is { } unix)
-        {
-            UnixSocketFile.PrepareToBind(unix.Path, unix.WantPid);
-        }
-        var fd = PosixSocket.Create(SockAddr.FamilyOf(_address), Sock.SOCK_STREAM);
+        var fd = PosixSocket.Create(SockAddr.FamilyOf(Address), Sock.SOCK_STREAM);
         try
         {
-            if (_unix is null)
+            if (!IsUnix)
             {
                 // As every Unix server does, so a restart does not wait out TIME_WAIT.
                 PosixSocket.SetInt(fd, Sock.SOL_SOCKET, Sock.SO_REUSEADDR, 1);
             }
-            var errno = PosixSocket.Bind(fd, _address);
+            var errno = PosixSocket.Bind(fd, Address);
             if (errno != 0)
             {
-                throw new CannotListenError($"Couldn't listen on {_address}: {LibC.StrError(errno)}.", new SystemCallException("bind", errno));
+                throw new CannotListenError($"Couldn't listen on {Address}: {LibC.StrError(errno)}.", new SystemCallException("bind", errno));
             }
-            if (LibC.Listen(fd, _backlog) < 0)
+            if (LibC.Listen(fd, Backlog) < 0)
             {
                 errno = LibC.LastErrno;
-                throw new CannotListenError($"Couldn't listen on {_address}: {LibC.StrError(errno)}.", new SystemCallException("listen", errno));
+                throw new CannotListenError($"Couldn't listen on {Address}: {LibC.StrError(errno)}.", new SystemCallException("listen", errno));
             }
-            _host = PosixSocket.GetSockName(fd);
-            if (_unix is { } u)
-            {
-                UnixSocketFile.ApplyMode(u.Path, u.Mode);
-            }
+            var host = PosixSocket.GetSockName(fd);
+            _fd = fd;
+            return host;
         }
         catch
         {
             LibC.Close(fd);
-            if (_unix is { } u)
-            {
-                UnixSocketFile.Remove(u.Path, u.WantPid);
-            }
             throw;
         }
-        _fd = fd;
-        _listening = true;
-        _factory.DoStart();
-        _reactor.AddReader(this);
     }
 
     /// <summary>Takes over an already listening descriptor (the reactor's own duplicate of it).</summary>
     internal void Adopt(int fd, EndPoint host)
     {
         _fd = fd;
-        _host = host;
-        _listening = true;
-        _factory.DoStart();
-        _reactor.AddReader(this);
+        Begin(host);
     }
+
+    protected override void StartAccepting() => _reactor.AddReader(this);
+
+    protected override void ResumeAccepting() => _reactor.AddReader(this);
 
     public Failure? DoRead()
     {
         var addr = stackalloc byte[SockAddr.MaxSize];
-        for (var i = 0; i < AcceptsPerEvent && _listening; i++)
+        for (var i = 0; i < AcceptsPerPass && IsListening; i++)
         {
             var len = SockAddr.MaxSize;
             var fd = LibC.Accept4(_fd, addr, &len, Sock.SOCK_NONBLOCK | Sock.SOCK_CLOEXEC);
@@ -120,14 +87,15 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
                         // Level-triggered readiness would report the pending connection again at
                         // once and spin; step back and try again shortly, when descriptors may be free.
                         _reactor.RemoveReader(this);
-                        _throttle.OutOfResources(new SystemCallException("accept4", errno));
+                        AcceptOutOfResources(new SystemCallException("accept4", errno));
                         return null;
                     default:
-                        ReactorBase.LogError($"Error accepting on {_host}", new SystemCallException("accept4", errno));
+                        ReactorBase.LogError($"Error accepting on {GetHost()}", new SystemCallException("accept4", errno));
                         return null;
                 }
             }
-            _throttle.Accepted();
+            // No descriptor reserve here, so counting never pauses.
+            CountAccepted();
             Accepted(fd, SockAddr.Decode(new ReadOnlySpan<byte>(addr, SockAddr.MaxSize), len));
         }
         return null;
@@ -135,40 +103,19 @@ internal sealed unsafe class TcpPort : IReadDescriptor, IListeningPort
 
     private void Accepted(int fd, EndPoint peer)
     {
-        if (_factory.BuildProtocolForAccepted(peer) is not { } protocol)
+        if (BuildProtocol(peer) is not { } protocol)
         {
             LibC.Close(fd);
             return;
         }
-        new TcpConnection(_reactor, fd, peer, isUnix: _unix is not null).Start(protocol);
+        new TcpConnection(_reactor, fd, peer, isUnix: IsUnix).Start(protocol);
     }
 
-    public Deferred StopListening()
+    protected override void CloseSocket()
     {
-        Close();
-        return Deferred.Succeed();
-    }
-
-    private void Close()
-    {
-        if (!_listening)
-        {
-            return;
-        }
-        _listening = false;
-        _throttle.Cancel();
         _reactor.RemoveReader(this);
         LibC.Close(_fd);
-        if (_unix is { } u)
-        {
-            UnixSocketFile.Remove(u.Path, u.WantPid);
-        }
-        _factory.DoStop();
     }
 
     public void ConnectionLost(Failure reason) => Close();
-
-    public EndPoint GetHost() => _host ?? _address;
-
-    public override string ToString() => $"TcpPort({_host ?? _address})";
 }

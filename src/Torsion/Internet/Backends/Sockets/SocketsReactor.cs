@@ -206,8 +206,9 @@ internal sealed class SocketsReactor : ReactorBase, IReactorSocket
     // ---- UDP -------------------------------------------------------------------------------------
 
     /// <inheritdoc />
-    protected override IMulticastTransport ListenDatagram(IPEndPoint address, DatagramProtocol protocol, int maxPacketSize, bool listenMultiple)
+    protected override IMulticastTransport ListenDatagram(int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize, bool listenMultiple)
     {
+        var address = UdpAddresses.ListenAddress(port, interfaceAddress, maxPacketSize);
         var p = new SocketsUdpPort(this, address, protocol, maxPacketSize, listenMultiple);
         p.StartListening();
         return p;

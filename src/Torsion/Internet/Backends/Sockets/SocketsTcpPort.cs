@@ -5,49 +5,41 @@ using Torsion.Defer;
 namespace Torsion.Internet;
 
 /// <summary>
-/// A listening TCP socket on the completion reactor. One <c>AcceptAsync</c> is outstanding at a time,
-/// re-posted after each accept; accepts that complete synchronously are handled in a bounded batch, so
-/// a flood of new connections cannot starve the ones already open.
+/// A listening stream socket (TCP, or Unix with <see cref="UnixListenOptions"/>) on the completion
+/// reactor. One <c>AcceptAsync</c> is outstanding at a time, re-posted after each accept; accepts that
+/// complete synchronously are handled in a bounded batch, so a flood of new connections cannot starve
+/// the ones already open. It keeps a <see cref="DescriptorReserve"/> (docs/architecture.md, "When
+/// descriptors run out"). The state around it is <see cref="StreamPort"/>'s.
 /// </summary>
-internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallback
+internal sealed class SocketsTcpPort : StreamPort, ISocketOwner, ILoopCallback
 {
-    private const int AcceptsPerPass = 128;
-
     private readonly SocketsReactor _reactor;
-    private readonly EndPoint _address;
-    private readonly UnixListenOptions? _unix;
-    private readonly Factory _factory;
-    private readonly int _backlog;
+    private readonly DescriptorReserve _reserve;
     private Socket? _socket;
     private SocketOperation? _accept;
-    private EndPoint? _host;
-    private bool _listening;
     private bool _acceptPending;
-    private readonly DescriptorReserve _reserve = new();
-    private readonly AcceptThrottle _throttle;
 
     internal SocketsTcpPort(SocketsReactor reactor, EndPoint address, Factory factory, int backlog, UnixListenOptions? unix = null)
+        : this(reactor, address, factory, backlog, unix, new DescriptorReserve())
     {
-        _unix = unix;
-        _reactor = reactor;
-        _address = address;
-        _factory = factory;
-        _backlog = backlog;
-        _throttle = new AcceptThrottle(reactor, GetHost, AcceptLoop, _reserve);
     }
 
-    internal void StartListening()
+    private SocketsTcpPort(SocketsReactor reactor, EndPoint address, Factory factory, int backlog, UnixListenOptions? unix, DescriptorReserve reserve)
+        : base(reactor, address, factory, backlog, unix, reserve)
     {
-        if (_unix is { } unix)
-        {
-            UnixSocketFile.PrepareToBind(unix.Path, unix.WantPid);
-        }
-        var socket = new Socket(_address.AddressFamily, SocketType.Stream, _unix is null ? ProtocolType.Tcp : ProtocolType.Unspecified);
+        _reactor = reactor;
+        _reserve = reserve;
+    }
+
+    protected override EndPoint? OpenSocket()
+    {
+        var socket = new Socket(Address.AddressFamily, SocketType.Stream, IsUnix ? ProtocolType.Unspecified : ProtocolType.Tcp);
+        EndPoint? host;
         try
         {
             // As every Unix server does, so a restart does not wait out TIME_WAIT. Not on Windows,
             // where SO_REUSEADDR would let another process bind the same port while we listen.
-            if (!OperatingSystem.IsWindows() && _unix is null)
+            if (!OperatingSystem.IsWindows() && !IsUnix)
             {
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 if (OperatingSystem.IsLinux())
@@ -58,53 +50,51 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
                     socket.SetRawSocketOption(1, 15, BitConverter.GetBytes(0));
                 }
             }
-            socket.Bind(_address);
-            socket.Listen(_backlog);
-            _host = socket.LocalEndPoint;
-            if (_unix is { } u)
-            {
-                UnixSocketFile.ApplyMode(u.Path, u.Mode);
-            }
+            socket.Bind(Address);
+            socket.Listen(Backlog);
+            host = socket.LocalEndPoint;
         }
-        catch (Exception e) when (e is SocketException or CannotListenError)
+        catch (SocketException e)
         {
             socket.Dispose();
-            if (_unix is { } u)
-            {
-                UnixSocketFile.Remove(u.Path, u.WantPid);
-            }
-            throw e as CannotListenError ?? new CannotListenError($"Couldn't listen on {_address}: {e.Message}.", e);
+            throw new CannotListenError($"Couldn't listen on {Address}: {e.Message}.", e);
         }
-        Begin(socket);
+        Open(socket);
+        return host;
     }
 
     /// <summary>Takes over an already listening socket (the reactor's own duplicate of an adopted descriptor).</summary>
     internal void Adopt(Socket socket)
     {
-        _host = socket.LocalEndPoint;
-        Begin(socket);
+        var host = socket.LocalEndPoint;
+        Open(socket);
+        Begin(host);
     }
 
-    private void Begin(Socket socket)
+    private void Open(Socket socket)
     {
         _socket = socket;
         RuntimeEventThreads.CompleteInline(socket);
         _accept = new SocketOperation(_reactor, this);
-        _listening = true;
         // Best effort: a process already short of descriptors listens without one.
         _reserve.TryHold();
         _reactor.Register(this);
-        _factory.DoStart();
+    }
+
+    protected override void StartAccepting()
+    {
         // The first accept is posted from the loop, so a connection already waiting is never handed
         // to the factory inside the caller's ListenTcp.
         _acceptPending = true;
         _reactor.CallSoon(this);
     }
 
+    protected override void ResumeAccepting() => AcceptLoop();
+
     void ILoopCallback.Run()
     {
         _acceptPending = false;
-        if (!_listening)
+        if (!IsListening)
         {
             _accept!.Dispose();
             return;
@@ -117,7 +107,7 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
     {
         for (var i = 0; i < AcceptsPerPass; i++)
         {
-            if (!_listening || _throttle.Paused)
+            if (!IsListening || AcceptingPaused)
             {
                 return;
             }
@@ -152,7 +142,7 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
     public void Completed(SocketOperation operation)
     {
         _acceptPending = false;
-        if (!_listening)
+        if (!IsListening)
         {
             operation.AcceptSocket?.Dispose();
             operation.Dispose();
@@ -174,14 +164,14 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
             op.AcceptSocket = null;
             Accepted(socket);
             // False when descriptors are running short: stop before accepts take the last of them.
-            return _throttle.Accepted();
+            return CountAccepted();
         }
         if (error is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Interrupted)
         {
             // The client gave up before we accepted it: nothing to do, keep accepting.
             return true;
         }
-        if (error == SocketError.OperationAborted && !_listening)
+        if (error == SocketError.OperationAborted && !IsListening)
         {
             return false;
         }
@@ -189,10 +179,10 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
         // (EMFILE above all) would spin; step back and try again when descriptors may be free.
         if (error is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
         {
-            _throttle.OutOfResources(new SocketException((int)error));
+            AcceptOutOfResources(new SocketException((int)error));
             return false;
         }
-        _throttle.Failed(new SocketException((int)error));
+        AcceptFailed(new SocketException((int)error));
         return false;
     }
 
@@ -211,28 +201,16 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
             socket.Dispose();
             return;
         }
-        if (_factory.BuildProtocolForAccepted(peer) is not { } protocol)
+        if (BuildProtocol(peer) is not { } protocol)
         {
             socket.Dispose();
             return;
         }
-        new SocketsTcpConnection(_reactor, socket, peer, isUnix: _unix is not null).Start(protocol);
+        new SocketsTcpConnection(_reactor, socket, peer, isUnix: IsUnix).Start(protocol);
     }
 
-    public Deferred StopListening()
+    protected override void CloseSocket()
     {
-        Close();
-        return Deferred.Succeed();
-    }
-
-    private void Close()
-    {
-        if (!_listening)
-        {
-            return;
-        }
-        _listening = false;
-        _throttle.Cancel();
         _reserve.Release();
         _reactor.Unregister(this);
         // Closing aborts the pending accept; its completion disposes the operation.
@@ -241,16 +219,7 @@ internal sealed class SocketsTcpPort : IListeningPort, ISocketOwner, ILoopCallba
         {
             _accept!.Dispose();
         }
-        if (_unix is { } u)
-        {
-            UnixSocketFile.Remove(u.Path, u.WantPid);
-        }
-        _factory.DoStop();
     }
 
     public void Shutdown(Failure reason) => Close();
-
-    public EndPoint GetHost() => _host ?? _address;
-
-    public override string ToString() => $"SocketsTcpPort({_host ?? _address})";
 }
