@@ -103,7 +103,11 @@ internal sealed class HappyEyeballs
     /// <summary>Starts the next address's attempt, and schedules the one after it.</summary>
     private void StartNextAttempt()
     {
-        _nextAttempt?.Cancel();
+        // Run by the timer itself (which can no longer be cancelled) or early, by a failed attempt.
+        if (_nextAttempt is { Active: true } scheduled)
+        {
+            scheduled.Cancel();
+        }
         _nextAttempt = null;
         if (_done)
         {
@@ -215,7 +219,10 @@ internal sealed class HappyEyeballs
     {
         _timeoutCall?.Cancel();
         _timeoutCall = null;
-        _nextAttempt?.Cancel();
+        if (_nextAttempt is { Active: true } scheduled)
+        {
+            scheduled.Cancel();
+        }
         _nextAttempt = null;
         var resolution = _resolution;
         _resolution = null;
