@@ -179,6 +179,24 @@ public sealed class NameResolverTests
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ResolveGivesUpAfterItsTimeoutAndCancelsTheLookup(string name)
+    {
+        var reactor = ReactorNames.Create(name);
+        var resolver = new MapResolver().Hold("slow.test");
+        reactor.InstallNameResolver(resolver);
+        Failure? failure = null;
+        ReactorRunner.Run(reactor, () => reactor.Resolve("slow.test", timeout: 0.1).AddErrback(f =>
+        {
+            failure = f;
+            reactor.Stop();
+            return "";
+        }));
+        var error = Assert.IsType<DnsLookupError>(failure!.Value);
+        Assert.IsType<TimeoutError>(error.InnerException);
+        Assert.Equal(1, resolver.Cancelled);
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void ConnectTcpFailsWithTheResolversDnsLookupError(string name)
     {
         var reactor = ReactorNames.Create(name);

@@ -385,6 +385,41 @@ public sealed class HostnameEndpointTests
         Assert.Empty(resolver.Asked);
     }
 
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void OnAGroupEverythingHappensOnTheCallingLoop(string name)
+    {
+        if (Reactors.Get(name).UnsupportedReason is { } why)
+        {
+            Assert.Skip($"The {name} reactor cannot run here: {why}");
+        }
+        var group = new ReactorGroup(2, name);
+        var resolver = new MapResolver();
+        group.InstallNameResolver(resolver);
+        var stats = new ServerStats();
+        bool firedOnLoop1 = false, madeOnLoop1 = false;
+        var timedOut = false;
+        group.CallLater(ReactorRunner.DefaultTimeout, () => { timedOut = true; group.Crash(); });
+        group.CallWhenRunning(() =>
+        {
+            // A port of the primary loop alone, so the group's spreading of ports plays no part.
+            var v4 = Listen(group.Primary, IPAddress.Loopback, stats);
+            resolver.Map("service.test", v4);
+            group.Loops[1].CallFromThread(() =>
+                new HostnameEndpoint(group, "service.test", 0).Connect(Factory.ForProtocol(() =>
+                    new Client(() => madeOnLoop1 = group.Loops[1] is ReactorBase { IsInLoopThread: true }))).AddBoth(_ =>
+                {
+                    firedOnLoop1 = group.Loops[1] is ReactorBase { IsInLoopThread: true };
+                    group.Primary.CallFromThread(group.Stop);
+                    return Unit.Value;
+                }));
+        });
+        group.Run(installSignalHandlers: false);
+        Assert.False(timedOut);
+        Assert.True(madeOnLoop1);
+        Assert.True(firedOnLoop1);
+        Assert.Same(group.Loops[1], resolver.LastReactor);
+    }
+
     /// <summary>The algorithm alone, on a MemoryReactor and its clock: the order, the delay, the early start, the winner and the losers.</summary>
     [Fact]
     public void AttemptsAlternateFamiliesIPv6FirstStaggeredByTheDelay()
