@@ -19,7 +19,8 @@ namespace Torsion.Internet;
 /// with <see cref="ConnectingCancelledError"/> when cancelled, which stops the lookup and every attempt.
 /// Unlike Twisted's, the timeout bounds the whole connect (lookup and attempts), not each attempt.
 /// With a <paramref name="bindAddress"/> only addresses of its family are tried. On a
-/// <see cref="ReactorGroup"/> everything happens on the loop that calls <see cref="Connect"/>.
+/// <see cref="ReactorGroup"/> everything happens on the loop that calls <see cref="Connect"/>. No endpoint
+/// string makes one: as in Twisted, <c>tcp:host=H:port=P</c> is a <see cref="TcpClientEndpoint"/>.
 /// </remarks>
 /// <param name="reactor">The reactor to resolve and connect with.</param>
 /// <param name="host">A host name, or an IP address (then nothing is looked up).</param>
