@@ -197,15 +197,40 @@ public sealed class MemoryReactor : IReactor, IReactorFDSet
     }
 
     /// <summary>
-    /// Answers at once from an IP literal or <see cref="HostNames"/>; this reactor never touches DNS.
+    /// The resolver <see cref="Resolve"/> and endpoints use: until one is installed, a resolver that answers
+    /// at once from IP literals and <see cref="HostNames"/> and fails with <see cref="DnsLookupError"/> otherwise.
     /// </summary>
-    /// <exception cref="NotSupportedException"><paramref name="name"/> is neither; add it to <see cref="HostNames"/>.</exception>
+    public IHostnameResolver NameResolver => _nameResolver ??= new MemoryHostnameResolver(HostNames);
+
+    private IHostnameResolver? _nameResolver;
+    private bool _resolverInstalled;
+
+    /// <inheritdoc />
+    public IHostnameResolver InstallNameResolver(IHostnameResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        var previous = NameResolver;
+        _nameResolver = resolver;
+        _resolverInstalled = true;
+        return previous;
+    }
+
+    /// <summary>
+    /// Answers at once from an IP literal or <see cref="HostNames"/>; this reactor never touches DNS. Once a
+    /// resolver is installed (<see cref="InstallNameResolver"/>), names go to it instead.
+    /// </summary>
+    /// <exception cref="NotSupportedException"><paramref name="name"/> is neither and no resolver is installed; add it to <see cref="HostNames"/>.</exception>
     public Deferred<string> Resolve(string name, double timeout = 10)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (IPAddress.TryParse(name, out var address))
         {
             return Deferred.Succeed(address.ToString());
+        }
+        if (_resolverInstalled)
+        {
+            return NameResolver.ResolveHostName(this, name).AddCallback(addresses =>
+                (addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses[0]).Address.ToString());
         }
         if (HostNames.TryGetValue(name, out var known))
         {

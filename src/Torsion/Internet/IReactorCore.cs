@@ -47,6 +47,9 @@ public interface IReactorCore
     /// <summary>Runs <paramref name="callable"/> now if the reactor is running, otherwise once startup is done.</summary>
     TriggerId? CallWhenRunning(Action callable);
 
-    /// <summary>Resolves a host name to one IP address (as text), off the loop thread.</summary>
+    /// <summary>
+    /// Resolves a host name to one IP address (as text) through the installed
+    /// <see cref="IReactorPluggableNameResolver.NameResolver"/>: the first IPv4 address, else the first IPv6 one.
+    /// </summary>
     Deferred<string> Resolve(string name, double timeout = 10);
 }

@@ -418,31 +418,37 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
 
     // ---- names ----------------------------------------------------------------------------------
 
+    private IHostnameResolver _nameResolver = SystemHostnameResolver.Instance;
+
     /// <inheritdoc />
+    public IHostnameResolver NameResolver => Volatile.Read(ref _nameResolver);
+
+    /// <inheritdoc />
+    public IHostnameResolver InstallNameResolver(IHostnameResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        return Interlocked.Exchange(ref _nameResolver, resolver);
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="name"/> through <see cref="NameResolver"/> to one address: the first IPv4
+    /// address if there is one (Twisted's <c>resolve</c> is IPv4 only), otherwise the first IPv6 address.
+    /// Fails with <see cref="DnsLookupError"/>, whose inner exception is a <see cref="TimeoutError"/> when
+    /// <paramref name="timeout"/> seconds (0: none) pass first.
+    /// </summary>
     public Deferred<string> Resolve(string name, double timeout = 10)
     {
+        ArgumentNullException.ThrowIfNull(name);
         if (IPAddress.TryParse(name, out var literal))
         {
             return Deferred.Succeed(literal.ToString());
         }
-        var d = new Deferred<string>();
-        var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeout));
-        Dns.GetHostAddressesAsync(name, AddressFamily.InterNetwork, cts.Token).ContinueWith(task =>
+        var result = NameResolution.Resolve(this, name, 0).AddCallback(addresses => NameResolution.Preferred(name, addresses).Address.ToString());
+        if (timeout > 0)
         {
-            cts.Dispose();
-            CallFromThread(() =>
-            {
-                if (task.IsCompletedSuccessfully && task.Result.Length > 0)
-                {
-                    d.Callback(task.Result[0].ToString());
-                }
-                else
-                {
-                    d.Errback(new DnsLookupError(name, task.Exception?.InnerException));
-                }
-            });
-        }, TaskScheduler.Default);
-        return d;
+            result.AddTimeout(timeout, this).AddErrback(f => f.Value is TimeoutException ? new Failure(new DnsLookupError(name, new TimeoutError(timeout))) : f);
+        }
+        return result;
     }
 
     // ---- TCP ------------------------------------------------------------------------------------

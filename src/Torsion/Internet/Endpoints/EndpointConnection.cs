@@ -66,10 +66,17 @@ internal sealed class EndpointConnection : ClientFactory
             _result.Errback(new ConnectError($"The factory refused to build a protocol for {_address}."));
             return null;
         }
-        return protocol is IHalfCloseableProtocol
-            ? new HalfCloseableNotifier(protocol, Connected)
-            : new Notifier(protocol, Connected);
+        return NotifyOnConnect(protocol, Connected);
     }
+
+    /// <summary>
+    /// Wraps <paramref name="protocol"/> so <paramref name="connected"/> hears of it once its ConnectionMade
+    /// has run (a half-closeable protocol stays half-closeable): what every client endpoint's Deferred waits for.
+    /// </summary>
+    internal static IProtocol NotifyOnConnect(IProtocol protocol, Action<IProtocol> connected) =>
+        protocol is IHalfCloseableProtocol
+            ? new HalfCloseableNotifier(protocol, connected)
+            : new Notifier(protocol, connected);
 
     private void Connected(IProtocol protocol)
     {

@@ -431,6 +431,29 @@ public sealed class ReactorGroup : IReactor, IReactorSsl, IReactorSocket, IDispo
     /// <summary>Resolves <paramref name="name"/>; the Deferred fires on <see cref="CurrentLoop"/>.</summary>
     public Deferred<string> Resolve(string name, double timeout = 10) => CurrentGroupLoop.Reactor.Resolve(name, timeout);
 
+    /// <summary>
+    /// The resolver every loop uses: the group shares one. Each loop passes itself as the resolver's
+    /// reactor, so an answer arrives on the loop that asked; a caller resolving through the group passes
+    /// <see cref="CurrentLoop"/>.
+    /// </summary>
+    public IHostnameResolver NameResolver => PrimaryLoop.Reactor.NameResolver;
+
+    /// <summary>
+    /// Installs <paramref name="resolver"/> on every loop (one shared instance, so it must be thread-safe:
+    /// N loops call it at once) and returns the one it replaces. Call it before <see cref="Run()"/>; later,
+    /// each loop picks it up on its next lookup.
+    /// </summary>
+    public IHostnameResolver InstallNameResolver(IHostnameResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        var previous = PrimaryLoop.Reactor.InstallNameResolver(resolver);
+        for (var i = 1; i < _loops.Length; i++)
+        {
+            _loops[i].Reactor.InstallNameResolver(resolver);
+        }
+        return previous;
+    }
+
     /// <summary><see cref="CurrentLoop"/>'s clock. Loops were created moments apart, so their clocks differ by that much.</summary>
     public double Seconds() => CurrentGroupLoop.Reactor.Seconds();
 

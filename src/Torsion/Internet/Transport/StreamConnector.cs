@@ -26,6 +26,7 @@ internal abstract class StreamConnector : IConnector
     private IDelayedCall? _timeoutCall;
     private IDelayedCall? _retryCall;
     private ITransport? _connection;
+    private Deferred<IReadOnlyList<IPEndPoint>>? _resolution;
     private int _attempt;
 
     protected StreamConnector(ReactorBase reactor, string host, int port, ClientFactory factory, double timeout, EndPoint? bindAddress)
@@ -111,12 +112,31 @@ internal abstract class StreamConnector : IConnector
             BeginConnect(UnixPath);
             return;
         }
-        _reactor.Resolve(Host).AddCallbacks<Unit>(
-            address =>
+        if (IPAddress.TryParse(Host, out var literal))
+        {
+            // As in Twisted, an address needs no resolver (and an installed one need not know literals).
+            Destination = new IPEndPoint(literal, Port);
+            BeginConnect(Destination);
+            return;
+        }
+        var resolution = NameResolution.Resolve(_reactor, Host, Port);
+        resolution.AddCallbacks<Unit>(
+            addresses =>
             {
                 if (_state == State.Connecting && attempt == _attempt)
                 {
-                    Destination = new IPEndPoint(IPAddress.Parse(address), Port);
+                    _resolution = null;
+                    IPEndPoint chosen;
+                    try
+                    {
+                        chosen = NameResolution.Preferred(Host, addresses);
+                    }
+                    catch (DnsLookupError e)
+                    {
+                        Failed(new Failure(e));
+                        return Unit.Value;
+                    }
+                    Destination = chosen;
                     BeginConnect(Destination);
                 }
                 return Unit.Value;
@@ -125,10 +145,15 @@ internal abstract class StreamConnector : IConnector
             {
                 if (_state == State.Connecting && attempt == _attempt)
                 {
+                    _resolution = null;
                     Failed(failure);
                 }
                 return Unit.Value;
             });
+        if (!resolution.Called && _state == State.Connecting && attempt == _attempt)
+        {
+            _resolution = resolution;
+        }
     }
 
     /// <summary>Called once an attempt starts (the state is connecting), before the factory hears of it.</summary>
@@ -212,6 +237,11 @@ internal abstract class StreamConnector : IConnector
         _retryCall = null;
         AbandonAttempt();
         _state = State.Disconnected;
+        // Stopped while the name was being looked up: the lookup is of no use now. Its errback sees the
+        // state already changed and leaves this attempt alone.
+        var resolution = _resolution;
+        _resolution = null;
+        resolution?.Cancel();
         Factory.ClientConnectionFailed(this, reason);
         StopFactoryIfIdle();
     }
