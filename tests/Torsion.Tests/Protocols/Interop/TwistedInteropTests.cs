@@ -120,7 +120,8 @@ public sealed class TwistedInteropTests
     /// Messages each framing must carry. Lines avoid "\r\n" but include a lone "\n" and the longest
     /// line Twisted accepts once "ack:" is added: 16384 bytes (its MAX_LENGTH, and Torsion's) for
     /// LineReceiver, one less for LineOnlyReceiver, which gives up when a full-length line's "\r"
-    /// arrives before its "\n". Int8 strings stop at 255 bytes, "ack:" included.
+    /// arrives before its "\n". Int8 and Int16 strings stop at 255 and 65535 bytes, "ack:" included,
+    /// and each set reaches its limit.
     /// </summary>
     private static byte[][] Messages(string mode)
     {
@@ -141,7 +142,8 @@ public sealed class TwistedInteropTests
                 [.. Enumerable.Range(0, 251).Select(i => (byte)(i * 7))],
             ];
         }
-        var big = new byte[60_000];
+        // For Int16 the largest is 65535 bytes once "ack:" is added: a full prefix.
+        var big = new byte[mode == "int16" ? 65_531 : 60_000];
         for (var i = 0; i < big.Length; i++) big[i] = (byte)(i * 7);
         return
         [
