@@ -107,6 +107,29 @@ public sealed class TransportServiceTests : IDisposable
         Assert.Equal(Expected, events);
     }
 
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void TcpClientStoppedBeforeItConnectsGivesUp(string name)
+    {
+        var reactor = ReactorNames.Create(name);
+        var events = new List<string>();
+        ReactorRunner.Run(reactor, () =>
+        {
+            var port = reactor.ListenTcp(0, Factory.ForProtocol(() => new Watcher("server", events, () => { }, () => { })), interfaceAddress: "127.0.0.1");
+            var factory = new RecordingClientFactory(() => new Watcher("client", events, () => { }, () => { }), failed: reason =>
+            {
+                events.Add("factory:failed:" + reason.Type.Name);
+                reactor.CallLater(0, reactor.Stop);
+            });
+            var service = new Torsion.Services.TcpClient(reactor, "127.0.0.1", ((IPEndPoint)port.GetHost()).Port, factory);
+            service.StartService();
+            // Still connecting: the loop has not run since the connect was started.
+            service.StopService().AddCallback(_ => events.Add("stopFired"));
+            Assert.Null(service.Connector);
+        });
+        // As Twisted's connector.disconnect() while connecting: stopConnecting, a UserError.
+        Assert.Equal(["factory:failed:UserError", "stopFired"], events.Where(e => !e.StartsWith("server:", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>
     /// What a client service's start and stop must cause: both ends connected after the start, the
     /// StopService Deferred fired at once, then both ends and the factory told of a clean loss.
