@@ -7,7 +7,11 @@
 //   echo [REACTOR] [--keep-event-thread-scheduling]: an echo server on 127.0.0.1, printing "port N";
 //                     the flag sets the AppContext switch Torsion.Sockets.KeepEventThreadScheduling
 //                     first, as a user's runtimeconfig.json would.
-//   systemd [REACTOR]: echo on the socket inherited as descriptor 3 (LISTEN_FDS/LISTEN_PID), printing "listening ADDR".
+//   systemd [REACTOR] [DESCRIPTION...]: echo on sockets inherited from descriptor 3 on (LISTEN_FDS/LISTEN_PID),
+//                     each found by a "systemd:" endpoint DESCRIPTION (default "systemd:domain=INET:index=0");
+//                     prints "listening DESCRIPTION ADDR" for each ("failed DESCRIPTION: WHY" if adopting it
+//                     fails), or "refused DESCRIPTION: WHY" for a description naming no passed socket,
+//                     exiting 1 if none could be used.
 using Torsion.Internet;
 
 switch (args.FirstOrDefault())
@@ -37,10 +41,33 @@ switch (args.FirstOrDefault())
         }
     case "systemd":
         {
-            // Serves echo on the socket systemd (or the test, playing systemd) passed as descriptor 3.
+            // Serves echo on the sockets systemd (or the test, playing systemd) passed from descriptor 3 on.
             var reactor = Reactors.Create(args.ElementAtOrDefault(1));
-            var endpoint = Endpoints.ServerFromString(reactor, "systemd:domain=INET:index=0");
-            _ = endpoint.Listen(Factory.ForProtocol<Echo>()).AddCallback(port => Console.WriteLine($"listening {port.GetHost()}"));
+            string[] descriptions = args.Length > 2 ? args[2..] : ["systemd:domain=INET:index=0"];
+            var listening = 0;
+            foreach (var description in descriptions)
+            {
+                try
+                {
+                    var endpoint = Endpoints.ServerFromString(reactor, description);
+                    _ = endpoint.Listen(Factory.ForProtocol<Echo>()).AddBoth(outcome =>
+                    {
+                        Console.WriteLine(outcome.Succeeded
+                            ? $"listening {description} {outcome.Value.GetHost()}"
+                            : $"failed {description}: {outcome.Failure!.ErrorMessage}");
+                        return Torsion.Defer.Unit.Value;
+                    });
+                    listening++;
+                }
+                catch (EndpointSyntaxException e)
+                {
+                    Console.WriteLine($"refused {description}: {e.Message}");
+                }
+            }
+            if (listening == 0)
+            {
+                return 1;
+            }
             reactor.Run();
             return 0;
         }

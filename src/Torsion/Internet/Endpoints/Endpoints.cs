@@ -130,6 +130,10 @@ public static class Endpoints
             var other => throw new EndpointSyntaxException(d.Text, $"domain '{other}' is not INET, INET6 or UNIX."),
         };
         var fds = SystemdSockets.FromEnvironment();
+        if (fds.Ignored is { } ignored)
+        {
+            throw new EndpointSyntaxException(d.Text, $"systemd passed no socket to this process: {ignored}.");
+        }
         int fd;
         if (d.Get("name") is { } name)
         {

@@ -9,10 +9,11 @@ public sealed class SystemdSockets
     /// <summary>The first inherited descriptor (SD_LISTEN_FDS_START).</summary>
     public const int FirstDescriptor = 3;
 
-    private SystemdSockets(int count, IReadOnlyList<string> names)
+    private SystemdSockets(int count, IReadOnlyList<string> names, string? ignored = null)
     {
         Count = count;
         Names = names;
+        Ignored = ignored;
     }
 
     /// <summary>How many sockets were passed.</summary>
@@ -21,14 +22,29 @@ public sealed class SystemdSockets
     /// <summary>Their names, in order (empty when systemd gave none).</summary>
     public IReadOnlyList<string> Names { get; }
 
+    /// <summary>
+    /// Why sockets the environment announces were not taken (LISTEN_PID names another process,
+    /// or a variable is malformed), or null; so an error can say more than "no sockets".
+    /// </summary>
+    public string? Ignored { get; }
+
     /// <summary>Reads the environment; a LISTEN_PID that is not ours means nothing was passed to us.</summary>
     public static SystemdSockets FromEnvironment()
     {
         var pid = Environment.GetEnvironmentVariable("LISTEN_PID");
         var fds = Environment.GetEnvironmentVariable("LISTEN_FDS");
-        if (pid is null || fds is null || !int.TryParse(pid, out var p) || p != Environment.ProcessId || !int.TryParse(fds, out var n) || n < 0)
+        if (pid is null || fds is null)
         {
             return new SystemdSockets(0, []);
+        }
+        if (!int.TryParse(pid, out var p) || p != Environment.ProcessId)
+        {
+            // Descriptors passed to a parent (or leaked to a child) are not ours to adopt.
+            return new SystemdSockets(0, [], $"LISTEN_PID is {pid}, not this process ({Environment.ProcessId}), so its {fds} socket(s) are not ours");
+        }
+        if (!int.TryParse(fds, out var n) || n < 0)
+        {
+            return new SystemdSockets(0, [], $"LISTEN_FDS is '{fds}', not a count");
         }
         var names = Environment.GetEnvironmentVariable("LISTEN_FDNAMES")?.Split(':') ?? [];
         return new SystemdSockets(n, names);

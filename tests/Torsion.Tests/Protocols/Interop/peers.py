@@ -1,6 +1,12 @@
-"""Shared by the Twisted peers of Torsion's interop tests: the three framings and the message file."""
+"""Shared by the Twisted peers of Torsion's interop tests: the framings, the message file, TLS
+options, and a bounded run that ends the process with a status the test checks."""
 
+import sys
+
+from twisted.internet import reactor, ssl
 from twisted.protocols import basic
+
+_status = []
 
 
 def read_messages(path):
@@ -9,36 +15,81 @@ def read_messages(path):
         return [bytes.fromhex(line.strip()) for line in f.read().split("\n")[:-1]]
 
 
-def framed(mode, base):
-    """A protocol class speaking MODE, calling base.received(data) for each message and base.send to send."""
-    if mode == "lines":
+def finish(code):
+    """Ends the run with exit status CODE (the first call wins)."""
+    if not _status:
+        _status.append(code)
+    if reactor.running:
+        reactor.stop()
 
-        class Lines(base, basic.LineReceiver):
+
+def run(timeout=30):
+    """Runs the reactor at most TIMEOUT seconds; exits 0 only if finish(0) was called."""
+
+    def expired():
+        print("timeout", flush=True)
+        finish(2)
+
+    reactor.callLater(timeout, expired)
+    reactor.run()
+    sys.exit(_status[0] if _status else 3)
+
+
+def client_tls(ca_path, hostname):
+    """Client TLS options trusting only the CA in CA_PATH and checking HOSTNAME (Twisted's own check)."""
+    with open(ca_path, "rb") as f:
+        authority = ssl.Certificate.loadPEM(f.read())
+    return ssl.optionsForClientTLS(hostname, trustRoot=authority)
+
+
+def server_tls(cert_path, key_path):
+    """Server TLS options from a PEM certificate and a PEM (PKCS#8) key."""
+    with open(cert_path, "rb") as c, open(key_path, "rb") as k:
+        return ssl.PrivateCertificate.loadPEM(c.read() + b"\n" + k.read()).options()
+
+
+def _string_receiver(name, receiver):
+    def make(base):
+        class Framed(base, receiver):
+            def stringReceived(self, string):
+                self.received(string)
+
+            def send(self, data):
+                self.sendString(data)
+
+        Framed.__name__ = name
+        return Framed
+
+    return make
+
+
+def _line_receiver(name, receiver):
+    def make(base):
+        class Framed(base, receiver):
             def lineReceived(self, line):
                 self.received(line)
 
             def send(self, data):
                 self.sendLine(data)
 
-        return Lines
-    if mode == "netstrings":
+        Framed.__name__ = name
+        return Framed
 
-        class Netstrings(base, basic.NetstringReceiver):
-            def stringReceived(self, string):
-                self.received(string)
+    return make
 
-            def send(self, data):
-                self.sendString(data)
 
-        return Netstrings
-    if mode == "int32":
+_FRAMINGS = {
+    "lines": _line_receiver("Lines", basic.LineReceiver),
+    "lineonly": _line_receiver("LineOnly", basic.LineOnlyReceiver),
+    "netstrings": _string_receiver("Netstrings", basic.NetstringReceiver),
+    "int32": _string_receiver("Int32", basic.Int32StringReceiver),
+    "int16": _string_receiver("Int16", basic.Int16StringReceiver),
+    "int8": _string_receiver("Int8", basic.Int8StringReceiver),
+}
 
-        class Int32(base, basic.Int32StringReceiver):
-            def stringReceived(self, string):
-                self.received(string)
 
-            def send(self, data):
-                self.sendString(data)
-
-        return Int32
-    raise SystemExit("unknown mode " + mode)
+def framed(mode, base):
+    """A protocol class speaking MODE, calling base.received(data) for each message and base.send to send."""
+    if mode not in _FRAMINGS:
+        raise SystemExit("unknown mode " + mode)
+    return _FRAMINGS[mode](base)

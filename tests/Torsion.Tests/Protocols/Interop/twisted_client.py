@@ -1,16 +1,17 @@
 """A Twisted client for Torsion's interop tests.
 
-Usage: twisted_client.py MODE PORT MESSAGES
-Connects to 127.0.0.1:PORT, sends every message of the file MESSAGES framed as MODE (lines,
-netstrings or int32), prints "got HEX" for each message the server sends back, and once it has as
-many replies as it sent messages, prints "done" and closes.
+Usage: twisted_client.py MODE PORT MESSAGES [CA HOSTNAME]
+Connects to 127.0.0.1:PORT (over TLS when CA and HOSTNAME are given: trusting only CA, checking
+HOSTNAME), sends every message of the file MESSAGES framed as MODE, prints "got HEX" for each
+message the server sends back, and once it has as many replies as it sent messages, prints "done",
+closes and exits 0. A connection lost early prints "lost REASON" and exits 1; no end in 30 s exits 2.
 """
 
 import sys
 
 from twisted.internet import protocol, reactor
 
-from peers import framed, read_messages
+from peers import client_tls, finish, framed, read_messages, run
 
 
 class Client:
@@ -27,23 +28,28 @@ class Client:
             self.transport.loseConnection()
 
     def connectionLost(self, reason):
-        if reactor.running:
-            reactor.stop()
+        if self.count == len(self.factory.messages):
+            finish(0)
+        else:
+            print("lost " + reason.getErrorMessage().replace("\n", " "), flush=True)
+            finish(1)
 
 
 class Factory(protocol.ClientFactory):
     def clientConnectionFailed(self, connector, reason):
         print("failed " + reason.getErrorMessage(), flush=True)
-        reactor.stop()
+        finish(1)
 
 
-def main(mode, port, path):
+def main(mode, port, path, ca=None, hostname=None):
     factory = Factory()
     factory.protocol = framed(mode, Client)
     factory.messages = read_messages(path)
-    reactor.connectTCP("127.0.0.1", int(port), factory, timeout=10)
-    reactor.callLater(30, reactor.stop)
-    reactor.run()
+    if ca is None:
+        reactor.connectTCP("127.0.0.1", int(port), factory, timeout=10)
+    else:
+        reactor.connectSSL("127.0.0.1", int(port), factory, client_tls(ca, hostname), timeout=10)
+    run()
 
 
 if __name__ == "__main__":
