@@ -12,6 +12,8 @@
 //                     prints "listening DESCRIPTION ADDR" for each ("failed DESCRIPTION: WHY" if adopting it
 //                     fails), or "refused DESCRIPTION: WHY" for a description naming no passed socket,
 //                     exiting 1 if none could be used.
+//   resolve REACTOR NAME: asks the reactor's default name resolver for NAME on the loop; prints
+//                     "address A" per answer and "done", or "failed WHY".
 using Torsion.Internet;
 
 switch (args.FirstOrDefault())
@@ -107,6 +109,32 @@ switch (args.FirstOrDefault())
             });
             reactor.Run();
             return 0;
+        }
+    case "resolve":
+        {
+            var reactor = Reactors.Create(args[1]);
+            var code = 1;
+            reactor.CallWhenRunning(() =>
+                reactor.NameResolver.ResolveHostName(reactor, args[2]).AddBoth(outcome =>
+                {
+                    if (outcome.Failure is { } failure)
+                    {
+                        Console.WriteLine("failed " + failure.ErrorMessage);
+                    }
+                    else
+                    {
+                        foreach (var address in outcome.Value!)
+                        {
+                            Console.WriteLine("address " + address.Address);
+                        }
+                        Console.WriteLine("done");
+                        code = 0;
+                    }
+                    reactor.Stop();
+                    return Torsion.Defer.Unit.Value;
+                }));
+            reactor.Run();
+            return code;
         }
     case "default-reactor":
         // Prints the name of the reactor Reactors.Create() picks (TORSION_REACTOR decides), or the error.
