@@ -85,6 +85,29 @@ public sealed class OptionSpellingTests
         Assert.False(File.Exists(Path.Combine(dir, "app.pid")));
     }
 
+    [Fact]
+    public void ADaemonWithoutPidFileAndWithEqualsSpellings()
+    {
+        var dir = Torsiond.Scratch();
+        Torsiond.EchoScript(dir);
+        var (status, output) = Torsiond.Run(dir, Port(out var port), "--pidfile=", "--logfile=app.log", "--umask=027", "-y", "echo.csx");
+        Assert.True(status == 0, output);
+        Assert.Equal("daemon", Torsiond.Echo(port, "daemon"));
+        Assert.Empty(Directory.GetFiles(dir, "*.pid"));
+        var log = Torsiond.WaitForFileText(Path.Combine(dir, "app.log"), "Started");
+        var pid = int.Parse(System.Text.RegularExpressions.Regex.Match(log, @"serving as pid (\d+)").Groups[1].Value);
+        try
+        {
+            Assert.Equal("0027", File.ReadAllLines($"/proc/{pid}/status").Single(l => l.StartsWith("Umask:", StringComparison.Ordinal)).Split('\t')[1]);
+        }
+        finally
+        {
+            Torsiond.Kill(pid, "TERM");
+            Assert.True(Torsiond.WaitGone(pid));
+        }
+        Assert.False(File.Exists(Path.Combine(dir, "torsiond.log")));
+    }
+
     [Theory]
     [InlineData("--umask=9", "--umask")]
     [InlineData("--nodaemon=yes", "--nodaemon")]
