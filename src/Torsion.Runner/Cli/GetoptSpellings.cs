@@ -3,18 +3,20 @@ using System.CommandLine;
 namespace Torsion.Runner.Cli;
 
 /// <summary>
-/// Rewrites the spellings twistd accepts (Python's getopt, under twisted.python.usage) that
-/// System.CommandLine reads differently, before the parse: <c>--opt=</c> with an empty value
-/// (System.CommandLine drops the '=' and takes the next argument as the value, so
-/// <c>--pidfile= -y app.csx</c> meant pid file "-y"), and long options shortened to a unique
-/// prefix (<c>--pid=x</c> for <c>--pidfile=x</c>). <c>--opt=value</c>, <c>--opt value</c>,
-/// <c>-oVALUE</c> and <c>-o VALUE</c> System.CommandLine already reads as getopt does.
+/// Rewrites the command line so System.CommandLine reads it as twistd (Python's getopt, under
+/// twisted.python.usage) would: <c>--opt=</c> is an empty value (System.CommandLine dropped the
+/// '=' and took the next argument, so <c>--pidfile= -y app.csx</c> meant pid file "-y"); the value
+/// of an option that takes one is the next argument whatever it looks like (<c>--logfile -n</c>); a
+/// long option may be shortened to a unique prefix (<c>--pid=x</c>); a flag given a value is an
+/// error. <c>--opt=value</c>, <c>-oVALUE</c> and bundled flags (<c>-no</c>) System.CommandLine
+/// already reads as getopt does.
 /// </summary>
 internal static class GetoptSpellings
 {
     /// <summary>
-    /// The arguments with every long option of the command in scope spelled out in full and every
-    /// <c>--opt=</c> split into <c>--opt</c> and an empty argument. The scope starts at
+    /// The arguments with every long option of the command in scope spelled out in full, every value
+    /// joined to its option with '=' and every empty value (<c>--opt=</c>, <c>--opt ''</c>) a
+    /// separate empty argument after its option. The scope starts at
     /// <paramref name="root"/> and moves to a subcommand (a plugin, <c>stop</c>) when its name appears
     /// where a command may; everything after <c>--</c> is left alone.
     /// </summary>
