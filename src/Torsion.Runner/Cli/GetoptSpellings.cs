@@ -81,10 +81,14 @@ internal static class GetoptSpellings
             if (arg.Length > 1 && arg[0] == '-')
             {
                 // A short option alone ("-l FILE"): its value may begin with '-' or name a plugin.
-                if (scope.Options.FirstOrDefault(o => o.Name == arg || o.Aliases.Contains(arg)) is { } shortOption &&
-                    TakesValue(shortOption) && i + 1 < args.Count)
+                if (FindShort(scope, arg) is { } shortOption && TakesValue(shortOption) && i + 1 < args.Count)
                 {
                     AddWithValue(result, arg, args[++i]);
+                }
+                else if (arg.EndsWith('=') && FindShort(scope, arg[..^1]) is { } emptied && TakesValue(emptied))
+                {
+                    // "-l=" reads as "--logfile=" does (System.CommandLine would take the next argument).
+                    AddWithValue(result, arg[..^1], "");
                 }
                 else
                 {
@@ -118,6 +122,9 @@ internal static class GetoptSpellings
             result.Add($"{option}={value}");
         }
     }
+
+    private static Option? FindShort(Command scope, string spelling) =>
+        scope.Options.FirstOrDefault(o => o.Name == spelling || o.Aliases.Contains(spelling));
 
     private static bool TakesValue(Option option) => option.Arity.MinimumNumberOfValues > 0;
 

@@ -94,6 +94,7 @@ public sealed class RunnerCommandLineTests
         Assert.Equal("-", Parse("-n", "--logfile=", "-y", script).Options!.LogFile);
         Assert.Equal(Path.GetFullPath("torsiond.log"), Parse("--logfile=", "-y", script).Options!.LogFile);
         Assert.Equal("-", Parse("-n", "-l", "", "-y", script).Options!.LogFile);
+        Assert.Equal("-", Parse("-n", "-l=", "-y", script).Options!.LogFile);
     }
 
     [Theory]
