@@ -3,7 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Torsion.Services;
 using Torsion.Internet;
-using Torsion.Runner.Plugins;
+using Torsion.Plugins;
 
 namespace Torsion.Examples.Poetry;
 

@@ -19,7 +19,14 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
     private static readonly Logger Log = Logger.For<ApplicationRunner>();
 
     /// <summary>Runs until the reactor stops; returns the exit status.</summary>
-    public int Run()
+    /// <remarks>
+    /// A failure is reported only after the pid file is gone: the parent of a daemon exits as soon as
+    /// it hears, and whoever it returns to may look for the pid file at once.
+    /// </remarks>
+    public int Run() => RunToEnd() is { } failure ? Fail(failure) : 0;
+
+    /// <summary>The run itself, with everything released; null when it ended well, else what went wrong.</summary>
+    private string? RunToEnd()
     {
         RunnerLogging? logging = null;
         PidFile? pidFile = null;
@@ -93,11 +100,11 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
             run();
             if (startFailure is not null)
             {
-                return Fail(startFailure);
+                return startFailure;
             }
             Save(application);
             Log.Info("Stopped");
-            return 0;
+            return null;
         }
         catch (Exception e)
         {
@@ -110,7 +117,7 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
             {
                 Log.Failure("torsiond could not start the application", e);
             }
-            return Fail(Describe(e));
+            return Describe(e);
         }
         finally
         {

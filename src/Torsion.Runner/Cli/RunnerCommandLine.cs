@@ -52,21 +52,21 @@ internal sealed class RunnerCommandLine
         _logLevel.AcceptOnlyFromAmong("debug", "info", "warn", "error", "critical");
         _shutdownTimeout.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double>() is < 0 or double.NaN)
+            if (Parsed<double>(r) is < 0 or double.NaN)
             {
                 r.AddError("--shutdown-timeout must be zero or more seconds.");
             }
         });
         _loops.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > 1024)
+            if (Parsed<int>(r) is < 1 or > 1024)
             {
                 r.AddError("--reactors must be between 1 and 1024.");
             }
         });
         _stopTimeout.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double>() is <= 0 or double.NaN)
+            if (Parsed<double>(r) is <= 0 or double.NaN)
             {
                 r.AddError("--timeout must be more than zero seconds.");
             }
@@ -103,7 +103,14 @@ internal sealed class RunnerCommandLine
     /// </summary>
     public int Execute(string[] args, Func<RunnerOptions, int> run, Func<string, double, int> stop, TextWriter output, TextWriter error)
     {
-        var result = _root.Parse(args);
+        var normalized = GetoptSpellings.Normalize(args, _root, out var spellingError);
+        if (spellingError is not null)
+        {
+            error.WriteLine($"torsiond: {spellingError}");
+            error.WriteLine("Try 'torsiond --help'.");
+            return UsageError;
+        }
+        var result = _root.Parse(normalized);
         if (result.Action is HelpAction)
         {
             return result.Invoke(new InvocationConfiguration { Output = output, Error = error });
@@ -112,14 +119,19 @@ internal sealed class RunnerCommandLine
         {
             foreach (var e in result.Errors)
             {
-                error.WriteLine($"torsiond: {e.Message}");
+                error.WriteLine($"torsiond: {Describe(e)}");
             }
             error.WriteLine("Try 'torsiond --help'.");
             return UsageError;
         }
         if (result.CommandResult.Command == _stop)
         {
-            return stop(Path.GetFullPath(result.GetValue(_stopPidFile)!), result.GetValue(_stopTimeout));
+            if (result.GetValue(_stopPidFile) is not { Length: > 0 } stopPidFile)
+            {
+                error.WriteLine("torsiond: stop --pidfile: give the pid file of the daemon to stop.");
+                return UsageError;
+            }
+            return stop(Path.GetFullPath(stopPidFile), result.GetValue(_stopTimeout));
         }
         if (result.GetValue(_version))
         {
@@ -171,8 +183,8 @@ internal sealed class RunnerCommandLine
                 }
             }
         }
-        var python = result.GetValue(_python);
-        var file = result.GetValue(_file);
+        var python = NonEmpty(result, _python, "give the script or assembly to run");
+        var file = NonEmpty(result, _file, "give the .tap file to run");
         var sources = (python is null ? 0 : 1) + (file is null ? 0 : 1) + (pluginName is null ? 0 : 1);
         if (sources == 0)
         {
@@ -183,7 +195,8 @@ internal sealed class RunnerCommandLine
             throw new UsageException("give only one of -y FILE, -f FILE.tap and a plugin name.");
         }
         var noDaemon = result.GetValue(_noDaemon);
-        var logFile = result.GetValue(_logFile);
+        // "--logfile=" is twistd's way of asking for the default (standard output with -n, torsiond.log otherwise).
+        var logFile = result.GetValue(_logFile) is { Length: > 0 } l ? l : null;
         if (logFile == "-" && !noDaemon)
         {
             throw new UsageException("--logfile=- (standard output) needs -n: a daemon has no terminal to write to.");
@@ -221,12 +234,12 @@ internal sealed class RunnerCommandLine
         {
             umask = Convert.ToUInt32("077", 8);
         }
-        var runDir = Path.GetFullPath(result.GetValue(_runDir) ?? ".");
+        var runDir = Path.GetFullPath(NonEmpty(result, _runDir, "give a directory") ?? ".");
         if (!Directory.Exists(runDir))
         {
             throw new UsageException($"--rundir: no such directory '{runDir}'.");
         }
-        var chroot = result.GetValue(_chroot) is { } c ? Path.GetFullPath(c) : null;
+        var chroot = NonEmpty(result, _chroot, "give a directory") is { } c ? Path.GetFullPath(c) : null;
         if (chroot is not null && !Directory.Exists(chroot))
         {
             throw new UsageException($"--chroot: no such directory '{chroot}'.");
@@ -268,6 +281,37 @@ internal sealed class RunnerCommandLine
             ShutdownTimeout = result.GetValue(_shutdownTimeout),
         };
     }
+
+    /// <summary>
+    /// The option's value for a validator, or null when it did not convert (System.CommandLine has
+    /// reported that already, and asking it for the value would throw).
+    /// </summary>
+    private static T? Parsed<T>(OptionResult result) where T : struct
+    {
+        try
+        {
+            return result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A parse error, naming the option it is about when System.CommandLine's message does not
+    /// ("Argument '' not recognized" says nothing of --log-level).
+    /// </summary>
+    private static string Describe(ParseError e) =>
+        e.SymbolResult is OptionResult { Option: var option } && !e.Message.Contains(option.Name, StringComparison.Ordinal)
+            ? $"{option.Name}: {e.Message}"
+            : e.Message;
+
+    /// <summary>The option's value; an empty one (<c>--opt=</c>) is a usage error saying what to give.</summary>
+    private static string? NonEmpty(ParseResult result, Option<string?> option, string what) =>
+        result.GetValue(option) is { } value && value.Length == 0
+            ? throw new UsageException($"{option.Name}: the value is empty; {what}.")
+            : result.GetValue(option);
 
     private static uint? ParseOctal(string text)
     {

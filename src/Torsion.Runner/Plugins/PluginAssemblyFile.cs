@@ -1,18 +1,20 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using Torsion.Plugins;
 
 namespace Torsion.Runner.Plugins;
 
 /// <summary>
 /// What a candidate .dll is, read from its metadata without loading it: whether it is a .NET
-/// assembly at all, its name, and whether it references torsiond. Only an assembly that references
-/// torsiond can implement <see cref="IServiceMaker"/>, so the libraries a plugin carries beside it
-/// (and copies of Torsion.dll) are passed over without being loaded into a context of their own.
+/// assembly at all, its name, and whether it references the plugin contract (Torsion.Plugins). Only
+/// an assembly that references it can implement <see cref="IServiceMaker"/>, so the libraries a
+/// plugin carries beside it (and copies of Torsion.dll) are passed over without being loaded into a
+/// context of their own.
 /// </summary>
 internal sealed class PluginAssemblyFile
 {
-    private PluginAssemblyFile(string path, string name, bool referencesRunner) =>
-        (Path, Name, ReferencesRunner) = (path, name, referencesRunner);
+    private PluginAssemblyFile(string path, string name, bool referencesContract) =>
+        (Path, Name, ReferencesContract) = (path, name, referencesContract);
 
     /// <summary>The full path of the file.</summary>
     internal string Path { get; }
@@ -20,11 +22,11 @@ internal sealed class PluginAssemblyFile
     /// <summary>The assembly's simple name.</summary>
     internal string Name { get; }
 
-    /// <summary>Whether the assembly references torsiond, so may define plugins.</summary>
-    internal bool ReferencesRunner { get; }
+    /// <summary>Whether the assembly references the plugin contract, so may define plugins.</summary>
+    internal bool ReferencesContract { get; }
 
     /// <summary>Reads <paramref name="path"/>; on failure returns null and says why in <paramref name="error"/>.</summary>
-    internal static PluginAssemblyFile? Inspect(string path, string runnerName, out string? error)
+    internal static PluginAssemblyFile? Inspect(string path, string contractName, out string? error)
     {
         error = null;
         try
@@ -43,16 +45,16 @@ internal sealed class PluginAssemblyFile
                 return null;
             }
             var name = reader.GetString(reader.GetAssemblyDefinition().Name);
-            var referencesRunner = false;
+            var referencesContract = false;
             foreach (var handle in reader.AssemblyReferences)
             {
-                if (string.Equals(reader.GetString(reader.GetAssemblyReference(handle).Name), runnerName, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(reader.GetString(reader.GetAssemblyReference(handle).Name), contractName, StringComparison.OrdinalIgnoreCase))
                 {
-                    referencesRunner = true;
+                    referencesContract = true;
                     break;
                 }
             }
-            return new PluginAssemblyFile(path, name, referencesRunner);
+            return new PluginAssemblyFile(path, name, referencesContract);
         }
         catch (Exception e) when (e is BadImageFormatException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {

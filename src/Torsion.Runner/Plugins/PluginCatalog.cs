@@ -1,4 +1,5 @@
 using System.Reflection;
+using Torsion.Plugins;
 
 namespace Torsion.Runner.Plugins;
 
@@ -11,9 +12,10 @@ namespace Torsion.Runner.Plugins;
 /// A plugin is a public, non-abstract, non-generic class implementing <see cref="IServiceMaker"/>
 /// with a public parameterless constructor. Each assembly from the plugin path is loaded into an
 /// <see cref="System.Runtime.Loader.AssemblyLoadContext"/> of its own, which resolves the plugin's
-/// dependencies beside it (through its .deps.json when it has one) but takes Torsion, torsiond,
-/// System.CommandLine, and any assembly torsiond has already loaded, from torsiond's (default)
-/// context, so the plugin implements the very interface torsiond calls.
+/// dependencies beside it (through its .deps.json when it has one) but takes Torsion.Plugins (the
+/// contract every plugin references), Torsion, System.CommandLine, and any assembly torsiond has
+/// already loaded, from torsiond's (default) context, so the plugin implements the very interface
+/// torsiond calls. Only assemblies that reference Torsion.Plugins are loaded.
 /// </para>
 /// <para>
 /// Discovery never throws for a bad plugin: a file that is not an assembly, an assembly that fails
@@ -58,8 +60,8 @@ public sealed class PluginCatalog
     /// </param>
     /// <param name="builtIn">
     /// The assemblies scanned first, in order, as they are loaded already (no new context). Null (the
-    /// default) means torsiond's own assembly. A path entry naming one of these, or Torsion or
-    /// System.CommandLine, is skipped silently.
+    /// default) means torsiond's own assembly. A path entry naming one of these, or Torsion,
+    /// Torsion.Plugins or System.CommandLine, is skipped silently.
     /// </param>
     /// <remarks>When two plugins share a name the first one wins: built-ins, then path order; each later one adds a warning.</remarks>
     public static PluginCatalog Discover(string? pluginPath = null, IEnumerable<Assembly>? builtIn = null)
@@ -100,18 +102,17 @@ public sealed class PluginCatalog
                 skipNames.Add(n);
             }
         }
-        var runnerName = typeof(PluginCatalog).Assembly.GetName().Name!;
         foreach (var file in CandidateFiles(pluginPath))
         {
-            var candidate = PluginAssemblyFile.Inspect(file, runnerName, out var error);
+            var candidate = PluginAssemblyFile.Inspect(file, PluginLoadContext.ContractAssembly, out var error);
             if (candidate is null)
             {
                 warnings.Add($"{file}: {error}");
                 continue;
             }
-            if (skipNames.Contains(candidate.Name) || !candidate.ReferencesRunner)
+            if (skipNames.Contains(candidate.Name) || !candidate.ReferencesContract)
             {
-                // torsiond itself, a copy of the contract assemblies, or a library a plugin carries:
+                // torsiond, a copy of the contract assemblies, or a library a plugin carries:
                 // nothing here can implement IServiceMaker, and loading it on its own would only add noise.
                 continue;
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Torsion.Services;
 using Torsion.Internet;
+using Torsion.Plugins;
 
 namespace Torsion.Runner.Plugins;
 
@@ -43,7 +44,9 @@ public static class PluginCommand
         ArgumentNullException.ThrowIfNull(plugin);
         ArgumentNullException.ThrowIfNull(args);
         var root = new RootCommand($"torsiond {plugin.Name}") { Build(plugin) };
-        return root.Parse([plugin.Name, .. args]);
+        // twistd's spellings, as on torsiond's own command line ("--opt=" for an empty value, unique prefixes).
+        var normalized = Cli.GetoptSpellings.Normalize([plugin.Name, .. args], root, out var error);
+        return error is null ? root.Parse(normalized) : root.Parse([plugin.Name, .. args]);
     }
 
     /// <summary>

@@ -1,20 +1,28 @@
 using System.Reflection;
 using System.Runtime.Loader;
+using Torsion.Plugins;
 
 namespace Torsion.Runner.Plugins;
 
 /// <summary>
 /// The load context of one plugin assembly. The plugin's own dependencies are resolved beside it
 /// (through its .deps.json when there is one), so two plugins may carry different versions of a
-/// library; but the assemblies that define the plugin contract come from the default context, so
-/// that <see cref="IServiceMaker"/>, <c>IService</c>, <c>IReactor</c> and System.CommandLine's
-/// types are the very types torsiond uses (a second copy of Torsion.dll would make every cast fail).
+/// library; but the assemblies that define the plugin contract (Torsion.Plugins, Torsion,
+/// System.CommandLine) come from the default context, so that <see cref="IServiceMaker"/>,
+/// <c>IService</c>, <c>IReactor</c> and System.CommandLine's types are the very types torsiond uses
+/// (a second copy of Torsion.Plugins.dll or Torsion.dll would make every cast fail).
 /// </summary>
 internal sealed class PluginLoadContext : AssemblyLoadContext
 {
-    /// <summary>The contract assemblies, always shared with torsiond even if a copy sits beside the plugin.</summary>
+    /// <summary>
+    /// The contract assemblies, always shared with torsiond even if a copy sits beside the plugin
+    /// (torsiond too: a plugin never needs its own copy of the runner).
+    /// </summary>
     internal static readonly IReadOnlySet<string> SharedAssemblies =
-        new HashSet<string>(["Torsion", "torsiond", "System.CommandLine"], StringComparer.OrdinalIgnoreCase);
+        new HashSet<string>([ContractAssembly, "Torsion", "System.CommandLine", "torsiond"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The assembly a plugin references to implement <see cref="IServiceMaker"/>: Torsion.Plugins.</summary>
+    internal static string ContractAssembly => typeof(IServiceMaker).Assembly.GetName().Name!;
 
     private readonly AssemblyDependencyResolver? _resolver;
     private readonly string _directory;

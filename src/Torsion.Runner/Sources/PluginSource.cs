@@ -2,6 +2,7 @@ using Torsion.Services;
 using Torsion.Internet;
 using Torsion.Runner.Daemon;
 using Torsion.Runner.Persistence;
+using Torsion.Plugins;
 using Torsion.Runner.Plugins;
 
 namespace Torsion.Runner.Sources;

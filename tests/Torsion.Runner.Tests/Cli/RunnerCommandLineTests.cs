@@ -75,6 +75,130 @@ public sealed class RunnerCommandLineTests
     }
 
     [Fact]
+    public void EmptyPidFileMeansNoneInEverySpelling()
+    {
+        var script = Script();
+        Assert.Null(Parse("-n", "--pidfile=", "--logfile=-", "-y", script).Options!.PidFile);
+        Assert.Null(Parse("--nodaemon", "--pidfile", "", "-y", script).Options!.PidFile);
+        Assert.Null(Parse("--pidfile=", "-y", script).Options!.PidFile);
+        // The empty value is not the next argument's: "-y" stays an option.
+        var o = Parse("-n", "--pidfile=", "-y", script).Options!;
+        Assert.Null(o.PidFile);
+        Assert.Equal(script, o.ApplicationFile);
+    }
+
+    [Fact]
+    public void EmptyLogFileMeansTheDefault()
+    {
+        var script = Script();
+        Assert.Equal("-", Parse("-n", "--logfile=", "-y", script).Options!.LogFile);
+        Assert.Equal(Path.GetFullPath("torsiond.log"), Parse("--logfile=", "-y", script).Options!.LogFile);
+        Assert.Equal("-", Parse("-n", "-l", "", "-y", script).Options!.LogFile);
+        Assert.Equal("-", Parse("-n", "-l=", "-y", script).Options!.LogFile);
+    }
+
+    [Theory]
+    [InlineData("--logfile=x.log")]
+    [InlineData("--logfile", "x.log")]
+    [InlineData("-lx.log")]
+    [InlineData("-l", "x.log")]
+    [InlineData("--logf=x.log")]
+    [InlineData("--logfi", "x.log")]
+    public void ValueOptionsTakeEveryGetoptSpelling(params string[] spelling)
+    {
+        var o = Parse([.. spelling, "-y", Script()]).Options!;
+        Assert.Equal(Path.GetFullPath("x.log"), o.LogFile);
+    }
+
+    [Fact]
+    public void EveryValueOptionTakesTheEqualsSpelling()
+    {
+        var dir = Directory.CreateTempSubdirectory("torsiond-cli").FullName;
+        var o = Parse("--nodaemon", $"--python={Script()}", "--log-format=json", "--log-level=warn",
+            "--pidfile=p.pid", $"--rundir={dir}", "--umask=022", "--uid=0", "--gid=0", "--reactor=poll", "--reactors=2",
+            "--shutdown-timeout=2.5", $"--chroot={dir}", "--prefix=", "--syslog").Options!;
+        Assert.Equal("json", o.LogFormat);
+        Assert.Equal(Torsion.Logging.LogLevel.Warn, o.LogLevel);
+        Assert.Equal(Path.GetFullPath("p.pid"), o.PidFile);
+        Assert.Equal(dir, o.RunDirectory);
+        Assert.Equal(Convert.ToUInt32("022", 8), o.Umask);
+        Assert.Equal(0u, o.Uid);
+        Assert.Equal(0u, o.Gid);
+        Assert.Equal("poll", o.Reactor);
+        Assert.Equal(2, o.Loops);
+        Assert.Equal(2.5, o.ShutdownTimeout);
+        Assert.Equal(dir, o.Chroot);
+        Assert.True(o.Syslog);
+        Assert.Equal("", o.SyslogPrefix);
+    }
+
+    [Fact]
+    public void ShortOptionsTakeAttachedValuesAndBundle()
+    {
+        var dir = Directory.CreateTempSubdirectory("torsiond-cli").FullName;
+        var script = Script();
+        var o = Parse($"-d{dir}", "-rpoll", "-u0", "-g0", $"-y{script}").Options!;
+        Assert.Equal(dir, o.RunDirectory);
+        Assert.Equal("poll", o.Reactor);
+        Assert.Equal(0u, o.Uid);
+        Assert.Equal(script, o.ApplicationFile);
+        var bundled = Parse("-no", "-y", script).Options!;
+        Assert.True(bundled.NoDaemon);
+        Assert.True(bundled.NoSave);
+    }
+
+    [Fact]
+    public void AValueIsTheNextArgumentWhateverItLooksLike()
+    {
+        // getopt's rule: "--logfile -n" logs to a file named -n; -n is not taken as a flag.
+        var o = Parse("--logfile", "-n", "-y", Script()).Options!;
+        Assert.Equal(Path.GetFullPath("-n"), o.LogFile);
+        Assert.False(o.NoDaemon);
+        Assert.Equal("-x", Parse("-n", "--prefix", "-x", "-y", Script()).Options!.SyslogPrefix);
+    }
+
+    [Fact]
+    public void PluginOptionsTakeTheSameSpellings()
+    {
+        var o = Parse("-n", "--pidfile=", "demo", "--listen=", "--cou=3", "--listen", "-x").Options!;
+        Assert.Equal("demo", o.PluginName);
+        Assert.Equal(["--listen", "", "--count", "3", "--listen", "-x"], o.PluginArguments);
+    }
+
+    [Theory]
+    [InlineData("--python=", "--python")]
+    [InlineData("--file=", "--file")]
+    [InlineData("--rundir=", "--rundir")]
+    [InlineData("--chroot=", "--chroot")]
+    [InlineData("--umask=", "--umask")]
+    [InlineData("--uid=", "no such user")]
+    [InlineData("--reactor=", "unknown reactor ''")]
+    [InlineData("--shutdown-timeout=", "--shutdown-timeout")]
+    [InlineData("--reactors=", "--reactors")]
+    [InlineData("--log-level=", "--log-level")]
+    [InlineData("--p=x", "ambiguous")]
+    [InlineData("--log=x.log", "--logfile, --log-format, --log-level")]
+    [InlineData("--nodaemon=x", "--nodaemon")]
+    public void EmptyOrBadValuesAreUsageErrorsNamingTheOption(string option, string expected)
+    {
+        var r = Parse("-n", option, "-y", Script());
+        Assert.Equal(2, r.Status);
+        Assert.Null(r.Options);
+        Assert.Contains(expected, r.Error);
+        Assert.Contains("torsiond --help", r.Error);
+    }
+
+    [Fact]
+    public void StopWithAnEmptyPidFileIsAUsageError()
+    {
+        var r = Parse("stop", "--pidfile=");
+        Assert.Equal(2, r.Status);
+        Assert.Null(r.Stop);
+        Assert.Contains("--pidfile", r.Error);
+        Assert.Equal((Path.GetFullPath("x.pid"), 60.0), Parse("stop", "--pidfile=x.pid").Stop);
+    }
+
+    [Fact]
     public void UserNamesResolveWithTheirPrimaryGroup()
     {
         var o = Parse("-n", "-y", Script(), "-u", "root").Options!;

@@ -9,10 +9,12 @@ namespace Torsion.Runner.Tests.Daemon;
 
 /// <summary>
 /// Shutdown under torsiond: the listening port closes at once, connections in flight may finish,
-/// and whatever is still open when the timeout (or a second signal) comes is dropped.
+/// and whatever is still open when the timeout (or a second signal) comes is dropped; on every backend.
 /// </summary>
 public sealed class GracefulShutdownTests
 {
+    public static TheoryData<string> Backends() => new(Reactors.Available.Where(r => r.IsSupported).Select(r => r.Name));
+
     private sealed class Hold(List<string> events) : Protocol
     {
         public static Hold? Last { get; private set; }
@@ -32,9 +34,9 @@ public sealed class GracefulShutdownTests
     /// Starts a TCP server in a service tree, lets one client connect, stops the reactor, then hands
     /// control to <paramref name="whileDraining"/> (on the loop) with the client socket.
     /// </summary>
-    private static Run Exercise(double timeout, Action<ReactorBase, GracefulShutdown, Socket> whileDraining)
+    private static Run Exercise(string backend, double timeout, Action<ReactorBase, GracefulShutdown, Socket> whileDraining)
     {
-        var reactor = (ReactorBase)Reactors.Create("epoll");
+        var reactor = (ReactorBase)Reactors.Create(backend);
         var events = new List<string>();
         var app = new Application("drain");
         var server = new TcpServer(reactor, 0, Factory.ForProtocol(() => new Hold(events)), interfaceAddress: "127.0.0.1");
@@ -92,28 +94,28 @@ public sealed class GracefulShutdownTests
         return new Run(events, refused);
     }
 
-    [Fact]
-    public void ConnectionsInFlightFinishBeforeTheReactorStops()
+    [Theory, MemberData(nameof(Backends))]
+    public void ConnectionsInFlightFinishBeforeTheReactorStops(string backend)
     {
-        var run = Exercise(30, (_, _, client) => client.Shutdown(SocketShutdown.Both));
+        var run = Exercise(backend, 30, (_, _, client) => client.Shutdown(SocketShutdown.Both));
         Assert.True(run.NewConnectionRefused);
         // The connection ended on its own (a clean close) before the reactor's own shutdown work.
         Assert.Equal(["made", "stop", "lost:ConnectionDone", "during"], run.Events);
     }
 
-    [Fact]
-    public void ConnectionsStillOpenAtTheTimeoutAreDropped()
+    [Theory, MemberData(nameof(Backends))]
+    public void ConnectionsStillOpenAtTheTimeoutAreDropped(string backend)
     {
-        var run = Exercise(0.2, (_, _, _) => { });
+        var run = Exercise(backend, 0.2, (_, _, _) => { });
         Assert.True(run.NewConnectionRefused);
         // Dropped by the reactors own shutdown work (the client never closed): ConnectionLost, not ConnectionDone.
         Assert.Equal(["made", "stop", "lost:ConnectionLost", "during"], run.Events);
     }
 
-    [Fact]
-    public void HurryDropsAtOnce()
+    [Theory, MemberData(nameof(Backends))]
+    public void HurryDropsAtOnce(string backend)
     {
-        var run = Exercise(600, (_, shutdown, _) => shutdown.Hurry());
+        var run = Exercise(backend, 600, (_, shutdown, _) => shutdown.Hurry());
         // Dropped by the reactors own shutdown work (the client never closed): ConnectionLost, not ConnectionDone.
         Assert.Equal(["made", "stop", "lost:ConnectionLost", "during"], run.Events);
     }

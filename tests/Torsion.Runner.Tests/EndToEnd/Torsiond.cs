@@ -58,6 +58,24 @@ internal static class Torsiond
         return (status, child.Output);
     }
 
+    /// <summary>
+    /// Starts torsiond as the last argument of <paramref name="wrapper"/> (e.g. <c>unshare ... sh -c
+    /// 'setup; exec "$@"' sh</c>), which must exec it so the child's pid is torsiond's.
+    /// </summary>
+    public static ChildProcess StartUnder(string[] wrapper, string workDir, IDictionary<string, string>? environment, params string[] args)
+    {
+        var info = Info(workDir, environment, args);
+        var inner = new List<string> { info.FileName };
+        inner.AddRange(info.ArgumentList);
+        info.FileName = wrapper[0];
+        info.ArgumentList.Clear();
+        foreach (var a in wrapper.Skip(1).Concat(inner))
+        {
+            info.ArgumentList.Add(a);
+        }
+        return ChildProcess.Start(info);
+    }
+
     /// <summary>Starts torsiond in the foreground (its output is read as it comes).</summary>
     public static ChildProcess Start(string workDir, IDictionary<string, string>? environment, params string[] args) =>
         ChildProcess.Start(Info(workDir, environment, args));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Torsion.Services;
 using Torsion.Internet;
+using Torsion.Plugins;
 using Torsion.Runner.Plugins;
 
 namespace Torsion.Runner.Tests.Plugins;

@@ -5,6 +5,7 @@ using Torsion.Examples.Poetry;
 using Torsion.Runner.Plugins;
 
 using Torsion.Runner.Tests.Support;
+using Torsion.Plugins;
 
 namespace Torsion.Runner.Tests.Plugins;
 
@@ -57,7 +58,14 @@ public sealed class PluginCatalogTests
         var makeService = poetry.GetType().GetMethod(nameof(IServiceMaker.MakeService))!;
         Assert.Equal(typeof(IService), makeService.ReturnType);
         Assert.Contains(context!.Assemblies, a => a == poetry.GetType().Assembly);
-        Assert.DoesNotContain(context.Assemblies, a => a.GetName().Name is "Torsion" or "torsiond" or "System.CommandLine");
+        Assert.DoesNotContain(context.Assemblies, a => a.GetName().Name is "Torsion" or "Torsion.Plugins" or "torsiond" or "System.CommandLine");
+        // The contract lives in a library, Torsion.Plugins, shared with torsiond's context; the plugin
+        // never references the torsiond executable.
+        Assert.Same(typeof(IServiceMaker), poetry.GetType().GetInterfaces().Single(i => i.Name == nameof(IServiceMaker)));
+        Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(typeof(IServiceMaker).Assembly));
+        var references = poetry.GetType().Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        Assert.Contains("Torsion.Plugins", references);
+        Assert.DoesNotContain("torsiond", references);
     }
 
     [Fact]
@@ -89,7 +97,7 @@ public sealed class PluginCatalogTests
         File.WriteAllText(dir.File("junk.dll"), "this is not an assembly");
         PluginFolders.CopyPoetryTo(dir.Path);
         // Copies of the contract assemblies beside a plugin (a careless publish) are passed over silently.
-        foreach (var shared in new[] { "Torsion.dll", "torsiond.dll", "System.CommandLine.dll" })
+        foreach (var shared in new[] { "Torsion.dll", "Torsion.Plugins.dll", "torsiond.dll", "System.CommandLine.dll" })
         {
             File.Copy(Path.Combine(AppContext.BaseDirectory, shared), dir.File(shared));
         }
@@ -100,7 +108,7 @@ public sealed class PluginCatalogTests
         var junk = Assert.Single(catalog.Warnings, w => w.Contains("junk.dll"));
         Assert.Contains(dir.File("junk.dll"), junk);
         Assert.Contains("not a .NET assembly", junk);
-        Assert.DoesNotContain(catalog.Warnings, w => w.Contains("Torsion.dll") || w.Contains("torsiond.dll") || w.Contains("System.CommandLine.dll"));
+        Assert.DoesNotContain(catalog.Warnings, w => w.Contains("Torsion.dll") || w.Contains("Torsion.Plugins.dll") || w.Contains("torsiond.dll") || w.Contains("System.CommandLine.dll"));
     }
 
     [Fact]

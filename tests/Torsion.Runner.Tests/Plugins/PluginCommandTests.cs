@@ -1,6 +1,7 @@
 using Torsion.Examples.Poetry;
 using Torsion.Runner.Plugins;
 using Torsion.Testing;
+using Torsion.Plugins;
 
 namespace Torsion.Runner.Tests.Plugins;
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Torsion.Examples.Poetry;
 using Torsion.Runner.Plugins;
 using Torsion.Testing;
+using Torsion.Plugins;
 
 namespace Torsion.Runner.Tests.Plugins;
 

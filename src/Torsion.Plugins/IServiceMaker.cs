@@ -2,7 +2,7 @@ using System.CommandLine;
 using Torsion.Services;
 using Torsion.Internet;
 
-namespace Torsion.Runner.Plugins;
+namespace Torsion.Plugins;
 
 /// <summary>
 /// One torsiond plugin: a named way to build a service tree from command-line options, run as
@@ -12,8 +12,8 @@ namespace Torsion.Runner.Plugins;
 /// <remarks>
 /// <para>
 /// torsiond finds a plugin as a public, non-abstract class implementing this interface with a public
-/// parameterless constructor, in torsiond itself or in an assembly on <c>TORSION_PLUGIN_PATH</c>
-/// (see <see cref="PluginCatalog"/>). One instance is created per discovery and may be asked to
+/// parameterless constructor, in an assembly on <c>TORSION_PLUGIN_PATH</c> that references this
+/// one (Torsion.Plugins; see docs/plugins.md). One instance is created per discovery and may be asked to
 /// configure several commands (one for <c>--help</c>, one to parse), so keep the
 /// <see cref="Option{T}"/> objects in readonly fields, add the same instances in
 /// <see cref="ConfigureOptions"/>, and read them back in <see cref="MakeService"/> with

@@ -1,4 +1,4 @@
-namespace Torsion.Runner.Plugins;
+namespace Torsion.Plugins;
 
 /// <summary>
 /// Thrown by <see cref="IServiceMaker.MakeService"/> when a plugin's options parse but cannot be
