@@ -8,13 +8,12 @@ namespace Torsion.Internet;
 internal static class NameResolution
 {
     /// <summary>
-    /// Asks the installed resolver of the loop that is calling (a <see cref="ReactorGroup"/>'s
-    /// <see cref="ReactorGroup.CurrentLoop"/>), so the answer comes back on this thread. A resolver that
-    /// throws fails the Deferred instead.
+    /// Asks the installed resolver of the loop that is calling (a group's current loop), so the answer
+    /// comes back on this thread. A resolver that throws fails the Deferred instead.
     /// </summary>
     internal static Deferred<IReadOnlyList<IPEndPoint>> Resolve(IReactor reactor, string host, int port, AddressTypes types = AddressTypes.Any)
     {
-        var loop = reactor is ReactorGroup group ? group.CurrentLoop : reactor;
+        var loop = reactor is ILoopThreadOwner owner ? owner.CallingLoop : reactor;
         try
         {
             return loop.NameResolver.ResolveHostName(loop, host, port, types);

@@ -65,6 +65,9 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     /// <summary>The signal that stopped the reactor (SIGINT = 2, SIGTERM = 15), or null.</summary>
     public int? ReceivedSignal { get; private set; }
 
+    /// <inheritdoc />
+    IReactor ILoopThreadOwner.CallingLoop => this;
+
     /// <summary>
     /// How many stream connections (TCP, Unix, TLS over either) are open on this reactor right now,
     /// server and client side alike. Read it on the loop thread; <c>torsiond</c> waits for it to reach

@@ -31,7 +31,7 @@ public sealed class SystemHostnameResolver : IHostnameResolver
         }
         // The answer comes back through CallFromThread from a runtime thread; a group's CallFromThread from
         // such a thread would go to its primary, so take the calling loop now.
-        var loop = reactor is ReactorGroup group ? group.CurrentLoop : reactor;
+        var loop = reactor is ILoopThreadOwner owner ? owner.CallingLoop : reactor;
         var cancel = new CancellationTokenSource();
         var result = new Deferred<IReadOnlyList<IPEndPoint>>(_ => cancel.Cancel());
         var family = addressTypes switch

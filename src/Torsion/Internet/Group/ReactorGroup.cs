@@ -123,6 +123,9 @@ public sealed class ReactorGroup : IReactor, IReactorSsl, IReactorSocket, IDispo
     /// </summary>
     public IReactor CurrentLoop => CurrentGroupLoop.Reactor;
 
+    /// <inheritdoc />
+    IReactor ILoopThreadOwner.CallingLoop => CurrentLoop;
+
     /// <summary>The backend's registry name (every loop has the same).</summary>
     public string Name => PrimaryLoop.Reactor.Name;
 
