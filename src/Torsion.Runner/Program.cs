@@ -7,7 +7,7 @@ using Torsion.Logging;
 namespace Torsion.Runner;
 
 /// <summary>The <c>torsiond</c> entry point.</summary>
-public static class Program
+internal static class Program
 {
 
     /// <summary>Runs torsiond with <paramref name="args"/> and returns the process exit status.</summary>

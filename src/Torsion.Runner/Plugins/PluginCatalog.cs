@@ -23,7 +23,7 @@ namespace Torsion.Runner.Plugins;
 /// <see cref="Warnings"/> naming the file and the reason, and the rest are still found.
 /// </para>
 /// </remarks>
-public sealed class PluginCatalog
+internal sealed class PluginCatalog
 {
     /// <summary>The environment variable listing where plugins are looked for: <see cref="Path.PathSeparator"/>-separated (':' on Unix) directories and .dll files.</summary>
     public const string PluginPathVariable = "TORSION_PLUGIN_PATH";

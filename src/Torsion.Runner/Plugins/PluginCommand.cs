@@ -10,7 +10,7 @@ namespace Torsion.Runner.Plugins;
 /// between <see cref="IServiceMaker"/> and the runner's command line (and a saved .tap, which
 /// records a plugin's name and its raw arguments).
 /// </summary>
-public static class PluginCommand
+internal static class PluginCommand
 {
     /// <summary>
     /// A command named <see cref="IServiceMaker.Name"/>, described by <see cref="IServiceMaker.Description"/>,

@@ -4,7 +4,7 @@ namespace Torsion.Runner.Scripting;
 /// An application file could not be loaded. The <see cref="Exception.Message"/> is written for a
 /// terminal: torsiond prints it as it is, and it may span several lines (one per compile error).
 /// </summary>
-public sealed class ApplicationLoadException : Exception
+internal sealed class ApplicationLoadException : Exception
 {
     /// <summary>Creates the exception with the message to show the user.</summary>
     public ApplicationLoadException(string message)

@@ -10,7 +10,7 @@ namespace Torsion.Runner.Scripting;
 /// Loads the application torsiond runs (twistd's <c>-y</c>): from a C# script, compiled once and
 /// cached, or from a prebuilt assembly.
 /// </summary>
-public static class ApplicationLoader
+internal static class ApplicationLoader
 {
     /// <summary>
     /// The cache directory used when <see cref="Load"/> is given none: <c>$TORSION_CACHE_DIR</c> if

@@ -4,7 +4,7 @@ using Torsion.Services;
 namespace Torsion.Runner.Scripting;
 
 /// <summary>An application loaded by <see cref="ApplicationLoader.Load"/>: the service tree to start, and where it came from.</summary>
-public sealed class LoadedApplication
+internal sealed class LoadedApplication
 {
     internal LoadedApplication(IService application, string path, Assembly assembly, bool fromCache, string? cacheFile)
     {
