@@ -19,10 +19,7 @@ public sealed class BackgroundReactor : IDisposable
     public BackgroundReactor(string? name = null)
     {
         var info = Reactors.Get(name ?? Reactors.DefaultName);
-        if (info.UnsupportedReason is { } why)
-        {
-            Assert.Skip($"The {info.Name} reactor cannot run here: {why}");
-        }
+        Torsion.TestSupport.Backends.Require(info);
         Reactor = info.Create();
         using var running = new ManualResetEventSlim();
         Reactor.CallWhenRunning(running.Set);

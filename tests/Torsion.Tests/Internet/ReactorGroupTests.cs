@@ -29,10 +29,7 @@ public sealed class ReactorGroupTests
 
     private static ReactorGroup CreateGroup(string name, int count)
     {
-        if (Reactors.Get(name).UnsupportedReason is { } why)
-        {
-            Assert.Skip($"The {name} reactor cannot run here: {why}");
-        }
+        Torsion.TestSupport.Backends.Require(Reactors.Get(name));
         return new ReactorGroup(count, name);
     }
 

@@ -6,13 +6,7 @@ namespace Torsion.Tests.Internet;
 /// <summary>ReactorTasks.React on every backend, through the reactorName parameter.</summary>
 public sealed class ReactTests
 {
-    private static void SkipIfUnsupported(string name)
-    {
-        if (Reactors.Get(name).UnsupportedReason is { } why)
-        {
-            Assert.Skip($"The {name} reactor cannot run here: {why}");
-        }
-    }
+    private static void SkipIfUnsupported(string name) => Torsion.TestSupport.Backends.Require(Reactors.Get(name));
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void SuccessExitsZeroAfterRunningMainOnTheRunningReactor(string name)
