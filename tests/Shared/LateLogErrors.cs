@@ -27,6 +27,8 @@ public sealed class LateLogErrors : IDisposable
 
     public void Dispose()
     {
+        // Standard error reaches the console at normal verbosity (.ci/run): what the guards cost.
+        Console.Error.WriteLine(GuardStats.Summary());
         GC.Collect();
         GC.WaitForPendingFinalizers();
         (string? Test, LogEvent Event)[] events;

@@ -30,8 +30,10 @@ public sealed class TestGuardAttribute : BeforeAfterTestAttribute
         // An unhandled Deferred failure is only reported when its chain is collected: collect now, so a
         // failure the test left behind is reported (under the test's context, see FailureTracker) while
         // the test can still fail for it.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        GuardStats.Collected(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         var unexpected = scope.Finish();
         if (unexpected.Count > 0)
         {

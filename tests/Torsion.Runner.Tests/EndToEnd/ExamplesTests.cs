@@ -26,7 +26,7 @@ public sealed class ExamplesTests
 
     private static TcpClient Connect(int port)
     {
-        var client = new TcpClient { ReceiveTimeout = 20_000 };
+        var client = new TcpClient { ReceiveTimeout = 60_000 };
         client.Connect(IPAddress.Loopback, port);
         return client;
     }
@@ -80,7 +80,7 @@ public sealed class ExamplesTests
         using var server = StartExample("addreader.csx", port, "-r", "epoll");
         using (var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
         {
-            client.Client.ReceiveTimeout = 20_000;
+            client.Client.ReceiveTimeout = 60_000;
             client.Send("datagram"u8.ToArray(), new IPEndPoint(IPAddress.Loopback, port));
             var from = new IPEndPoint(IPAddress.Any, 0);
             Assert.Equal("you sent: datagram", Encoding.UTF8.GetString(client.Receive(ref from)));

@@ -108,7 +108,7 @@ internal static class Torsiond
     public static string Echo(int port, string text)
     {
         using var client = new TcpClient();
-        client.ReceiveTimeout = 10_000;
+        client.ReceiveTimeout = 60_000;
         client.Connect(IPAddress.Loopback, port);
         var stream = client.GetStream();
         var bytes = Encoding.UTF8.GetBytes(text);
@@ -136,7 +136,7 @@ internal static class Torsiond
     }
 
     /// <summary>Waits for <paramref name="pid"/> to be gone; false on timeout.</summary>
-    public static bool WaitGone(int pid, double seconds = 30)
+    public static bool WaitGone(int pid, double seconds = 120)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (IsAlive(pid))
@@ -158,7 +158,7 @@ internal static class Torsiond
     }
 
     /// <summary>Waits until <paramref name="path"/> exists and contains <paramref name="text"/>; returns its content.</summary>
-    public static string WaitForFileText(string path, string text, double seconds = 30)
+    public static string WaitForFileText(string path, string text, double seconds = 120)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)

@@ -10,7 +10,7 @@ namespace Torsion.Runner.Tests.Support;
 public sealed class BackgroundReactor : IDisposable
 {
     /// <summary>How long any wait on the loop may take before the test fails.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     private readonly Thread _thread;
     private Exception? _runError;

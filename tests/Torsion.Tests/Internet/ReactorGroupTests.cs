@@ -301,7 +301,7 @@ public sealed class ReactorGroupTests
             {
                 for (var i = 0; i < clients; i++)
                 {
-                    var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 20_000 };
+                    var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 60_000 };
                     s.Connect(endpoint);
                     sockets.Enqueue(s);
                 }

@@ -1,6 +1,7 @@
 using Torsion.Services;
 using Torsion.Defer;
 using Torsion.Testing;
+using Torsion.TestSupport;
 
 namespace Torsion.Tests.Services;
 
@@ -44,6 +45,7 @@ public sealed class TimerServiceTests
     [Fact]
     public void AFailingCallEndsTheLoopButStopStillFires()
     {
+        var expected = LoggedErrors.ExpectMessage("The timer's function failed");
         var clock = new Clock();
         var calls = 0;
         var timer = new TimerService(clock, 1, () => { calls++; throw new InvalidOperationException("boom"); });

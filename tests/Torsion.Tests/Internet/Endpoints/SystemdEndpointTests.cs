@@ -38,7 +38,7 @@ public sealed class SystemdEndpointTests
         var stream = client.GetStream();
         stream.Write("activated"u8);
         client.Client.Shutdown(SocketShutdown.Send);
-        client.ReceiveTimeout = 10_000;
+        client.ReceiveTimeout = 60_000;
         Assert.Equal("activated", new StreamReader(stream).ReadToEnd());
         child.Signal("TERM");
         Assert.Equal(0, child.WaitForExit());

@@ -1,5 +1,6 @@
 using Torsion.Defer;
 using Torsion.Internet;
+using Torsion.TestSupport;
 
 namespace Torsion.Tests.Internet;
 
@@ -25,6 +26,7 @@ public sealed class ReactTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void FailureExitsOne(string name)
     {
+        var expected = LoggedErrors.ExpectMessage("main function encountered error");
         SkipIfUnsupported(name);
         var code = ReactorTasks.React(r => ReactorTasks.DeferLater(r, 0.01, () => throw new FormatException("main failed")), name);
         Assert.Equal(1, code);
@@ -47,6 +49,7 @@ public sealed class ReactTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void AMainThatThrowsOrStopsTheReactorItselfIsHandled(string name)
     {
+        var expected = LoggedErrors.ExpectMessage("main function encountered error");
         SkipIfUnsupported(name);
         Assert.Equal(1, ReactorTasks.React(Deferred (_) => throw new InvalidOperationException("sync"), name));
         // main stops the reactor itself and then succeeds: React must not stop it a second time.
@@ -60,6 +63,7 @@ public sealed class ReactTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void AnAsyncTaskMainWorks(string name)
     {
+        var expected = LoggedErrors.ExpectMessage("main function encountered error");
         SkipIfUnsupported(name);
         Thread? before = null, after = null;
         var ok = ReactorTasks.React(async r =>
@@ -82,6 +86,7 @@ public sealed class ReactTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void ATaskReturningMainWorks(string name)
     {
+        var expected = LoggedErrors.ExpectMessage("main function encountered error");
         SkipIfUnsupported(name);
         var completed = false;
         async System.Threading.Tasks.Task Main(IReactor r)
