@@ -14,7 +14,15 @@ public sealed class ExamplesTests
     {
         var dir = Torsiond.Scratch();
         var server = Torsiond.Start(dir, new Dictionary<string, string> { ["PORT"] = port.ToString() }, ["-n", "--pidfile", "", .. extra, "-y", Example(script)]);
-        server.WaitForLine(l => l.Contains("Started"));
+        try
+        {
+            server.WaitForLine(l => l.Contains("Started"));
+        }
+        catch
+        {
+            server.Dispose(); // the caller never gets it to dispose: do not leave a server running
+            throw;
+        }
         return server;
     }
 

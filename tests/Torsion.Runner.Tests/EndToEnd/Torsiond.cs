@@ -135,6 +135,21 @@ internal static class Torsiond
         }
     }
 
+    /// <summary>Waits until <paramref name="condition"/> holds; false on timeout.</summary>
+    public static bool WaitUntil(Func<bool> condition, double seconds = 120)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            Thread.Sleep(20);
+        }
+        return true;
+    }
+
     /// <summary>Waits for <paramref name="pid"/> to be gone; false on timeout.</summary>
     public static bool WaitGone(int pid, double seconds = 120)
     {
