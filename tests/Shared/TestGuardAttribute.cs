@@ -20,7 +20,7 @@ public sealed class TestGuardAttribute : BeforeAfterTestAttribute
     public override void Before(MethodInfo methodUnderTest, IXunitTest test)
     {
         var scope = TestLogScope.For(test);
-        TestWatchdog.Started(scope);
+        TestWatchdog.Started(scope, methodUnderTest.GetCustomAttribute<TimeLimitAttribute>()?.Limit);
     }
 
     public override void After(MethodInfo methodUnderTest, IXunitTest test)

@@ -47,6 +47,9 @@ internal sealed class TestLogScope
     /// <summary>When the test started (<see cref="Environment.TickCount64"/>), set by <see cref="TestWatchdog"/>.</summary>
     public long StartedAt { get; set; }
 
+    /// <summary>How long the test may run, set by <see cref="TestWatchdog"/>.</summary>
+    public TimeSpan Limit { get; set; }
+
     /// <summary>The scope of <paramref name="test"/>, created on first use (the class constructor may log before Before runs).</summary>
     public static TestLogScope For(ITest test) => Scopes.GetValue(test, static t => new TestLogScope(t.TestDisplayName));
 

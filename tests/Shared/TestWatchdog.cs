@@ -12,7 +12,8 @@ namespace Torsion.TestSupport;
 /// <remarks>
 /// The limit (300 s) is generous on purpose: on a loaded 2-core machine torsiond's end-to-end tests
 /// (a Roslyn compile, child .NET processes, waits of up to 120 s each) are slow, not hung, and a false
-/// kill costs the whole run. <c>TORSION_TEST_TIME_LIMIT</c> (seconds) changes it. The whole <c>dotnet test</c> is bounded as well (test.runsettings).
+/// kill costs the whole run. <c>TORSION_TEST_TIME_LIMIT</c> (seconds) changes it; a test whose work
+/// is long by nature raises its own with <see cref="TimeLimitAttribute"/>. The whole <c>dotnet test</c> is bounded as well (test.runsettings).
 /// </remarks>
 internal static class TestWatchdog
 {
@@ -23,10 +24,11 @@ internal static class TestWatchdog
     public static TimeSpan Limit { get; } = TimeSpan.FromSeconds(
         double.TryParse(Environment.GetEnvironmentVariable("TORSION_TEST_TIME_LIMIT"), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 300);
 
-    public static void Started(TestLogScope scope)
+    public static void Started(TestLogScope scope, TimeSpan? limit)
     {
         _ = Thread.Value;
         scope.StartedAt = Environment.TickCount64;
+        scope.Limit = limit is { } l && l > Limit ? l : Limit;
         Running[scope] = 0;
     }
 
@@ -45,12 +47,11 @@ internal static class TestWatchdog
 
     private static void Watch()
     {
-        var limit = (long)Limit.TotalMilliseconds;
         while (true)
         {
             System.Threading.Thread.Sleep(1000);
             var now = Environment.TickCount64;
-            var over = Running.Keys.Where(s => now - s.StartedAt > limit).ToList();
+            var over = Running.Keys.Where(s => now - s.StartedAt > (long)s.Limit.TotalMilliseconds).ToList();
             if (over.Count == 0)
             {
                 continue;
@@ -58,7 +59,7 @@ internal static class TestWatchdog
             var running = Running.Keys.OrderBy(s => s.StartedAt)
                 .Select(s => $"  {s.Name} (running for {(now - s.StartedAt) / 1000} s)");
             var message =
-                $"TEST TIME LIMIT: {string.Join(", ", over.Select(s => s.Name))} ran past the {Limit.TotalSeconds:0} s limit " +
+                $"TEST TIME LIMIT: {string.Join(", ", over.Select(s => $"{s.Name} ran past its {s.Limit.TotalSeconds:0} s limit"))} " +
                 $"(TORSION_TEST_TIME_LIMIT); ending the test process so the run fails. Tests running now:{Environment.NewLine}" +
                 string.Join(Environment.NewLine, running);
             Console.Error.WriteLine(message);

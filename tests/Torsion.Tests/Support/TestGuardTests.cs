@@ -98,6 +98,23 @@ public sealed class TestGuardTests
     }
 
     [Fact]
+    public void ATimeLimitAttributeCanOnlyRaiseTheLimit()
+    {
+        var scope = new TestLogScope("SomeTest");
+        try
+        {
+            TestWatchdog.Started(scope, TimeSpan.FromDays(1));
+            Assert.Equal(TimeSpan.FromDays(1), scope.Limit);
+            TestWatchdog.Started(scope, TimeSpan.FromSeconds(1));
+            Assert.Equal(TestWatchdog.Limit, scope.Limit);
+        }
+        finally
+        {
+            TestWatchdog.Finished(scope);
+        }
+    }
+
+    [Fact]
     public void EveryBackendRunsOnLinuxX64AndArm64()
     {
         Assert.SkipUnless(Backends.AllMustRun, "Only Linux x86-64 and arm64 promise every backend.");
