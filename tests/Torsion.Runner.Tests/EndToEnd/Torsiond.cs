@@ -35,7 +35,12 @@ internal static class Torsiond
 
     private static ProcessStartInfo Info(string workDir, IDictionary<string, string>? environment, string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir };
+        // Signals ignored by whoever started the test run (a background job ignores SIGINT, nohup
+        // SIGHUP) stay ignored across exec, and .NET does not take over an ignored SIGINT: torsiond
+        // would not see the signals these tests send. env resets them, then execs dotnet (same pid).
+        var info = new ProcessStartInfo("env") { WorkingDirectory = workDir };
+        info.ArgumentList.Add("--default-signal=HUP,INT,QUIT,TERM,USR1,USR2");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Dll);
         foreach (var a in args)
         {
