@@ -80,6 +80,7 @@ public sealed class ReactorTimeTests
             reactor.CallLater(0.01, reactor.Stop);
         });
         Assert.True(after);
+        Assert.Equal(1, expected.Count); // the failure is logged, not lost
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]

@@ -51,6 +51,7 @@ public sealed class MultiServiceTests
         root.StopService().AddCallback(_ => { stopped = true; });
         Assert.True(stopped);
         Assert.Contains("stop other", log);
+        Assert.Equal(1, expected.Count); // the failure is logged, not lost
     }
 
     [Fact]

@@ -52,6 +52,7 @@ public sealed class TimerServiceTests
         timer.StartService();
         clock.Advance(5);
         Assert.Equal(1, calls);
+        Assert.Equal(1, expected.Count); // the failure is logged, not lost
         var stopped = false;
         timer.StopService().AddCallback(_ => { stopped = true; });
         Assert.True(stopped);

@@ -7,12 +7,12 @@ namespace Torsion.Tests.Internet;
 /// <summary>ReactorTasks.React on every backend, through the reactorName parameter.</summary>
 public sealed class ReactTests
 {
-    private static void SkipIfUnsupported(string name) => Torsion.TestSupport.Backends.Require(Reactors.Get(name));
+    private static void RequireBackend(string name) => Backends.Require(Reactors.Get(name));
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void SuccessExitsZeroAfterRunningMainOnTheRunningReactor(string name)
     {
-        SkipIfUnsupported(name);
+        RequireBackend(name);
         var wasRunning = false;
         var code = ReactorTasks.React(r =>
         {
@@ -27,7 +27,7 @@ public sealed class ReactTests
     public void FailureExitsOne(string name)
     {
         var expected = LoggedErrors.ExpectMessage("main function encountered error");
-        SkipIfUnsupported(name);
+        RequireBackend(name);
         var code = ReactorTasks.React(r => ReactorTasks.DeferLater(r, 0.01, () => throw new FormatException("main failed")), name);
         Assert.Equal(1, code);
     }
@@ -35,7 +35,7 @@ public sealed class ReactTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void ASynchronousMainStopsTheReactorExactlyOnce(string name)
     {
-        SkipIfUnsupported(name);
+        RequireBackend(name);
         var shutdowns = 0;
         var code = ReactorTasks.React(r =>
         {
@@ -50,7 +50,7 @@ public sealed class ReactTests
     public void AMainThatThrowsOrStopsTheReactorItselfIsHandled(string name)
     {
         var expected = LoggedErrors.ExpectMessage("main function encountered error");
-        SkipIfUnsupported(name);
+        RequireBackend(name);
         Assert.Equal(1, ReactorTasks.React(Deferred (_) => throw new InvalidOperationException("sync"), name));
         // main stops the reactor itself and then succeeds: React must not stop it a second time.
         Assert.Equal(0, ReactorTasks.React(r =>
@@ -64,7 +64,7 @@ public sealed class ReactTests
     public void AnAsyncTaskMainWorks(string name)
     {
         var expected = LoggedErrors.ExpectMessage("main function encountered error");
-        SkipIfUnsupported(name);
+        RequireBackend(name);
         Thread? before = null, after = null;
         var ok = ReactorTasks.React(async r =>
         {
@@ -87,7 +87,7 @@ public sealed class ReactTests
     public void ATaskReturningMainWorks(string name)
     {
         var expected = LoggedErrors.ExpectMessage("main function encountered error");
-        SkipIfUnsupported(name);
+        RequireBackend(name);
         var completed = false;
         async System.Threading.Tasks.Task Main(IReactor r)
         {
