@@ -12,6 +12,10 @@ internal sealed class FailureTracker
 {
     private readonly string? _creationStack;
     private Failure? _failure;
+    // Where the failure came to rest: the report runs there, so an observer that attributes log
+    // events by execution context (a test's error check, a request's log scope) sees it as its own
+    // rather than the finalizer thread's.
+    private ExecutionContext? _context;
     private bool _registered = true;
 
     internal FailureTracker(string? creationStack) => _creationStack = creationStack;
@@ -20,6 +24,7 @@ internal sealed class FailureTracker
     internal void Hold(Failure failure)
     {
         _failure = failure;
+        _context = ExecutionContext.Capture();
         if (!_registered)
         {
             GC.ReRegisterForFinalize(this);
@@ -31,6 +36,7 @@ internal sealed class FailureTracker
     internal void Release()
     {
         _failure = null;
+        _context = null;
         if (_registered)
         {
             GC.SuppressFinalize(this);
@@ -41,7 +47,19 @@ internal sealed class FailureTracker
     ~FailureTracker()
     {
         var failure = _failure;
-        if (failure is not null)
+        if (failure is null)
+        {
+            return;
+        }
+        if (_context is { } context)
+        {
+            ExecutionContext.Run(context, static state =>
+            {
+                var tracker = (FailureTracker)state!;
+                UnhandledFailures.Report(tracker._failure!, tracker._creationStack);
+            }, this);
+        }
+        else
         {
             UnhandledFailures.Report(failure, _creationStack);
         }

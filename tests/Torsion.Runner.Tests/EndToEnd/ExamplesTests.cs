@@ -14,7 +14,15 @@ public sealed class ExamplesTests
     {
         var dir = Torsiond.Scratch();
         var server = Torsiond.Start(dir, new Dictionary<string, string> { ["PORT"] = port.ToString() }, ["-n", "--pidfile", "", .. extra, "-y", Example(script)]);
-        server.WaitForLine(l => l.Contains("Started"));
+        try
+        {
+            server.WaitForLine(l => l.Contains("Started"));
+        }
+        catch
+        {
+            server.Dispose(); // the caller never gets it to dispose: do not leave a server running
+            throw;
+        }
         return server;
     }
 
@@ -26,7 +34,7 @@ public sealed class ExamplesTests
 
     private static TcpClient Connect(int port)
     {
-        var client = new TcpClient { ReceiveTimeout = 20_000 };
+        var client = new TcpClient { ReceiveTimeout = 60_000 };
         client.Connect(IPAddress.Loopback, port);
         return client;
     }
@@ -80,7 +88,7 @@ public sealed class ExamplesTests
         using var server = StartExample("addreader.csx", port, "-r", "epoll");
         using (var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
         {
-            client.Client.ReceiveTimeout = 20_000;
+            client.Client.ReceiveTimeout = 60_000;
             client.Send("datagram"u8.ToArray(), new IPEndPoint(IPAddress.Loopback, port));
             var from = new IPEndPoint(IPAddress.Any, 0);
             Assert.Equal("you sent: datagram", Encoding.UTF8.GetString(client.Receive(ref from)));

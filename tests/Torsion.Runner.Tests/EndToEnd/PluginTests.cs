@@ -18,7 +18,7 @@ public sealed class PluginTests
 
     private static byte[] ReadAll(int port)
     {
-        using var client = new TcpClient { ReceiveTimeout = 20_000 };
+        using var client = new TcpClient { ReceiveTimeout = 60_000 };
         client.Connect(IPAddress.Loopback, port);
         using var all = new MemoryStream();
         client.GetStream().CopyTo(all);

@@ -35,7 +35,12 @@ internal static class Torsiond
 
     private static ProcessStartInfo Info(string workDir, IDictionary<string, string>? environment, string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir };
+        // Signals ignored by whoever started the test run (a background job ignores SIGINT, nohup
+        // SIGHUP) stay ignored across exec, and .NET does not take over an ignored SIGINT: torsiond
+        // would not see the signals these tests send. env resets them, then execs dotnet (same pid).
+        var info = new ProcessStartInfo("env") { WorkingDirectory = workDir };
+        info.ArgumentList.Add("--default-signal=HUP,INT,QUIT,TERM,USR1,USR2");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Dll);
         foreach (var a in args)
         {
@@ -126,7 +131,7 @@ internal static class Torsiond
     public static string Echo(int port, string text)
     {
         using var client = new TcpClient();
-        client.ReceiveTimeout = 10_000;
+        client.ReceiveTimeout = 60_000;
         client.Connect(IPAddress.Loopback, port);
         var stream = client.GetStream();
         var bytes = Encoding.UTF8.GetBytes(text);
@@ -153,8 +158,23 @@ internal static class Torsiond
         }
     }
 
+    /// <summary>Waits until <paramref name="condition"/> holds; false on timeout.</summary>
+    public static bool WaitUntil(Func<bool> condition, double seconds = 120)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            Thread.Sleep(20);
+        }
+        return true;
+    }
+
     /// <summary>Waits for <paramref name="pid"/> to be gone; false on timeout.</summary>
-    public static bool WaitGone(int pid, double seconds = 30)
+    public static bool WaitGone(int pid, double seconds = 120)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (IsAlive(pid))
@@ -176,7 +196,7 @@ internal static class Torsiond
     }
 
     /// <summary>Waits until <paramref name="path"/> exists and contains <paramref name="text"/>; returns its content.</summary>
-    public static string WaitForFileText(string path, string text, double seconds = 30)
+    public static string WaitForFileText(string path, string text, double seconds = 120)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)

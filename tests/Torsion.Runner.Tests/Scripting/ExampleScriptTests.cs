@@ -17,7 +17,7 @@ namespace Torsion.Runner.Tests.Scripting;
 [Collection(ProcessEnvironmentCollection.Name)]
 public sealed partial class ExampleScriptTests : IDisposable
 {
-    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string? _savedPort = Environment.GetEnvironmentVariable("PORT");
     private readonly TempDirectory _cache = new();

@@ -1,4 +1,5 @@
 using Torsion.Defer;
+using Torsion.TestSupport;
 
 namespace Torsion.Tests.Defer;
 
@@ -7,6 +8,8 @@ public class DeferredListTests
     [Fact]
     public void FiresWithAllResultsInOrder()
     {
+        // Without consumeErrors b keeps its failure, which is reported when collected (as in Twisted).
+        var expected = LoggedErrors.Expect("b left unhandled", e => e.Failure?.ErrorMessage == "b");
         var a = new Deferred<int>();
         var b = new Deferred<int>();
         var list = new DeferredList<int>(new[] { a, b });

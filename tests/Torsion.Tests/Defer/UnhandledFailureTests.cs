@@ -88,6 +88,33 @@ public sealed class UnhandledFailureTests : IDisposable
         Assert.Empty(ReportsFor(moved));
     }
 
+    private static readonly AsyncLocal<string?> Scope = new();
+
+    [Fact]
+    public void TheReportRunsInTheContextWhereTheFailureCameToRest()
+    {
+        // What lets a context-keyed observer (the test suite's per-test error check) own the report
+        // that the finalizer thread makes.
+        var marker = "context-" + Guid.NewGuid();
+        var seen = new ConcurrentQueue<string?>();
+        UnhandledFailures.Sink = (f, s) =>
+        {
+            if (f.ErrorMessage == marker)
+            {
+                seen.Enqueue(Scope.Value);
+            }
+        };
+        var thread = new Thread(() =>
+        {
+            Scope.Value = marker;
+            LeaveFailed(marker);
+        });
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(30)));
+        Collect();
+        Assert.Equal([marker], seen);
+    }
+
     [Fact]
     public void DebugModeIncludesTheCreationStack()
     {

@@ -25,7 +25,7 @@ public sealed class EchoServerExampleTests
             var stream = client.GetStream();
             stream.Write("hello from the README\n"u8);
             client.Client.Shutdown(SocketShutdown.Send);
-            client.ReceiveTimeout = 10_000;
+            client.ReceiveTimeout = 60_000;
             using var reader = new StreamReader(stream, Encoding.UTF8);
             Assert.Equal("hello from the README\n", reader.ReadToEnd());
         }

@@ -49,7 +49,7 @@ public sealed class SeedExamplesTests
             var port = reactor.ListenTcp(0, factory, interfaceAddress: "127.0.0.1");
             reactor.CallInThread(() =>
             {
-                using var client = new TcpClient { ReceiveTimeout = 10_000 };
+                using var client = new TcpClient { ReceiveTimeout = 60_000 };
                 client.Connect((IPEndPoint)port.GetHost());
                 var stream = client.GetStream();
                 stream.Write(Encoding.UTF8.GetBytes(send));
@@ -85,7 +85,7 @@ public sealed class SeedExamplesTests
             var port = reactor.ListenTcp(0, Factory.ForProtocol<Echo>(), interfaceAddress: "127.0.0.1");
             reactor.CallInThread(() =>
             {
-                using var client = new TcpClient { ReceiveTimeout = 10_000 };
+                using var client = new TcpClient { ReceiveTimeout = 60_000 };
                 client.Connect((IPEndPoint)port.GetHost());
                 var stream = client.GetStream();
                 stream.Write("echo me"u8);

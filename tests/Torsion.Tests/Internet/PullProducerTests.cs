@@ -50,7 +50,7 @@ public sealed class PullProducerTests
             var port = reactor.ListenTcp(0, Factory.ForProtocol(() => new ChunkPuller(Chunks, n => asked = n)), interfaceAddress: "127.0.0.1");
             reactor.CallInThread(() =>
             {
-                using var client = new TcpClient { ReceiveTimeout = 10_000 };
+                using var client = new TcpClient { ReceiveTimeout = 60_000 };
                 client.Connect((IPEndPoint)port.GetHost());
                 var ms = new MemoryStream();
                 client.GetStream().CopyTo(ms);

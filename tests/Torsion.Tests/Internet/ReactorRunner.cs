@@ -8,7 +8,7 @@ namespace Torsion.Tests.Internet;
 /// </summary>
 public static class ReactorRunner
 {
-    public const double DefaultTimeout = 20;
+    public const double DefaultTimeout = 60;
 
     /// <summary>Runs <paramref name="reactor"/>; throws if it did not stop within <paramref name="timeout"/> seconds.</summary>
     public static void Run(IReactor reactor, double timeout = DefaultTimeout)

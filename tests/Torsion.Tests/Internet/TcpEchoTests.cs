@@ -152,7 +152,7 @@ public sealed class TcpEchoTests
             {
                 using var client = new TcpClient();
                 client.Connect(endpoint);
-                client.ReceiveTimeout = 10_000;
+                client.ReceiveTimeout = 60_000;
                 var n = client.GetStream().Read(new byte[16]);
                 reactor.CallFromThread(() => { read = n; reactor.Stop(); });
             });

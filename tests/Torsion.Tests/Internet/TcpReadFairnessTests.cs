@@ -73,7 +73,7 @@ public sealed class TcpReadFairnessTests
                 {
                     floodStarted.Wait(TimeSpan.FromSeconds(10));
                     using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                    client.ReceiveTimeout = 10_000;
+                    client.ReceiveTimeout = 60_000;
                     client.Connect(echo);
                     var message = new byte[64];
                     var reply = new byte[64];

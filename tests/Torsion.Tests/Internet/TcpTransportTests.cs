@@ -352,7 +352,7 @@ public sealed class TcpTransportTests
                 reactor.CallFromThread(() => clientSent = true);
                 // Keep the connection open until the server has read and closed.
                 var buffer = new byte[1];
-                client.ReceiveTimeout = 20_000;
+                client.ReceiveTimeout = 60_000;
                 try { _ = client.GetStream().Read(buffer); } catch (IOException) { }
             });
             // Once the server protocol exists and the bytes are on their way, give the loop many

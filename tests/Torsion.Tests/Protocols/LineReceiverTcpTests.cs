@@ -46,7 +46,7 @@ public sealed class LineReceiverTcpTests
                 {
                     using var client = new TcpClient { NoDelay = true };
                     client.Connect(endpoint);
-                    client.ReceiveTimeout = 10_000;
+                    client.ReceiveTimeout = 60_000;
                     var stream = client.GetStream();
                     // Lines cut at odd places, one write holding several lines, and a line longer
                     // than any single read.

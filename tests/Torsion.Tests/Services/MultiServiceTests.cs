@@ -1,5 +1,6 @@
 using Torsion.Services;
 using Torsion.Defer;
+using Torsion.TestSupport;
 
 namespace Torsion.Tests.Services;
 
@@ -39,6 +40,7 @@ public sealed class MultiServiceTests
     [Fact]
     public void AChildFailingToStopDoesNotBlockTheOthers()
     {
+        var expected = LoggedErrors.ExpectMessage("Stopping the service");
         var log = new List<string>();
         var root = new MultiService();
         var failing = new RecordingService("failing", log) { StopResult = Deferred.Fail(new InvalidOperationException("boom")) };
@@ -49,6 +51,7 @@ public sealed class MultiServiceTests
         root.StopService().AddCallback(_ => { stopped = true; });
         Assert.True(stopped);
         Assert.Contains("stop other", log);
+        Assert.Equal(1, expected.Count); // the failure is logged, not lost
     }
 
     [Fact]

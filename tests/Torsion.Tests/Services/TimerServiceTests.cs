@@ -1,6 +1,7 @@
 using Torsion.Services;
 using Torsion.Defer;
 using Torsion.Testing;
+using Torsion.TestSupport;
 
 namespace Torsion.Tests.Services;
 
@@ -44,12 +45,14 @@ public sealed class TimerServiceTests
     [Fact]
     public void AFailingCallEndsTheLoopButStopStillFires()
     {
+        var expected = LoggedErrors.ExpectMessage("The timer's function failed");
         var clock = new Clock();
         var calls = 0;
         var timer = new TimerService(clock, 1, () => { calls++; throw new InvalidOperationException("boom"); });
         timer.StartService();
         clock.Advance(5);
         Assert.Equal(1, calls);
+        Assert.Equal(1, expected.Count); // the failure is logged, not lost
         var stopped = false;
         timer.StopService().AddCallback(_ => { stopped = true; });
         Assert.True(stopped);

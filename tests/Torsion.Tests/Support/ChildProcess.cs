@@ -76,7 +76,7 @@ public sealed class ChildProcess : IDisposable
     public string Output => string.Join("\n", _all);
 
     /// <summary>Waits for a stdout line satisfying <paramref name="match"/>; fails the test with the output so far on timeout.</summary>
-    public string WaitForLine(Func<string, bool> match, double timeoutSeconds = 30)
+    public string WaitForLine(Func<string, bool> match, double timeoutSeconds = 120)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (true)
@@ -99,7 +99,7 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Waits for exit and returns the exit code.</summary>
-    public int WaitForExit(double timeoutSeconds = 30)
+    public int WaitForExit(double timeoutSeconds = 120)
     {
         if (!_process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
         {

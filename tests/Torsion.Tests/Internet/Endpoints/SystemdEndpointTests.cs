@@ -153,7 +153,7 @@ public sealed class SystemdEndpointTests : IDisposable
     private static string Echo(EndPoint server, string text)
     {
         using var socket = new Socket(server.AddressFamily, SocketType.Stream, server.AddressFamily == AddressFamily.Unix ? ProtocolType.Unspecified : ProtocolType.Tcp);
-        socket.ReceiveTimeout = 10_000;
+        socket.ReceiveTimeout = 60_000;
         socket.Connect(server);
         socket.Send(System.Text.Encoding.ASCII.GetBytes(text));
         socket.Shutdown(SocketShutdown.Send);

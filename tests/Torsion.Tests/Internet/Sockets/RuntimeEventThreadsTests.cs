@@ -37,7 +37,7 @@ public sealed class RuntimeEventThreadsTests
                 try
                 {
                     using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                    client.ReceiveTimeout = 10_000;
+                    client.ReceiveTimeout = 60_000;
                     client.Connect(endpoint);
                     RoundTripsUntil(client, () => EventThreadPolicies().Contains(SchedBatch));
                 }
@@ -71,7 +71,7 @@ public sealed class RuntimeEventThreadsTests
         var port = int.Parse(line["port ".Length..]);
         using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
-            client.ReceiveTimeout = 10_000;
+            client.ReceiveTimeout = 60_000;
             client.Connect(new IPEndPoint(IPAddress.Loopback, port));
             // Switch on: round trips until the event thread has changed (the event waited for).
             // Switch off: the full bounded run, which the "on" row shows is more than enough.

@@ -1,23 +1,18 @@
 using Torsion.Defer;
 using Torsion.Internet;
+using Torsion.TestSupport;
 
 namespace Torsion.Tests.Internet;
 
 /// <summary>ReactorTasks.React on every backend, through the reactorName parameter.</summary>
 public sealed class ReactTests
 {
-    private static void SkipIfUnsupported(string name)
-    {
-        if (Reactors.Get(name).UnsupportedReason is { } why)
-        {
-            Assert.Skip($"The {name} reactor cannot run here: {why}");
-        }
-    }
+    private static void RequireBackend(string name) => Backends.Require(Reactors.Get(name));
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void SuccessExitsZeroAfterRunningMainOnTheRunningReactor(string name)
     {
-        SkipIfUnsupported(name);
+        RequireBackend(name);
         var wasRunning = false;
         var code = ReactorTasks.React(r =>
         {
@@ -31,7 +26,8 @@ public sealed class ReactTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void FailureExitsOne(string name)
     {
-        SkipIfUnsupported(name);
+        var expected = LoggedErrors.ExpectMessage("main function encountered error");
+        RequireBackend(name);
         var code = ReactorTasks.React(r => ReactorTasks.DeferLater(r, 0.01, () => throw new FormatException("main failed")), name);
         Assert.Equal(1, code);
     }
@@ -39,7 +35,7 @@ public sealed class ReactTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void ASynchronousMainStopsTheReactorExactlyOnce(string name)
     {
-        SkipIfUnsupported(name);
+        RequireBackend(name);
         var shutdowns = 0;
         var code = ReactorTasks.React(r =>
         {
@@ -53,7 +49,8 @@ public sealed class ReactTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void AMainThatThrowsOrStopsTheReactorItselfIsHandled(string name)
     {
-        SkipIfUnsupported(name);
+        var expected = LoggedErrors.ExpectMessage("main function encountered error");
+        RequireBackend(name);
         Assert.Equal(1, ReactorTasks.React(Deferred (_) => throw new InvalidOperationException("sync"), name));
         // main stops the reactor itself and then succeeds: React must not stop it a second time.
         Assert.Equal(0, ReactorTasks.React(r =>
@@ -66,7 +63,8 @@ public sealed class ReactTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void AnAsyncTaskMainWorks(string name)
     {
-        SkipIfUnsupported(name);
+        var expected = LoggedErrors.ExpectMessage("main function encountered error");
+        RequireBackend(name);
         Thread? before = null, after = null;
         var ok = ReactorTasks.React(async r =>
         {
@@ -88,7 +86,8 @@ public sealed class ReactTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void ATaskReturningMainWorks(string name)
     {
-        SkipIfUnsupported(name);
+        var expected = LoggedErrors.ExpectMessage("main function encountered error");
+        RequireBackend(name);
         var completed = false;
         async System.Threading.Tasks.Task Main(IReactor r)
         {

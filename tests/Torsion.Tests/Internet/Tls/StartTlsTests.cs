@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Torsion.Defer;
 using Torsion.Internet;
+using Torsion.TestSupport;
 
 namespace Torsion.Tests.Internet.Tls;
 
@@ -134,6 +135,7 @@ public sealed class StartTlsTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void FailedStartTlsHandshakeReachesConnectionLost(string name)
     {
+        var expected = LoggedErrors.Expect<TlsHandshakeException>(); // the handshake fails on purpose
         var options = Certs.ClientOptions();
         options.TargetHost = "elsewhere.example";
         var (events, client, _) = Run(name, options);

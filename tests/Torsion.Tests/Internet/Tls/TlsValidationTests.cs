@@ -1,6 +1,7 @@
 using System.Net;
 using Torsion.Defer;
 using Torsion.Internet;
+using Torsion.TestSupport;
 
 namespace Torsion.Tests.Internet.Tls;
 
@@ -44,6 +45,7 @@ public sealed class TlsValidationTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void ClientTrustingOnlyTheCaRefusesASelfSignedServer(string name)
     {
+        var expected = LoggedErrors.Expect<TlsHandshakeException>(); // the handshake fails on purpose
         var events = new List<string>();
         var factory = Attempt(name, SelfSignedServer(), Certs.ClientOptions(), events);
         Assert.Equal(["startFactory", "failed", "stopFactory"], factory.Events);
@@ -68,6 +70,7 @@ public sealed class TlsValidationTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void WrongTargetHostIsRefused(string name)
     {
+        var expected = LoggedErrors.Expect<TlsHandshakeException>(); // the handshake fails on purpose
         var events = new List<string>();
         var options = Certs.ClientOptions();
         options.TargetHost = "not-localhost.example";
@@ -102,6 +105,7 @@ public sealed class TlsValidationTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void NoSharedAlpnProtocolFailsTheHandshake(string name)
     {
+        var expected = LoggedErrors.Expect<TlsHandshakeException>(); // the handshake fails on purpose
         var events = new List<string>();
         var server = Certs.ServerOptions("h2");
         var factory = Attempt(name, server, Certs.ClientOptions("http/1.1"), events);

@@ -117,7 +117,7 @@ public sealed class UnixConnectBacklogTests : IDisposable
         // The connection is real: the server end reads what the client wrote.
         Assert.True(_listener.Poll(TimeSpan.FromSeconds(10), SelectMode.SelectRead));
         using var accepted = _listener.Accept();
-        accepted.ReceiveTimeout = 10_000;
+        accepted.ReceiveTimeout = 60_000;
         var buffer = new byte[5];
         var n = 0;
         while (n < buffer.Length)

@@ -23,7 +23,7 @@ public sealed class UnixSocketTests : IDisposable
     {
         using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         client.Connect(new UnixDomainSocketEndPoint(path));
-        client.ReceiveTimeout = 10_000;
+        client.ReceiveTimeout = 60_000;
         client.Send(Encoding.UTF8.GetBytes(text));
         client.Shutdown(SocketShutdown.Send);
         var got = new MemoryStream();

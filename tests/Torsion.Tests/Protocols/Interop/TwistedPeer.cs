@@ -41,7 +41,7 @@ public static class TwistedPeer
         var got = new List<string>();
         while (true)
         {
-            var line = peer.WaitForLine(l => l == "done" || l.StartsWith("got", StringComparison.Ordinal), timeoutSeconds: 1);
+            var line = peer.WaitForLine(l => l == "done" || l.StartsWith("got", StringComparison.Ordinal), timeoutSeconds: 60);
             if (line == "done") return got;
             got.Add(line.Length > 4 ? line[4..] : "");
         }

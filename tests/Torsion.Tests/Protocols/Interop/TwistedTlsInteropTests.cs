@@ -37,7 +37,7 @@ public sealed class TwistedTlsInteropTests
     {
         var run = RunTorsionServer(name, TlsServerOptions.FromPemFiles(Certs.SelfSignedCertPath, Certs.SelfSignedKeyPath), "localhost");
         Assert.True(run.ExitCode == 1, run.Peer.Output);
-        var lost = run.Peer.WaitForLine(l => l.StartsWith("lost ", StringComparison.Ordinal), timeoutSeconds: 1);
+        var lost = run.Peer.WaitForLine(l => l.StartsWith("lost ", StringComparison.Ordinal), timeoutSeconds: 60);
         Assert.Contains("certificate verify failed", lost);
         Assert.Empty(run.Received);
     }
@@ -47,7 +47,7 @@ public sealed class TwistedTlsInteropTests
     {
         var run = RunTorsionServer(name, Certs.ServerOptions(), "not-localhost.example");
         Assert.True(run.ExitCode == 1, run.Peer.Output);
-        var lost = run.Peer.WaitForLine(l => l.StartsWith("lost ", StringComparison.Ordinal), timeoutSeconds: 1);
+        var lost = run.Peer.WaitForLine(l => l.StartsWith("lost ", StringComparison.Ordinal), timeoutSeconds: 60);
         Assert.Contains("not-localhost.example", lost);
         Assert.Empty(run.Received);
     }
