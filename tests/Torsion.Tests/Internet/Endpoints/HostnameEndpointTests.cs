@@ -291,10 +291,13 @@ public sealed class HostnameEndpointTests
         ReactorRunner.Run(reactor, () =>
         {
             var v4 = Listen(reactor, IPAddress.Loopback, stats);
+            var stopping = false;
             stats.Changed = () =>
             {
-                if (stats.Sentinels == 1)
+                // Once: the sentinel's close during shutdown changes the counts again.
+                if (stats.Sentinels == 1 && !stopping)
                 {
+                    stopping = true;
                     reactor.Stop();
                 }
             };

@@ -5,6 +5,7 @@ using Torsion.Protocols;
 using Torsion.Tests.Internet;
 using Torsion.Tests.Internet.Tls;
 using Torsion.Tests.Support;
+using Torsion.TestSupport;
 
 namespace Torsion.Tests.Protocols.Interop;
 
@@ -35,6 +36,7 @@ public sealed class TwistedTlsInteropTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void TwistedClientRefusesAnUntrustedTorsionServer(string name)
     {
+        LoggedErrors.Expect<TlsHandshakeException>(); // the handshake fails on purpose, and is logged
         var run = RunTorsionServer(name, TlsServerOptions.FromPemFiles(Certs.SelfSignedCertPath, Certs.SelfSignedKeyPath), "localhost");
         Assert.True(run.ExitCode == 1, run.Peer.Output);
         var lost = run.Peer.WaitForLine(l => l.StartsWith("lost ", StringComparison.Ordinal), timeoutSeconds: 60);
@@ -45,6 +47,7 @@ public sealed class TwistedTlsInteropTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void TwistedClientRefusesATorsionServerForAnotherHostName(string name)
     {
+        LoggedErrors.Expect<TlsHandshakeException>(); // the handshake fails on purpose, and is logged
         var run = RunTorsionServer(name, Certs.ServerOptions(), "not-localhost.example");
         Assert.True(run.ExitCode == 1, run.Peer.Output);
         var lost = run.Peer.WaitForLine(l => l.StartsWith("lost ", StringComparison.Ordinal), timeoutSeconds: 60);
@@ -65,6 +68,7 @@ public sealed class TwistedTlsInteropTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void TorsionClientRefusesAnUntrustedTwistedServer(string name)
     {
+        LoggedErrors.Expect<TlsHandshakeException>(); // the handshake fails on purpose, and is logged
         var run = RunTwistedServer(name, Certs.SelfSignedCertPath, Certs.SelfSignedKeyPath, Certs.ClientOptions());
         var error = Assert.IsType<TlsHandshakeException>(run.Failed?.Value);
         Assert.Contains("UntrustedRoot", error.Message);
@@ -75,6 +79,7 @@ public sealed class TwistedTlsInteropTests
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void TorsionClientRefusesATwistedServerForAnotherHostName(string name)
     {
+        LoggedErrors.Expect<TlsHandshakeException>(); // the handshake fails on purpose, and is logged
         var options = Certs.ClientOptions();
         options.TargetHost = "not-localhost.example";
         var run = RunTwistedServer(name, Certs.ServerCertPath, Certs.ServerKeyPath, options);
