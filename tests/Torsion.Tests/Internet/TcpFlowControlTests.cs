@@ -73,7 +73,11 @@ public sealed class TcpFlowControlTests
             Assert.False(_paused);
             _paused = true;
             Pauses++;
+            Paused?.Invoke();
         }
+
+        /// <summary>Called on the loop at every pause.</summary>
+        public Action? Paused { get; init; }
 
         public void ResumeProducing()
         {
@@ -94,9 +98,10 @@ public sealed class TcpFlowControlTests
         SamplingProducer? server = null;
         long received = -1;
         long firstMismatch = -1;
+        using var pausedOnce = new ManualResetEventSlim();
         ReactorRunner.Run(reactor, () =>
         {
-            var port = reactor.ListenTcp(0, Factory.ForProtocol(() => server = new SamplingProducer()), interfaceAddress: "127.0.0.1");
+            var port = reactor.ListenTcp(0, Factory.ForProtocol(() => server = new SamplingProducer { Paused = pausedOnce.Set }), interfaceAddress: "127.0.0.1");
             var endpoint = (IPEndPoint)port.GetHost();
             reactor.CallInThread(() =>
             {
@@ -107,6 +112,9 @@ public sealed class TcpFlowControlTests
                     // any sleeping: the server always has more to send than the kernel will take.
                     using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
                     client.Connect(endpoint);
+                    // Read nothing until the producer has been paused once: however busy the machine,
+                    // the reader is then the bottleneck by construction, not by racing the loop.
+                    pausedOnce.Wait(TimeSpan.FromSeconds(60));
                     var buffer = new byte[1024];
                     int n;
                     while ((n = client.Receive(buffer)) > 0)
