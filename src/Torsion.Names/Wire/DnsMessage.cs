@@ -121,9 +121,8 @@ public sealed record DnsMessage
             var ttl = reader.ReadUInt32();
             int length = reader.ReadUInt16();
             if (length > reader.Remaining) throw new DnsFormatException($"A {type} record's RDLENGTH ({length}) runs past the end of the message.");
-            var limit = reader.Limit;
             var end = reader.Position + length;
-            reader.Limit = end;
+            reader.EnterRecordData(length);
             if (type == RecordType.OPT)
             {
                 if (section is not null) throw new DnsFormatException($"An OPT record in the {section} section.");
@@ -137,7 +136,7 @@ public sealed record DnsMessage
                 records.Add(new ResourceRecord(name, RecordData.Read(ref reader, type, dnsClass, length), ttl, dnsClass));
             }
             if (reader.Position != end) throw new DnsFormatException($"A {type} record's RDLENGTH ({length}) is longer than its data ({length - (end - reader.Position)} bytes).");
-            reader.Limit = limit;
+            reader.ExitRecordData();
         }
         return [.. records];
     }

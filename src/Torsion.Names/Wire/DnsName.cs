@@ -189,7 +189,7 @@ public sealed class DnsName : IEquatable<DnsName>
         if (other.LabelCount > LabelCount) return false;
         var offset = 0;
         for (var i = 0; i < LabelCount - other.LabelCount; i++) offset += _wire[offset] + 1;
-        return Ascii.EqualsIgnoreCase(_wire.AsSpan(offset), other._wire);
+        return EqualsIgnoringAsciiCase(_wire.AsSpan(offset), other._wire);
     }
 
     /// <summary>Presentation format without the final dot (as twisted.names prints), the root as <c>.</c>; see <see cref="Parse"/>.</summary>
@@ -222,9 +222,22 @@ public sealed class DnsName : IEquatable<DnsName>
         }
     }
 
+    // Ascii.EqualsIgnoreCase is false for any byte over 0x7F; labels are bytes, and only A-Z fold.
+    private static bool EqualsIgnoringAsciiCase(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (a.Length != b.Length) return false;
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i] && (Fold(a[i]) != Fold(b[i]))) return false;
+        }
+        return true;
+    }
+
+    private static int Fold(byte b) => b is >= (byte)'A' and <= (byte)'Z' ? b | 0x20 : b;
+
     /// <inheritdoc/>
     public bool Equals(DnsName? other) =>
-        other is not null && (ReferenceEquals(this, other) || Ascii.EqualsIgnoreCase(_wire, other._wire));
+        other is not null && (ReferenceEquals(this, other) || EqualsIgnoringAsciiCase(_wire, other._wire));
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as DnsName);
@@ -233,7 +246,7 @@ public sealed class DnsName : IEquatable<DnsName>
     public override int GetHashCode()
     {
         var hash = new HashCode();
-        foreach (var b in _wire) hash.Add(b is >= (byte)'A' and <= (byte)'Z' ? b | 0x20 : b);
+        foreach (var b in _wire) hash.Add(Fold(b));
         return hash.ToHashCode();
     }
 

@@ -25,7 +25,24 @@ internal ref struct DnsReader
     public int Position { get; private set; }
 
     /// <summary>The end of what sequential reads may consume: the message, or the current RDATA's end.</summary>
-    public int Limit { get; set; }
+    public int Limit { get; private set; }
+
+    // Whether Limit is an RDLENGTH's end, to say which of the two a read ran past.
+    private bool _inRecordData;
+
+    /// <summary>Confines reads to the next <paramref name="length"/> bytes, a record's RDATA.</summary>
+    public void EnterRecordData(int length)
+    {
+        Limit = Position + length;
+        _inRecordData = true;
+    }
+
+    /// <summary>Back to reading the message, once the RDATA is read exactly.</summary>
+    public void ExitRecordData()
+    {
+        Limit = _message.Length;
+        _inRecordData = false;
+    }
 
     public readonly int Remaining => Limit - Position;
 
@@ -78,7 +95,7 @@ internal ref struct DnsReader
         var jumped = false;
         while (true)
         {
-            if (position >= bound) throw Truncated("a name");
+            if (position >= bound) throw PastEnd(jumped, "a name");
             var b = _message[position];
             if (b == 0)
             {
@@ -89,7 +106,7 @@ internal ref struct DnsReader
             switch (b & 0xC0)
             {
                 case 0x00:
-                    if (position + 1 + b > bound) throw Truncated("a label");
+                    if (position + 1 + b > bound) throw PastEnd(jumped, "a label");
                     if (length + 1 + b + 1 > DnsName.MaxWireLength) throw new DnsFormatException($"A name is longer than {DnsName.MaxWireLength} bytes.");
                     _message.Slice(position, 1 + b).CopyTo(wire[length..]);
                     length += 1 + b;
@@ -97,7 +114,7 @@ internal ref struct DnsReader
                     position += 1 + b;
                     break;
                 case 0xC0:
-                    if (position + 1 >= bound) throw Truncated("a compression pointer");
+                    if (position + 1 >= bound) throw PastEnd(jumped, "a compression pointer");
                     var target = ((b & 0x3F) << 8) | _message[position + 1];
                     if (target >= segmentStart) throw new DnsFormatException($"A compression pointer at {position} to {target} does not point before its name ({segmentStart}): a loop or a forward pointer.");
                     if (target < HeaderLength) throw new DnsFormatException($"A compression pointer at {position} points into the header ({target}).");
@@ -121,13 +138,13 @@ internal ref struct DnsReader
 
     private readonly void Need(int count)
     {
-        if (count > Limit - Position)
-        {
-            throw Limit < _message.Length
-                ? new DnsFormatException($"A record's data is longer than its RDLENGTH (at {Position}, {count} more bytes past {Limit}).")
-                : Truncated($"{count} bytes");
-        }
+        if (count > Limit - Position) throw PastEnd(jumped: false, $"{count} bytes");
     }
+
+    private readonly DnsFormatException PastEnd(bool jumped, string what) =>
+        _inRecordData && !jumped
+            ? new($"A record's data is longer than its RDLENGTH: {what} at {Position} runs past {Limit}.")
+            : Truncated(what);
 
     private readonly DnsFormatException Truncated(string what) =>
         new($"The message is truncated: {what} at {Position} runs past the end ({Limit}).");

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace Torsion.Names.Wire;
 
@@ -103,7 +102,8 @@ internal ref struct DnsWriter
     }
 
     // Compares the name written at `position` (following this writer's own pointers, which all point
-    // backwards) with an uncompressed wire form, ignoring ASCII case.
+    // backwards) with an uncompressed wire form. Case counts: a name only points at the same spelling,
+    // so every name reads back exactly as it was written (the case of a question is echoed, 0x20).
     private readonly bool NameAtEquals(int position, ReadOnlySpan<byte> wire)
     {
         var offset = 0;
@@ -117,7 +117,7 @@ internal ref struct DnsWriter
             }
             if (b != wire[offset]) return false;
             if (b == 0) return true;
-            if (!Ascii.EqualsIgnoreCase(_buffer.Slice(position + 1, b), wire.Slice(offset + 1, b))) return false;
+            if (!_buffer.Slice(position + 1, b).SequenceEqual(wire.Slice(offset + 1, b))) return false;
             position += b + 1;
             offset += b + 1;
         }
