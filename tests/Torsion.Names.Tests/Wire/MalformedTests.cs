@@ -106,6 +106,31 @@ public sealed class MalformedTests
         Rejects([.. Header(1, an: 1), .. Question(ExampleCom), 0xC0, 2, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4], "into the header");
     }
 
+    [Theory]
+    [InlineData(100, true)]
+    [InlineData(127, true)]
+    [InlineData(128, false)]
+    [InlineData(1000, false)]
+    public void PointerChainsAreBounded(int pointers, bool parses)
+    {
+        // An opaque record holds the root (at 23) and a chain of pointers, each to the one before;
+        // the next record's owner points at the last. Legal but useless past a few: capped at 127.
+        var rdata = new List<byte> { 0 };
+        for (var i = 0; i < pointers - 1; i++)
+        {
+            var target = 23 + (i == 0 ? 0 : 1 + 2 * (i - 1));
+            rdata.AddRange([(byte)(0xC0 | (target >> 8)), (byte)target]);
+        }
+        var last = 23 + (pointers == 1 ? 0 : 1 + 2 * (pointers - 2));
+        byte[] packet =
+        [
+            .. Header(0, 2), 0, 0xFF, 0, 0, 1, 0, 0, 0, 0, (byte)(rdata.Count >> 8), (byte)rdata.Count, .. rdata,
+            (byte)(0xC0 | (last >> 8)), (byte)last, 0xFF, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+        ];
+        if (parses) Assert.True(DnsMessage.Parse(packet).Answers[1].Name.IsRoot);
+        else Rejects(packet, "more than 127 compression pointers");
+    }
+
     [Fact]
     public void ATruncatedPointerAtTheEnd() =>
         Rejects([.. Header(1), 7, .. "example"u8, 0xC0], "truncated: a compression pointer");
