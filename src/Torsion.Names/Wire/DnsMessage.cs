@@ -216,8 +216,10 @@ public sealed record DnsMessage
         writer.WriteUInt16(0);
         writer.WriteUInt16(0);
         writer.WriteUInt16(0);
-        foreach (var query in Queries)
+        // Index loops: foreach over an IReadOnlyList would allocate an enumerator.
+        for (var i = 0; i < Queries.Count; i++)
         {
+            var query = Queries[i];
             writer.WriteName(query.Name, compress: true);
             writer.WriteUInt16((ushort)query.Type);
             writer.WriteUInt16((ushort)query.Class);
@@ -246,8 +248,9 @@ public sealed record DnsMessage
             writer.WriteUInt16(edns.UdpPayloadSize);
             writer.WriteUInt32(((uint)(rcode >> 4) << 24) | ((uint)edns.Version << 16) | (edns.DnssecOk ? 0x8000u : 0));
             writer.WriteUInt16(checked((ushort)(edns.WireLength - 11)));
-            foreach (var option in edns.Options)
+            for (var i = 0; i < edns.Options.Count; i++)
             {
+                var option = edns.Options[i];
                 writer.WriteUInt16(option.Code);
                 writer.WriteUInt16((ushort)option.Data.Length);
                 writer.WriteBytes(option.Data);
@@ -269,8 +272,9 @@ public sealed record DnsMessage
     private static bool WriteSection(ref DnsWriter writer, IReadOnlyList<ResourceRecord> records, out int written)
     {
         written = 0;
-        foreach (var record in records)
+        for (var i = 0; i < records.Count; i++)
         {
+            var record = records[i];
             var mark = writer.Mark();
             writer.WriteName(record.Name, compress: true);
             writer.WriteUInt16((ushort)record.Type);

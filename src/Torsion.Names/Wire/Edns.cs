@@ -22,7 +22,15 @@ public sealed record Edns
     public IReadOnlyList<EdnsOption> Options { get; init; } = [];
 
     /// <summary>The bytes this takes in a message: a root owner, the fixed fields and the options.</summary>
-    internal int WireLength => 11 + Options.Sum(o => 4 + o.Data.Length);
+    internal int WireLength
+    {
+        get
+        {
+            var length = 11;
+            for (var i = 0; i < Options.Count; i++) length += 4 + Options[i].Data.Length;
+            return length;
+        }
+    }
 
     /// <inheritdoc/>
     public bool Equals(Edns? other) =>

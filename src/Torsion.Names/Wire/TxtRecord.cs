@@ -25,7 +25,7 @@ public sealed record TxtRecord : RecordData
 
     internal override void Write(ref DnsWriter writer)
     {
-        foreach (var s in Strings) writer.WriteCharacterString(s);
+        for (var i = 0; i < Strings.Count; i++) writer.WriteCharacterString(Strings[i]);
     }
 
     internal static TxtRecord ReadData(ref DnsReader reader)

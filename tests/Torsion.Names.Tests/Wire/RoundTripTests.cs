@@ -107,6 +107,19 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public void WritingIntoASpanAllocatesNothing()
+    {
+        var message = Samples.Everything();
+        var buffer = new byte[DnsMessage.MaxLength];
+        Assert.True(message.TryWrite(buffer, out _)); // warm up (JIT, statics)
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++) message.TryWrite(buffer, out _);
+        var truncated = message.WriteTruncated(buffer.AsSpan(0, 300));
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(truncated <= 300);
+    }
+
+    [Fact]
     public void WriteToABufferWriterWritesTheSameBytes()
     {
         var message = Samples.Everything();
