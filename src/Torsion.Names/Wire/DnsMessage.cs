@@ -154,7 +154,7 @@ public sealed record DnsMessage
     }
 
     /// <summary>The message in wire form, compressed.</summary>
-    /// <exception cref="InvalidOperationException">It exceeds 65535 bytes, or has an RCODE above 15 without EDNS.</exception>
+    /// <exception cref="InvalidOperationException">It exceeds 65535 bytes, has an RCODE above 15 without EDNS, or an OPCODE above 15.</exception>
     public byte[] ToBytes()
     {
         var buffer = ArrayPool<byte>.Shared.Rent(MaxLength);
@@ -170,7 +170,7 @@ public sealed record DnsMessage
     }
 
     /// <summary>Writes the whole message into <paramref name="destination"/>, compressed; false (and nothing usable) when it does not fit.</summary>
-    /// <exception cref="InvalidOperationException">An RCODE above 15 without EDNS.</exception>
+    /// <exception cref="InvalidOperationException">An RCODE above 15 without EDNS, or an OPCODE above 15.</exception>
     public bool TryWrite(Span<byte> destination, out int bytesWritten)
     {
         Span<ushort> names = stackalloc ushort[NameTableSize];
@@ -209,6 +209,7 @@ public sealed record DnsMessage
         var rcode = (int)ResponseCode;
         if (rcode > 0xF && Edns is null) throw new InvalidOperationException($"RCODE {ResponseCode} needs EDNS (an OPT record) to carry its high bits.");
         if (rcode > 0xFFF) throw new InvalidOperationException($"RCODE {rcode} does not fit in twelve bits.");
+        if ((int)OpCode > 0xF) throw new InvalidOperationException($"OPCODE {(int)OpCode} does not fit in four bits.");
         writer.WriteUInt16(Id);
         var flagsAt = writer.Position;
         writer.WriteUInt16(0);
@@ -247,7 +248,8 @@ public sealed record DnsMessage
             writer.WriteUInt16((ushort)RecordType.OPT);
             writer.WriteUInt16(edns.UdpPayloadSize);
             writer.WriteUInt32(((uint)(rcode >> 4) << 24) | ((uint)edns.Version << 16) | (edns.DnssecOk ? 0x8000u : 0));
-            writer.WriteUInt16(checked((ushort)(edns.WireLength - 11)));
+            // Options over 64 KiB cannot fit in a message anyway: the writer overflows, and this returns false.
+            writer.WriteUInt16((ushort)(edns.WireLength - 11));
             for (var i = 0; i < edns.Options.Count; i++)
             {
                 var option = edns.Options[i];
