@@ -41,8 +41,6 @@ internal static class HttpSyntax
         return true;
     }
 
-    public static bool IsTchar(byte b) => Tchar[b];
-
     public static bool IsFieldValue(ReadOnlySpan<byte> s)
     {
         foreach (var b in s)
