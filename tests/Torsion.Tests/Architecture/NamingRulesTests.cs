@@ -18,7 +18,11 @@ public sealed partial class NamingRulesTests
         "MessageLengthError", "MulticastJoinError", "UserError", "ConnectingCancelledError",
     ];
 
-    private static readonly Assembly[] Shipped = [typeof(Failure).Assembly, typeof(Torsion.Testing.Clock).Assembly];
+    private static readonly Assembly[] Shipped =
+    [
+        typeof(Failure).Assembly, typeof(Torsion.Testing.Clock).Assembly, typeof(Torsion.Plugins.IServiceMaker).Assembly,
+        typeof(Torsion.Web.Http.HttpRequestParser).Assembly, typeof(Torsion.Names.Wire.DnsMessage).Assembly,
+    ];
 
     [Fact]
     public void EveryExceptionEndsInExceptionOrKeepsItsTwistedName()
