@@ -9,10 +9,15 @@ internal static class NameResolution
 {
     /// <summary>
     /// Asks the installed resolver of the loop that is calling (a group's current loop), so the answer
-    /// comes back on this thread. A resolver that throws fails the Deferred instead.
+    /// comes back on this thread. An IP literal answers at once, as in Twisted: an address needs no
+    /// resolver, and an installed one need not know literals. A resolver that throws fails the Deferred instead.
     /// </summary>
     internal static Deferred<IReadOnlyList<IPEndPoint>> Resolve(IReactor reactor, string host, int port, AddressTypes types = AddressTypes.Any)
     {
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return Deferred.Succeed<IReadOnlyList<IPEndPoint>>([new IPEndPoint(literal, port)]);
+        }
         var loop = reactor is ILoopThreadOwner owner ? owner.CallingLoop : reactor;
         try
         {

@@ -442,10 +442,6 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     public Deferred<string> Resolve(string name, double timeout = 10)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (IPAddress.TryParse(name, out var literal))
-        {
-            return Deferred.Succeed(literal.ToString());
-        }
         var result = NameResolution.Resolve(this, name, 0).AddCallback(addresses => NameResolution.Preferred(name, addresses).Address.ToString());
         if (timeout > 0)
         {

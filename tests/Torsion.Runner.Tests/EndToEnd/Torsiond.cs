@@ -174,19 +174,7 @@ internal static class Torsiond
     }
 
     /// <summary>Waits for <paramref name="pid"/> to be gone; false on timeout.</summary>
-    public static bool WaitGone(int pid, double seconds = 120)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (IsAlive(pid))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-            Thread.Sleep(20);
-        }
-        return true;
-    }
+    public static bool WaitGone(int pid, double seconds = 120) => WaitUntil(() => !IsAlive(pid), seconds);
 
     /// <summary>Sends <paramref name="signal"/> (e.g. "TERM") to <paramref name="pid"/>, a process this test started.</summary>
     public static void Kill(int pid, string signal)

@@ -53,11 +53,6 @@ internal sealed class HappyEyeballs
                 Finish(new Failure(new TimeoutError(_timeout)));
             });
         }
-        if (IPAddress.TryParse(_host, out var literal))
-        {
-            Resolved([new IPEndPoint(literal, _port)]);
-            return _result;
-        }
         var resolution = NameResolution.Resolve(_reactor, _host, _port, _types);
         resolution.AddCallbacks<Unit>(
             addresses =>

@@ -112,13 +112,6 @@ internal abstract class StreamConnector : IConnector
             BeginConnect(UnixPath);
             return;
         }
-        if (IPAddress.TryParse(Host, out var literal))
-        {
-            // As in Twisted, an address needs no resolver (and an installed one need not know literals).
-            Destination = new IPEndPoint(literal, Port);
-            BeginConnect(Destination);
-            return;
-        }
         var resolution = NameResolution.Resolve(_reactor, Host, Port);
         resolution.AddCallbacks<Unit>(
             addresses =>
