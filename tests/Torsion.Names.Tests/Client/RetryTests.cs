@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Torsion.Names.Client;
+using Torsion.Names.Wire;
+
+namespace Torsion.Names.Tests.Client;
+
+/// <summary>Tries go to the servers in order, each with its own wait; when every one stays silent the lookup times out.</summary>
+public sealed class RetryTests
+{
+    /// <summary>A bound UDP socket that never answers; it counts what it was sent.</summary>
+    private sealed class SilentServer : IDisposable
+    {
+        private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+
+        public SilentServer() => _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        public IPEndPoint Endpoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+        /// <summary>The queries received so far (read without waiting: they arrived before the client gave up on them).</summary>
+        public List<DnsMessage> Received()
+        {
+            var got = new List<DnsMessage>();
+            var buffer = new byte[4096];
+            while (_socket.Available > 0)
+            {
+                got.Add(DnsMessage.Parse(buffer.AsSpan(0, _socket.Receive(buffer))));
+            }
+            return got;
+        }
+
+        public void Dispose() => _socket.Dispose();
+    }
+
+    [Fact]
+    public void ASilentServerIsLeftForTheNextAfterItsTimeout()
+    {
+        using var silent = new SilentServer();
+        var clock = Stopwatch.StartNew();
+        var result = Loop.Run(reactor =>
+        {
+            var working = FakeDnsServer.Listen(reactor);
+            working.Respond = (query, from, port) => port.Write(FakeDnsServer.Answer(query, FakeDnsServer.A(query, "192.0.2.3")).ToBytes(), from);
+            return new Resolver(reactor, [silent.Endpoint, working.Endpoint], timeouts: [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(60)])
+                .LookupAddress("retry.example.test");
+        });
+        Assert.Equal(new ARecord("192.0.2.3"), Assert.Single(result.Answers).Data);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.45), $"answered after {clock.Elapsed}, before the first try's timeout");
+        var first = Assert.Single(silent.Received());
+        Assert.Equal(DnsName.Parse("retry.example.test"), first.Queries[0].Name);
+    }
+
+    [Fact]
+    public void AllSilentTimesOutAfterTheSumOfTheTimeoutsHavingTriedEachServerInTurn()
+    {
+        using var one = new SilentServer();
+        using var two = new SilentServer();
+        var clock = Stopwatch.StartNew();
+        var error = Assert.Throws<DnsQueryTimeoutException>(() => Loop.Run(reactor =>
+            new Resolver(reactor, [one.Endpoint, two.Endpoint], timeouts: [TimeSpan.FromSeconds(0.2), TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.2)])
+                .LookupAddress("silent.example.test")));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.65), $"gave up after {clock.Elapsed}");
+        Assert.Equal(new DnsQuery(DnsName.Parse("silent.example.test"), RecordType.A), error.Query);
+        var toOne = one.Received();
+        var toTwo = two.Received();
+        Assert.Equal(2, toOne.Count);
+        Assert.Single(toTwo);
+        Assert.All(toOne.Concat(toTwo), q => Assert.Equal(DnsName.Parse("silent.example.test"), q.Queries[0].Name));
+    }
+
+    [Fact]
+    public void CancellingALookupClosesItAndFailsWithCancelled()
+    {
+        using var silent = new SilentServer();
+        Assert.Throws<Torsion.Defer.CancelledException>(() => Loop.Run(reactor =>
+        {
+            var lookup = new Resolver(reactor, [silent.Endpoint], timeouts: [TimeSpan.FromSeconds(60)]).LookupAddress("slow.example.test");
+            reactor.CallLater(0.1, lookup.Cancel);
+            return lookup;
+        }));
+    }
+}
