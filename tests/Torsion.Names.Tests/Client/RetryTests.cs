@@ -80,4 +80,56 @@ public sealed class RetryTests
             return lookup;
         }));
     }
+
+    [Fact]
+    public void RotateStartsEachQueryAtTheNextServer()
+    {
+        var asked = new List<string>();
+        Loop.Run(reactor =>
+        {
+            var a = FakeDnsServer.Listen(reactor);
+            var b = FakeDnsServer.Listen(reactor);
+            a.Respond = (query, from, port) => { asked.Add("a"); port.Write(FakeDnsServer.Answer(query, FakeDnsServer.A(query, "192.0.2.1")).ToBytes(), from); };
+            b.Respond = (query, from, port) => { asked.Add("b"); port.Write(FakeDnsServer.Answer(query, FakeDnsServer.A(query, "192.0.2.2")).ToBytes(), from); };
+            var conf = ResolvConf.Parse($"nameserver {a.Endpoint}\nnameserver {b.Endpoint}\noptions rotate timeout:30");
+            var resolver = new Resolver(reactor, resolvConf: conf);
+            Assert.True(resolver.Rotate);
+            return resolver.LookupAddress("one.example.test")
+                .AddCallback(_ => resolver.LookupAddress("two.example.test"))
+                .AddCallback(_ => resolver.LookupAddress("three.example.test"));
+        });
+        Assert.Equal(["a", "b", "a"], asked);
+    }
+
+    [Fact]
+    public void AnIPv6ServerIsAskedFromAnIPv6Port()
+    {
+        EndPoint? from = null;
+        var result = Loop.Run(reactor =>
+        {
+            var server = new FakeDnsServer();
+            reactor.ListenUdp(0, server, "::1");
+            server.Respond = (query, source, port) =>
+            {
+                from = source;
+                port.Write(FakeDnsServer.Answer(query, FakeDnsServer.A(query, "192.0.2.6")).ToBytes(), source);
+            };
+            return new Resolver(reactor, [server.Endpoint], timeouts: [TimeSpan.FromSeconds(30)]).LookupAddress("v6.example.test");
+        });
+        Assert.Equal(new ARecord("192.0.2.6"), Assert.Single(result.Answers).Data);
+        Assert.Equal(AddressFamily.InterNetworkV6, Assert.IsType<IPEndPoint>(from).AddressFamily);
+    }
+
+    [Fact]
+    public void AZoneTransferThatNeverAnswersTimesOut()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var clock = Stopwatch.StartNew();
+        Assert.Throws<DnsQueryTimeoutException>(() => Loop.Run(reactor =>
+            new Resolver(reactor, [(IPEndPoint)listener.LocalEndpoint]).LookupZone("example.test", [TimeSpan.FromSeconds(0.3)])));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.25));
+        // It did connect (and sent its question): the listener has the connection waiting.
+        Assert.True(listener.Pending());
+    }
 }

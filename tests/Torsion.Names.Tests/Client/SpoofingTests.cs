@@ -1,6 +1,7 @@
 using System.Net;
 using Torsion.Defer;
 using Torsion.Internet;
+using Torsion.Logging;
 using Torsion.Names.Client;
 using Torsion.Names.Wire;
 
@@ -44,6 +45,63 @@ public sealed class SpoofingTests
         Assert.Equal(new ARecord("192.0.2.99"), answer.Data);
         Assert.Equal(6, resolver!.DroppedAnswers);
         Assert.Single(server!.Queries);
+    }
+
+    private sealed class Collector(Func<LogEvent, bool> wanted) : ILogObserver
+    {
+        public List<LogEvent> Events { get; } = [];
+
+        public void Observe(LogEvent logEvent)
+        {
+            if (wanted(logEvent))
+            {
+                lock (Events)
+                {
+                    Events.Add(logEvent);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void DroppedAnswersAreLoggedOncePerKind()
+    {
+        Resolver? resolver = null;
+        EndPoint? serverEndpoint = null;
+        var collector = new Collector(e => e.Namespace == typeof(Resolver).FullName && Equals(e.Fields.GetValueOrDefault("from"), serverEndpoint));
+        GlobalLog.Publisher.AddObserver(collector);
+        try
+        {
+            Loop.Run(reactor =>
+            {
+                var server = FakeDnsServer.Listen(reactor);
+                serverEndpoint = server.Endpoint;
+                server.Respond = (query, from, port) =>
+                {
+                    var answer = FakeDnsServer.Answer(query, FakeDnsServer.A(query, "192.0.2.1"));
+                    for (var i = 1; i <= 20; i++)
+                    {
+                        port.Write((answer with { Id = (ushort)(query.Id + i) }).ToBytes(), from);
+                    }
+                    for (var i = 0; i < 20; i++)
+                    {
+                        port.Write([0xde, 0xad], from);
+                    }
+                    port.Write(answer.ToBytes(), from);
+                };
+                resolver = new Resolver(reactor, [server.Endpoint], timeouts: [TimeSpan.FromSeconds(30)]);
+                return resolver.LookupAddress("flood.example.test");
+            });
+        }
+        finally
+        {
+            GlobalLog.Publisher.RemoveObserver(collector);
+        }
+        Assert.Equal(40, resolver!.DroppedAnswers);
+        lock (collector.Events)
+        {
+            Assert.Equal(["malformed", "wrong id"], collector.Events.Select(e => (string)e.Fields["kind"]!).Order());
+        }
     }
 
     [Fact]
