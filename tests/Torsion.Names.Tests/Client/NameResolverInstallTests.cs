@@ -3,6 +3,7 @@ using System.Text;
 using Torsion.Defer;
 using Torsion.Internet;
 using Torsion.Names.Client;
+using Torsion.Names.Wire;
 
 namespace Torsion.Names.Tests.Client;
 
@@ -109,5 +110,29 @@ public sealed class NameResolverInstallTests : IClassFixture<PeerServers>, IDisp
         var both = Loop.Run(reactor =>
             new DnsHostnameResolver(CreateResolver(reactor, "")).ResolveHostName(reactor, "alias.example.test", 80));
         Assert.Equal([new IPEndPoint(IPAddress.Parse("192.0.2.1"), 80), new IPEndPoint(IPAddress.Parse("2001:db8::1"), 80)], both);
+    }
+
+    [Fact]
+    public void CreateResolverAsksTheHostsFileThenTheCacheThenTheNetwork()
+    {
+        ResolverChain? chain = null;
+        var (first, second, hosts, relative) = Loop.Run(reactor =>
+        {
+            chain = CreateResolver(reactor, "search example.test\n");
+            return chain.LookupAddress("www.example.test").AddCallback(first =>
+                chain.LookupAddress("www.example.test").AddCallback(second =>
+                    chain.GetHostByName("fromhosts.test").AddCallback(hosts =>
+                        chain.GetHostByName("www").AddCallback(relative => (first, second, hosts, relative)))));
+        });
+        Assert.IsType<HostsResolver>(chain!.Resolvers[0]);
+        var cache = Assert.IsType<CacheResolver>(chain.Resolvers[1]);
+        Assert.IsType<Resolver>(chain.Resolvers[2]);
+        Assert.Equal(first.Answers.Select(a => a.Data), second.Answers.Select(a => a.Data));
+        // The network's answer went into the cache.
+        Assert.True(cache.Count >= 1);
+        Assert.True(CacheResolverTests.Outcome(cache.Query(new DnsQuery(DnsName.Parse("www.example.test"), RecordType.A))).Succeeded);
+        Assert.Equal(IPAddress.Parse("192.0.2.200"), hosts);
+        Assert.Equal(IPAddress.Parse("192.0.2.1"), relative);
+        Assert.Equal(["example.test"], chain.Search.Domains);
     }
 }
