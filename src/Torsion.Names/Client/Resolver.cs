@@ -17,7 +17,9 @@ namespace Torsion.Names.Client;
 /// Response codes become exceptions: NXDOMAIN <see cref="DnsNameException"/>, SERVFAIL
 /// <see cref="DnsServerFailureException"/>, REFUSED <see cref="DnsQueryRefusedException"/>, NOTIMP
 /// <see cref="DnsNotImplementedException"/>, FORMERR <see cref="DnsFormErrException"/>; no answer in any
-/// try is <see cref="DnsQueryTimeoutException"/>. Call it on the reactor's thread.
+/// try is <see cref="DnsQueryTimeoutException"/>. An error other than NXDOMAIN sends the next try to the
+/// next server that has not answered with an error; the last such error is the result when none is left.
+/// Call it on the reactor's thread.
 /// </remarks>
 public sealed class Resolver : ISearchingResolver
 {

@@ -10,7 +10,8 @@ namespace Torsion.Names.Client;
 /// <summary>
 /// One question asked over UDP with retries: try <c>i</c> goes to server <c>(start + i) mod n</c> and
 /// waits <c>timeouts[i]</c>, each try from a new port bound to port 0 with a new random id, so an answer
-/// must guess 32 bits (RFC 5452). A truncated answer is asked again over TCP of the same server; a
+/// must guess 32 bits (RFC 5452). An error answer other than NXDOMAIN moves on to the next server that
+/// has not answered with an error (the last such error is the result when none is left). A truncated answer is asked again over TCP of the same server; a
 /// FORMERR or NOTIMP without an OPT record to a query with EDNS is asked again without it.
 /// </summary>
 internal sealed class UdpQuery
@@ -25,6 +26,8 @@ internal sealed class UdpQuery
     private UdpExchange? _exchange;
     private IDelayedCall? _timer;
     private Deferred<DnsLookupResult>? _tcp;
+    private readonly HashSet<IPEndPoint> _refusing = [];
+    private Exception? _lastError;
     private bool _done;
 
     public UdpQuery(Resolver resolver, IReactor reactor, DnsQuery query, IReadOnlyList<TimeSpan> timeouts, int start)
@@ -52,6 +55,11 @@ internal sealed class UdpQuery
         }
         if (index >= _timeouts.Count)
         {
+            if (_lastError is not null)
+            {
+                Finish(null, _lastError);
+                return;
+            }
             var total = _timeouts.Sum(t => t.TotalSeconds);
             Finish(null, new DnsQueryTimeoutException(_query, $"DNS lookup of {_query} timed out: no answer from {string.Join(", ", _resolver.Servers)} in {_timeouts.Count} tries ({total} s)"));
             return;
@@ -119,7 +127,24 @@ internal sealed class UdpQuery
             });
             return;
         }
-        Finish(ResponseCheck.Failure(answer, _query) is null ? ResponseCheck.Result(answer) : null, ResponseCheck.Failure(answer, _query));
+        var failure = ResponseCheck.Failure(answer, _query);
+        if (failure is not null && answer.ResponseCode is not ResponseCode.NXDomain)
+        {
+            // SERVFAIL, REFUSED and the like speak for that server only: ask the next one that has not
+            // answered so yet, as glibc and dig do; when none is left, this is the answer.
+            _refusing.Add(server);
+            _lastError = failure;
+            var servers = _resolver.Servers;
+            for (var next = index + 1; next < _timeouts.Count; next++)
+            {
+                if (!_refusing.Contains(servers[(_start + next) % servers.Count]))
+                {
+                    Attempt(next);
+                    return;
+                }
+            }
+        }
+        Finish(failure is null ? ResponseCheck.Result(answer) : null, failure);
     }
 
     private void Finish(DnsLookupResult? result, Exception? error)

@@ -132,4 +132,51 @@ public sealed class RetryTests
         // It did connect (and sent its question): the listener has the connection waiting.
         Assert.True(listener.Pending());
     }
+
+    [Fact]
+    public void AnErrorAnswerMovesOnToTheNextServerButNxdomainIsFinal()
+    {
+        var asked = new List<string>();
+        var (found, error) = Loop.Run(reactor =>
+        {
+            var refusing = FakeDnsServer.Listen(reactor);
+            var working = FakeDnsServer.Listen(reactor);
+            refusing.Respond = (query, from, port) =>
+            {
+                asked.Add("refusing " + query.Queries[0].Name);
+                var code = query.Queries[0].Name == DnsName.Parse("gone.example.test") ? ResponseCode.NXDomain : ResponseCode.Refused;
+                port.Write((FakeDnsServer.Answer(query) with { ResponseCode = code }).ToBytes(), from);
+            };
+            working.Respond = (query, from, port) =>
+            {
+                asked.Add("working " + query.Queries[0].Name);
+                port.Write(FakeDnsServer.Answer(query, FakeDnsServer.A(query, "192.0.2.4")).ToBytes(), from);
+            };
+            var resolver = new Resolver(reactor, [refusing.Endpoint, working.Endpoint], timeouts: [TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)]);
+            return resolver.LookupAddress("here.example.test").AddCallback(found =>
+                resolver.LookupAddress("gone.example.test").AddBoth(o => (found, o.Failure?.Value)));
+        });
+        Assert.Equal(new ARecord("192.0.2.4"), Assert.Single(found.Answers).Data);
+        Assert.IsType<DnsNameException>(error);
+        Assert.Equal(["refusing here.example.test", "working here.example.test", "refusing gone.example.test"], asked);
+    }
+
+    [Fact]
+    public void WhenEveryServerAnswersAnErrorTheLastErrorIsTheResult()
+    {
+        var count = 0;
+        Assert.Throws<DnsServerFailureException>(() => Loop.Run(reactor =>
+        {
+            var failing = FakeDnsServer.Listen(reactor);
+            failing.Respond = (query, from, port) =>
+            {
+                count++;
+                port.Write((FakeDnsServer.Answer(query) with { ResponseCode = ResponseCode.ServFail }).ToBytes(), from);
+            };
+            // Four tries, but one server: it is asked once, not four times.
+            return new Resolver(reactor, [failing.Endpoint], timeouts: [TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)])
+                .LookupAddress("broken.example.test");
+        }));
+        Assert.Equal(1, count);
+    }
 }
