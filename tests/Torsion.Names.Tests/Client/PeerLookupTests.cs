@@ -128,4 +128,16 @@ public sealed class PeerLookupTests : IClassFixture<PeerServers>
         Assert.Equal(DnsName.Parse("mx1.example.test"), Single<PtrRecord>(Lookup(kind, r => r.LookupPointer(ReverseName.FromAddress(IPAddress.Parse("192.0.2.25")).ToString()))).Name);
         Assert.Equal(DnsName.Parse("www.example.test"), Single<PtrRecord>(Lookup(kind, r => r.LookupPointer(ReverseName.FromAddress(IPAddress.Parse("2001:db8::1")).ToString()))).Name);
     }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public void AZoneTooBigForOneMessageTransfersWhole(string kind)
+    {
+        var records = Lookup(kind, r => r.LookupZone("bulk.test")).Answers;
+        Assert.Equal(TestZones.BulkCount + 3, records.Count);
+        Assert.IsType<SoaRecord>(records[0].Data);
+        Assert.IsType<SoaRecord>(records[^1].Data);
+        Assert.Equal(TestZones.BulkCount, records.Select(r => r.Data).OfType<TxtRecord>().Select(t => Encoding.ASCII.GetString(t.Strings[0])[..6]).Distinct().Count());
+        // Over 64 KiB of records: no single DNS message could have carried them.
+        Assert.True(records.Sum(r => r.Data is TxtRecord t ? t.Strings[0].Length : 0) > 65535);
+    }
 }

@@ -7,6 +7,9 @@ internal static class TestZones
     public static IReadOnlyList<string> BigTexts { get; } =
         Enumerable.Range(0, 8).Select(i => $"{i}" + new string((char)('a' + i), 199)).ToArray();
 
+    /// <summary>How many TXT records bulk.test holds.</summary>
+    public const int BulkCount = 2000;
+
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
     {
         ["example.test"] = $"""
@@ -41,6 +44,9 @@ internal static class TestZones
             @   IN NS ns1.example.test.
             1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 IN PTR www.example.test.
             """,
+        // More than one TCP message can hold (2000 × ~120 bytes > 64 KiB), so its AXFR takes several.
+        ["bulk.test"] = "$ORIGIN bulk.test.\n$TTL 300\n@ IN SOA ns1.example.test. hostmaster.example.test. 7 3600 600 86400 60\n@ IN NS ns1.example.test.\n"
+            + string.Concat(Enumerable.Range(0, BulkCount).Select(i => $"h{i} IN TXT \"{i:D6}{new string('x', 100)}\"\n")),
         ["web.test"] = """
             $ORIGIN web.test.
             $TTL 300
