@@ -25,8 +25,8 @@ internal sealed class UdpQuery
     private IUdpTransport? _port;
     private UdpExchange? _exchange;
     private IDelayedCall? _timer;
-    private Deferred<DnsLookupResult>? _tcp;
     private readonly HashSet<IPEndPoint> _refusing = [];
+    private Deferred<DnsLookupResult>? _tcp;
     private Exception? _lastError;
     private bool _done;
 
@@ -86,7 +86,7 @@ internal sealed class UdpQuery
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // An unreachable server (no route, no port to bind) is a try that got no answer: move on now.
-            _resolver.Drops.Dropped($"cannot send to the server ({e.GetType().Name}: {e.Message})", server);
+            _resolver.Drops.SendFailed(server, e);
             var next = index + 1;
             _timer = _reactor.CallLater(0, () => Attempt(next));
             return;
@@ -115,36 +115,57 @@ internal sealed class UdpQuery
             _tcp = tcp;
             tcp.AddBoth(outcome =>
             {
+                _tcp = null;
                 if (outcome.Succeeded)
                 {
                     Finish(outcome.Value, null);
                 }
+                else if (outcome.Failure!.Value is DnsNameException or CancelledException)
+                {
+                    Finish(null, outcome.Failure.Value);
+                }
                 else
                 {
-                    Finish(null, outcome.Failure!.Value);
+                    // A server that cannot finish over TCP is a failed server like one answering SERVFAIL.
+                    MoveOnOrFinish(index, server, outcome.Failure.Value);
                 }
                 return Unit.Value;
             });
             return;
         }
         var failure = ResponseCheck.Failure(answer, _query);
-        if (failure is not null && answer.ResponseCode is not ResponseCode.NXDomain)
+        if (failure is null)
         {
-            // SERVFAIL, REFUSED and the like speak for that server only: ask the next one that has not
-            // answered so yet, as glibc and dig do; when none is left, this is the answer.
-            _refusing.Add(server);
-            _lastError = failure;
-            var servers = _resolver.Servers;
-            for (var next = index + 1; next < _timeouts.Count; next++)
+            Finish(ResponseCheck.Result(answer), null);
+        }
+        else if (answer.ResponseCode == ResponseCode.NXDomain)
+        {
+            Finish(null, failure);
+        }
+        else
+        {
+            MoveOnOrFinish(index, server, failure);
+        }
+    }
+
+    /// <summary>
+    /// SERVFAIL, REFUSED and the like speak for that server only: the next try goes at once to the next
+    /// server that has not failed so, as glibc and dig do; when none is left, this error is the answer.
+    /// </summary>
+    private void MoveOnOrFinish(int index, IPEndPoint server, Exception error)
+    {
+        _refusing.Add(server);
+        _lastError = error;
+        var servers = _resolver.Servers;
+        for (var next = index + 1; next < _timeouts.Count; next++)
+        {
+            if (!_refusing.Contains(servers[(_start + next) % servers.Count]))
             {
-                if (!_refusing.Contains(servers[(_start + next) % servers.Count]))
-                {
-                    Attempt(next);
-                    return;
-                }
+                Attempt(next);
+                return;
             }
         }
-        Finish(failure is null ? ResponseCheck.Result(answer) : null, failure);
+        Finish(null, error);
     }
 
     private void Finish(DnsLookupResult? result, Exception? error)

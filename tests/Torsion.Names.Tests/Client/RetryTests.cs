@@ -179,4 +179,20 @@ public sealed class RetryTests
         }));
         Assert.Equal(1, count);
     }
+
+    [Fact]
+    public void ATruncatedAnswerFromAServerWithoutTcpMovesOnToTheNextServer()
+    {
+        var result = Loop.Run(reactor =>
+        {
+            // Answers TC over UDP; nothing listens on its TCP port, so the TCP retry is refused.
+            var truncating = FakeDnsServer.Listen(reactor);
+            truncating.Respond = (query, from, port) => port.Write((FakeDnsServer.Answer(query) with { IsTruncated = true }).ToBytes(), from);
+            var working = FakeDnsServer.Listen(reactor);
+            working.Respond = (query, from, port) => port.Write(FakeDnsServer.Answer(query, FakeDnsServer.A(query, "192.0.2.8")).ToBytes(), from);
+            return new Resolver(reactor, [truncating.Endpoint, working.Endpoint], timeouts: [TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)])
+                .LookupAddress("tc.example.test");
+        });
+        Assert.Equal(new ARecord("192.0.2.8"), Assert.Single(result.Answers).Data);
+    }
 }
