@@ -10,8 +10,8 @@ namespace Torsion.Names.Client;
 /// </summary>
 /// <remarks>
 /// Parsing never fails: as in glibc, a line or option it does not understand is skipped. A
-/// <c>nameserver</c> may carry a port (<c>1.2.3.4:5353</c>, <c>[::1]:5353</c>), an extension that
-/// systemd-resolved and this repository's tests use; an IPv6 zone (<c>fe80::1%eth0</c>) is kept.
+/// <c>nameserver</c> may carry a port (<c>1.2.3.4:5353</c>, <c>[::1]:5353</c>), an extension glibc does not
+/// have (it skips such a line), for test servers on other ports; an IPv6 zone (<c>fe80::1%2</c>) is kept.
 /// <c>domain</c> and <c>search</c> replace each other, the last one winning.
 /// </remarks>
 public sealed class ResolvConf
