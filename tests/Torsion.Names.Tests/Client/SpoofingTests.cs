@@ -177,4 +177,27 @@ public sealed class SpoofingTests
         Assert.IsType(expected, error);
         Assert.Equal(code, error.ResponseCode);
     }
+
+    [Fact]
+    public void TheQuerysPortIsClosedOnceAnswered()
+    {
+        IPEndPoint? source = null;
+        var rebound = Loop.Run(reactor =>
+        {
+            var server = FakeDnsServer.Listen(reactor);
+            server.Respond = (query, from, port) =>
+            {
+                source = (IPEndPoint)from;
+                port.Write(FakeDnsServer.Answer(query, FakeDnsServer.A(query, "192.0.2.1")).ToBytes(), from);
+            };
+            return new Resolver(reactor, [server.Endpoint], timeouts: [TimeSpan.FromSeconds(30)]).LookupAddress("closed.example.test").AddCallback(_ =>
+            {
+                // The port the query came from is free again: a socket can bind it without SO_REUSEADDR.
+                using var again = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+                again.Bind(new IPEndPoint(IPAddress.Any, source!.Port));
+                return ((IPEndPoint)again.LocalEndPoint!).Port;
+            });
+        });
+        Assert.Equal(source!.Port, rebound);
+    }
 }
