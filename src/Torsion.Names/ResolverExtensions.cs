@@ -1,4 +1,6 @@
+using System.Net;
 using Torsion.Defer;
+using Torsion.Names.Client;
 using Torsion.Names.Wire;
 
 namespace Torsion.Names;
@@ -60,4 +62,59 @@ public static class ResolverExtensions
     /// <summary>The whole zone (AXFR, over TCP): its records in the answer section, the SOA first and last.</summary>
     public static Deferred<DnsLookupResult> LookupZone(this IResolver resolver, string name, IReadOnlyList<TimeSpan>? timeouts = null) =>
         resolver.LookupRecord(name, RecordType.AXFR, timeouts);
+
+    /// <summary>
+    /// The first address of <paramref name="name"/> (twisted.names' <c>getHostByName</c>): an IPv4 address
+    /// (A) if there is one, else an IPv6 address (AAAA), following CNAMEs in the answer. A resolver that
+    /// knows a search list (<see cref="ISearchingResolver"/>, such as one made from resolv.conf) applies it
+    /// to a relative name, trying the next candidate on NXDOMAIN or no address. An IP literal is its own answer.
+    /// </summary>
+    /// <returns>A Deferred that fires with the address, or fails with <see cref="DnsNameException"/> when no
+    /// candidate name has one (or the lookup's own error, such as a timeout).</returns>
+    public static Deferred<IPAddress> GetHostByName(this IResolver resolver, string name, IReadOnlyList<TimeSpan>? timeouts = null)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        ArgumentNullException.ThrowIfNull(name);
+        if (IPAddress.TryParse(name, out var literal))
+        {
+            return Deferred.Succeed(literal);
+        }
+        IReadOnlyList<DnsName> candidates;
+        try
+        {
+            candidates = (resolver as ISearchingResolver)?.Search.Candidates(name) ?? [DnsName.Parse(name)];
+        }
+        catch (DnsFormatException e)
+        {
+            return Deferred.Fail<IPAddress>(new DnsNameException($"'{name}' is not a valid host name: {e.Message}", e));
+        }
+        return FirstAddress(resolver, name, candidates, timeouts);
+    }
+
+    private static readonly RecordType[] AddressTypesAsked = [RecordType.A, RecordType.AAAA];
+
+    private static async Deferred<IPAddress> FirstAddress(IResolver resolver, string name, IReadOnlyList<DnsName> candidates, IReadOnlyList<TimeSpan>? timeouts)
+    {
+        foreach (var candidate in candidates)
+        {
+            foreach (var type in AddressTypesAsked)
+            {
+                DnsLookupResult result;
+                try
+                {
+                    result = await resolver.Query(new DnsQuery(candidate, type), timeouts);
+                }
+                catch (DnsNameException)
+                {
+                    // This candidate does not exist; neither does its other family.
+                    break;
+                }
+                if (AddressAnswers.Follow(candidate, result.Answers) is [var first, ..])
+                {
+                    return first;
+                }
+            }
+        }
+        throw new DnsNameException(new DnsQuery(candidates[^1], RecordType.A), message: $"address '{name}' not found");
+    }
 }
