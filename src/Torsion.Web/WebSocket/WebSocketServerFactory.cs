@@ -38,7 +38,7 @@ public sealed class WebSocketServerFactory : ServerFactory
     public IList<string> Subprotocols { get; } = new List<string>();
 
     /// <summary>Limits for the upgrade request's head (line length, header count and bytes).</summary>
-    public HttpParserOptions ParserOptions { get; } = new() { MaxBodySize = 0 };
+    public HttpParserOptions ParserOptions { get; } = new();
 
     /// <inheritdoc />
     public override IProtocol? BuildProtocol(EndPoint address) =>
