@@ -134,5 +134,5 @@ public static class WebSocketHandshake
         return key.Length == 24 && Convert.TryFromBase64String(key, decoded, out var n) && n == 16;
     }
 
-    private static WebSocketHandshakeResult Refuse(int status, string reason) => new(status, reason, new Headers(), null, null);
+    private static WebSocketHandshakeResult Refuse(int status, string reason) => WebSocketHandshakeResult.Refused(status, reason);
 }

@@ -64,7 +64,7 @@ internal sealed class WebSocketServerConnection : Protocol, IHttpRequestHandler
         var status = _parser.Parse(data, out var consumed);
         if (status == HttpParseStatus.Error)
         {
-            Refuse(_parser.ErrorStatusCode, _parser.ErrorReason ?? "Bad request.", null);
+            Refuse(WebSocketHandshakeResult.Refused(_parser.ErrorStatusCode, _parser.ErrorReason ?? "Bad request."));
             return;
         }
         if (!_complete)
@@ -74,13 +74,13 @@ internal sealed class WebSocketServerConnection : Protocol, IHttpRequestHandler
         CancelTimeout();
         if (_badHeader)
         {
-            Refuse(400, "A header field is not valid.", null);
+            Refuse(WebSocketHandshakeResult.Refused(400, "A header field is not valid."));
             return;
         }
         var result = WebSocketHandshake.CheckRequest(_method, _version, _headers, _subprotocols, _hasBody);
         if (!result.IsAccepted)
         {
-            Refuse(result.StatusCode, result.Reason, result.ResponseHeaders);
+            Refuse(result);
             return;
         }
         WebSocketProtocol protocol;
@@ -90,11 +90,11 @@ internal sealed class WebSocketServerConnection : Protocol, IHttpRequestHandler
         }
         catch (Exception e)
         {
-            Refuse(500, "The server could not make a protocol.", null);
+            Refuse(WebSocketHandshakeResult.Refused(500, "The server could not make a protocol."));
             Log.Error("WebSocketServerFactory's protocol constructor failed: {error}", ("error", e));
             return;
         }
-        Transport.Write(FormatHead(101, "Switching Protocols", result.ResponseHeaders, 0));
+        Transport.Write(result.FormatResponse());
         protocol.Initialize(WebSocketRole.Server, _clock, _options, result.Subprotocol, _target, _headers);
         _inner = protocol;
         protocol.MakeConnection(Transport);
@@ -151,47 +151,13 @@ internal sealed class WebSocketServerConnection : Protocol, IHttpRequestHandler
         return false; // the bytes after the head are WebSocket frames, not another request
     }
 
-    private void Refuse(int status, string reason, Headers? headers)
+    private void Refuse(WebSocketHandshakeResult refusal)
     {
         CancelTimeout();
         _complete = true;
-        var body = Encoding.UTF8.GetBytes(reason + "\n");
-        var extra = headers ?? new Headers();
-        extra.Set("Content-Type", "text/plain; charset=utf-8");
-        extra.Set("Connection", "close");
-        Transport.Write(FormatHead(status, Phrase(status), extra, body.Length));
-        Transport.Write(body);
+        Transport.Write(refusal.FormatResponse());
         Transport.LoseConnection();
     }
-
-    private static byte[] FormatHead(int status, string phrase, Headers headers, int contentLength)
-    {
-        var head = new StringBuilder();
-        head.Append("HTTP/1.1 ").Append(status).Append(' ').Append(phrase).Append("\r\n");
-        foreach (var (name, value) in headers)
-        {
-            head.Append(name).Append(": ").Append(value).Append("\r\n");
-        }
-        if (status != 101)
-        {
-            head.Append("Content-Length: ").Append(contentLength).Append("\r\n");
-        }
-        head.Append("\r\n");
-        return Encoding.Latin1.GetBytes(head.ToString());
-    }
-
-    private static string Phrase(int status) => status switch
-    {
-        400 => "Bad Request",
-        413 => "Content Too Large",
-        414 => "URI Too Long",
-        426 => "Upgrade Required",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        505 => "HTTP Version Not Supported",
-        _ => "Error",
-    };
 
     private void CancelTimeout()
     {
