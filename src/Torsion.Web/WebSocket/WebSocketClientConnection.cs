@@ -51,6 +51,10 @@ internal sealed class WebSocketClientConnection<T> : Protocol where T : WebSocke
         {
             request.Append("Sec-WebSocket-Protocol: ").Append(string.Join(", ", _subprotocols)).Append("\r\n");
         }
+        if (_options.PerMessageDeflate)
+        {
+            request.Append("Sec-WebSocket-Extensions: ").Append(PerMessageDeflate.Parameters).Append("\r\n");
+        }
         if (_headers is not null)
         {
             foreach (var (name, value) in _headers)
@@ -90,7 +94,7 @@ internal sealed class WebSocketClientConnection<T> : Protocol where T : WebSocke
         CancelTimeout();
         var protocol = _make();
         var subprotocol = _reader.Headers.Get("Sec-WebSocket-Protocol");
-        protocol.Initialize(WebSocketRole.Client, _clock, _options, subprotocol, _uri.PathAndQuery, _reader.Headers);
+        protocol.Initialize(WebSocketRole.Client, _clock, _options, subprotocol, _uri.PathAndQuery, _reader.Headers, _reader.Headers.Contains("Sec-WebSocket-Extensions"));
         _inner = protocol;
         protocol.MakeConnection(Transport);
         _result.Callback(protocol);
@@ -134,9 +138,17 @@ internal sealed class WebSocketClientConnection<T> : Protocol where T : WebSocke
         {
             throw new WebSocketHandshakeException("The server's Sec-WebSocket-Accept does not match the key sent.", 101);
         }
-        if (headers.Contains("Sec-WebSocket-Extensions"))
+        var extensions = headers.GetAll("Sec-WebSocket-Extensions");
+        if (extensions.Count > 0)
         {
-            throw new WebSocketHandshakeException("The server chose an extension, but none was offered.", 101);
+            if (!_options.PerMessageDeflate)
+            {
+                throw new WebSocketHandshakeException("The server chose an extension, but none was offered.", 101);
+            }
+            if (PerMessageDeflate.CheckResponse(extensions) is { } problem)
+            {
+                throw new WebSocketHandshakeException(problem, 101);
+            }
         }
         var chosen = headers.GetAll("Sec-WebSocket-Protocol");
         if (chosen.Count > 1 || (chosen.Count == 1 && !_subprotocols.Contains(chosen[0], StringComparer.Ordinal)))

@@ -33,6 +33,7 @@ public sealed class WebSocketFrameParser
     private readonly IWebSocketFrameHandler _handler;
     private readonly WebSocketRole _role;
     private readonly long _maxMessageSize;
+    private readonly bool _allowCompression;
     private readonly byte[] _header = new byte[MaxHeaderSize];
     private readonly byte[] _control = new byte[MaxControlPayload];
     private byte[]? _scratch;
@@ -42,6 +43,7 @@ public sealed class WebSocketFrameParser
 
     private WebSocketOpcode _opcode;
     private bool _fin;
+    private bool _rsv1;
     private bool _masked;
     private uint _key;
     private long _payloadLength;
@@ -49,6 +51,7 @@ public sealed class WebSocketFrameParser
 
     private bool _inMessage;
     private bool _text;
+    private bool _compressed;
     private long _messageSize;
     private Utf8Validator _utf8;
 
@@ -56,13 +59,19 @@ public sealed class WebSocketFrameParser
     /// <param name="handler">Receives the events.</param>
     /// <param name="role">Which end this is: a server requires masked frames, a client refuses them.</param>
     /// <param name="maxMessageSize">The largest message payload accepted, summed over its fragments (1009 beyond).</param>
-    public WebSocketFrameParser(IWebSocketFrameHandler handler, WebSocketRole role, long maxMessageSize)
+    /// <param name="allowCompression">
+    /// True when permessage-deflate (RFC 7692) was negotiated: RSV1 may then be set on the first frame of
+    /// a data message, which marks the message compressed (<see cref="IsMessageCompressed"/>); its text is
+    /// then not UTF-8-checked here, since the wire bytes are not the text.
+    /// </param>
+    public WebSocketFrameParser(IWebSocketFrameHandler handler, WebSocketRole role, long maxMessageSize, bool allowCompression = false)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentOutOfRangeException.ThrowIfNegative(maxMessageSize);
         _handler = handler;
         _role = role;
         _maxMessageSize = maxMessageSize;
+        _allowCompression = allowCompression;
     }
 
     /// <summary>After <see cref="WebSocketParseStatus.Error"/>: the close code to send (1002, 1007 or 1009).</summary>
@@ -73,6 +82,9 @@ public sealed class WebSocketFrameParser
 
     /// <summary>True between a message's first frame and its final one.</summary>
     public bool IsInMessage => _inMessage;
+
+    /// <summary>From <see cref="IWebSocketFrameHandler.OnMessageStart"/> to the message's end: whether it is compressed (RSV1 on its first frame).</summary>
+    public bool IsMessageCompressed => _compressed;
 
     /// <summary>True once a close frame was parsed; later input is ignored.</summary>
     public bool IsClosed => _state == State.Closed;
@@ -283,7 +295,8 @@ public sealed class WebSocketFrameParser
             return WebSocketParseStatus.NeedMoreData;
         }
         _inMessage = true;
-        _text = _opcode == WebSocketOpcode.Text;
+        _compressed = _rsv1;
+        _text = _opcode == WebSocketOpcode.Text && !_compressed;
         _messageSize = length;
         _utf8.Reset();
         go = _handler.OnMessageStart(_opcode);
@@ -299,9 +312,14 @@ public sealed class WebSocketFrameParser
         _opcode = (WebSocketOpcode)(b0 & 0x0F);
         _masked = (b1 & 0x80) != 0;
         var len7 = b1 & 0x7F;
-        if ((b0 & 0x70) != 0)
+        _rsv1 = (b0 & 0x40) != 0;
+        if ((b0 & 0x30) != 0 || (_rsv1 && !_allowCompression))
         {
             return "A reserved bit is set and no extension was negotiated.";
+        }
+        if (_rsv1 && _opcode is not (WebSocketOpcode.Text or WebSocketOpcode.Binary))
+        {
+            return "RSV1 (compression) is set on a frame other than a message's first.";
         }
         switch (_opcode)
         {

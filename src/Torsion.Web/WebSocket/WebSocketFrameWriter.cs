@@ -24,8 +24,9 @@ public static class WebSocketFrameWriter
     /// <param name="fin">Whether this is a message's final frame (always true for control frames).</param>
     /// <param name="payloadLength">The payload length.</param>
     /// <param name="maskKey">The masking key, or null for an unmasked frame.</param>
+    /// <param name="compressed">Sets RSV1: the first frame of a permessage-deflate compressed message.</param>
     /// <exception cref="ArgumentException">A control frame that is fragmented or longer than 125 bytes, or an undefined opcode.</exception>
-    public static int WriteHeader(Span<byte> destination, WebSocketOpcode opcode, bool fin, long payloadLength, uint? maskKey)
+    public static int WriteHeader(Span<byte> destination, WebSocketOpcode opcode, bool fin, long payloadLength, uint? maskKey, bool compressed = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
         if (opcode is not (WebSocketOpcode.Continuation or WebSocketOpcode.Text or WebSocketOpcode.Binary
@@ -38,7 +39,7 @@ public static class WebSocketFrameWriter
             throw new ArgumentException("A control frame must be final and at most 125 bytes long.", nameof(payloadLength));
         }
         var maskBit = maskKey.HasValue ? 0x80 : 0;
-        destination[0] = (byte)((fin ? 0x80 : 0) | (int)opcode);
+        destination[0] = (byte)((fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | (int)opcode);
         int at;
         if (payloadLength < 126)
         {

@@ -47,14 +47,16 @@ public static class WebSocketHandshake
     /// one <c>Sec-WebSocket-Key</c> that is base64 of 16 bytes, no body — else 400;
     /// <c>Sec-WebSocket-Version: 13</c> — else 426 with <c>Sec-WebSocket-Version: 13</c>. The subprotocol
     /// is the first of <paramref name="subprotocols"/> (the server's preference) that the client offered;
-    /// none when they share none (the client then decides). Extensions offered are declined.
+    /// none when they share none (the client then decides). Extensions offered are declined, but for
+    /// permessage-deflate when <paramref name="perMessageDeflate"/> is set.
     /// </summary>
     /// <param name="method">The request method.</param>
     /// <param name="version">The HTTP version.</param>
     /// <param name="headers">The request's headers.</param>
     /// <param name="subprotocols">The subprotocols the server speaks, most preferred first; null for none.</param>
     /// <param name="hasBody">Whether the request carries a body (an upgrade request may not).</param>
-    public static WebSocketHandshakeResult CheckRequest(string method, HttpProtocolVersion version, Headers headers, IReadOnlyList<string>? subprotocols = null, bool hasBody = false)
+    /// <param name="perMessageDeflate">Whether to accept a permessage-deflate offer (RFC 7692); otherwise every extension is declined.</param>
+    public static WebSocketHandshakeResult CheckRequest(string method, HttpProtocolVersion version, Headers headers, IReadOnlyList<string>? subprotocols = null, bool hasBody = false, bool perMessageDeflate = false)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(headers);
@@ -105,7 +107,12 @@ public static class WebSocketHandshake
         {
             response.Add("Sec-WebSocket-Protocol", chosen);
         }
-        return new WebSocketHandshakeResult(101, "", response, accept, chosen);
+        var deflate = perMessageDeflate && PerMessageDeflate.AcceptsOffer(headers);
+        if (deflate)
+        {
+            response.Add("Sec-WebSocket-Extensions", PerMessageDeflate.Parameters);
+        }
+        return new WebSocketHandshakeResult(101, "", response, accept, chosen, deflate);
     }
 
     /// <summary>The comma-separated tokens of every <paramref name="name"/> field, trimmed, empty ones skipped.</summary>

@@ -10,8 +10,9 @@ namespace Torsion.Web.WebSocket;
 /// </summary>
 public sealed class WebSocketHandshakeResult
 {
-    internal WebSocketHandshakeResult(int statusCode, string reason, Headers responseHeaders, string? accept, string? subprotocol)
+    internal WebSocketHandshakeResult(int statusCode, string reason, Headers responseHeaders, string? accept, string? subprotocol, bool perMessageDeflate = false)
     {
+        PerMessageDeflate = perMessageDeflate;
         StatusCode = statusCode;
         Reason = reason;
         ResponseHeaders = responseHeaders;
@@ -39,6 +40,9 @@ public sealed class WebSocketHandshakeResult
 
     /// <summary>The chosen subprotocol, or null.</summary>
     public string? Subprotocol { get; }
+
+    /// <summary>Whether permessage-deflate was accepted (pass it on to <see cref="WebSocketProtocol.Initialize"/>).</summary>
+    public bool PerMessageDeflate { get; }
 
     /// <summary>
     /// The whole HTTP/1.1 answer as bytes, for a server that writes responses itself: the 101 head with

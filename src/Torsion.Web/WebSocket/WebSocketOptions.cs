@@ -31,4 +31,11 @@ public sealed class WebSocketOptions
     /// many payload bytes. 0 (the default): each message is one frame.
     /// </summary>
     public int MaxOutgoingFrameSize { get => _maxOutgoingFrameSize; set => _maxOutgoingFrameSize = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)); }
+
+    /// <summary>
+    /// Negotiate permessage-deflate (RFC 7692): a server accepts a client's offer, a client makes one.
+    /// Each message is compressed on its own (no context takeover either way); messages under 64 bytes
+    /// are sent uncompressed. Inflated messages are held to <see cref="MaxMessageSize"/>. Default false.
+    /// </summary>
+    public bool PerMessageDeflate { get; set; }
 }

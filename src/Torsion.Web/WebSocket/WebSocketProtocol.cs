@@ -28,6 +28,7 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
 {
     private const int SmallFrame = 1024;
     private const int KeptMessageBuffer = 64 * 1024;
+    private const int CompressionThreshold = 64;
 
     private static readonly Logger Log = Logger.For<WebSocketProtocol>();
 
@@ -52,6 +53,8 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
     private long _pingCounter;
     private byte[]? _maskBytes;
     private int _maskAt;
+    private bool _deflate;
+    private bool _inflating;
 
     /// <summary>Which end of the connection this is.</summary>
     public WebSocketRole Role { get; private set; }
@@ -64,6 +67,9 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
 
     /// <summary>The handshake's headers: the request's on a server, the response's on a client.</summary>
     public Headers HandshakeHeaders { get; private set; } = new();
+
+    /// <summary>Whether messages may be compressed (permessage-deflate was agreed in the handshake).</summary>
+    public bool PerMessageDeflate => _deflate;
 
     /// <summary>The options in force.</summary>
     public WebSocketOptions Options => _options;
@@ -81,8 +87,9 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
     /// <param name="subprotocol">The agreed subprotocol, or null.</param>
     /// <param name="path">The handshake's request target, or null.</param>
     /// <param name="handshakeHeaders">The request's headers (server) or the response's (client), or null.</param>
+    /// <param name="perMessageDeflate">Whether the handshake agreed on permessage-deflate (<see cref="WebSocketHandshakeResult.PerMessageDeflate"/>).</param>
     /// <exception cref="InvalidOperationException">It was initialized or connected already.</exception>
-    public void Initialize(WebSocketRole role, IReactorTime clock, WebSocketOptions? options = null, string? subprotocol = null, string? path = null, Headers? handshakeHeaders = null)
+    public void Initialize(WebSocketRole role, IReactorTime clock, WebSocketOptions? options = null, string? subprotocol = null, string? path = null, Headers? handshakeHeaders = null, bool perMessageDeflate = false)
     {
         ArgumentNullException.ThrowIfNull(clock);
         if (_parser is not null || Connected)
@@ -95,7 +102,8 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
         Subprotocol = subprotocol;
         Path = path;
         HandshakeHeaders = handshakeHeaders ?? new Headers();
-        _parser = new WebSocketFrameParser(this, role, _options.MaxMessageSize);
+        _deflate = perMessageDeflate;
+        _parser = new WebSocketFrameParser(this, role, _options.MaxMessageSize, perMessageDeflate);
     }
 
     /// <summary>Called when the connection is open and messages may be sent.</summary>
@@ -382,7 +390,8 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
     {
         _messageOpcode = opcode;
         _messageLength = 0;
-        if (Delivering && StreamMessages)
+        _inflating = _parser!.IsMessageCompressed;
+        if (Delivering && StreamMessages && !_inflating)
         {
             OnMessageBegin(opcode);
         }
@@ -395,7 +404,7 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
         {
             return Continue;
         }
-        if (StreamMessages)
+        if (StreamMessages && !_inflating)
         {
             OnMessagePart(data);
             return Continue;
@@ -415,7 +424,15 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
 
     bool IWebSocketFrameHandler.OnMessageEnd()
     {
-        if (Delivering)
+        if (_inflating)
+        {
+            _inflating = false;
+            if (Delivering)
+            {
+                DeliverCompressed();
+            }
+        }
+        else if (Delivering)
         {
             if (StreamMessages)
             {
@@ -484,6 +501,45 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
         }
         StartCloseTimer();
         return false;
+    }
+
+    private void DeliverCompressed()
+    {
+        var code = Torsion.Web.WebSocket.PerMessageDeflate.Inflate(_message.AsSpan(0, _messageLength), _options.MaxMessageSize, out var output, out var length);
+        try
+        {
+            if (code != 0)
+            {
+                Fail(code, code == WebSocketCloseCodes.MessageTooBig
+                    ? $"A compressed message inflates beyond the limit of {_options.MaxMessageSize} bytes."
+                    : "A compressed message is not valid DEFLATE data.");
+                return;
+            }
+            var data = output.AsSpan(0, length);
+            if (_messageOpcode == WebSocketOpcode.Text && !System.Text.Unicode.Utf8.IsValid(data))
+            {
+                Fail(WebSocketCloseCodes.InvalidPayload, "A text message is not valid UTF-8.");
+                return;
+            }
+            if (StreamMessages)
+            {
+                OnMessageBegin(_messageOpcode);
+                OnMessagePart(data);
+                OnMessageComplete();
+            }
+            else if (_messageOpcode == WebSocketOpcode.Text)
+            {
+                OnTextMessage(Encoding.UTF8.GetString(data));
+            }
+            else
+            {
+                OnBinaryMessage(data);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(output);
+        }
     }
 
     private bool Stopped => _state == WebSocketState.Closed || _failCode.HasValue || _closeReceived;
@@ -611,23 +667,30 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
 
     private void SendMessage(WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
     {
+        var compressed = false;
+        if (_deflate && payload.Length >= CompressionThreshold)
+        {
+            var deflated = Torsion.Web.WebSocket.PerMessageDeflate.Compress(payload, out var length);
+            payload = deflated.AsSpan(0, length);
+            compressed = true;
+        }
         var max = _options.MaxOutgoingFrameSize;
         if (max == 0 || payload.Length <= max)
         {
-            WriteFrame(opcode, true, payload);
+            WriteFrame(opcode, true, payload, compressed);
             return;
         }
         var first = true;
         while (!payload.IsEmpty)
         {
             var n = Math.Min(max, payload.Length);
-            WriteFrame(first ? opcode : WebSocketOpcode.Continuation, n == payload.Length, payload[..n]);
+            WriteFrame(first ? opcode : WebSocketOpcode.Continuation, n == payload.Length, payload[..n], compressed && first);
             payload = payload[n..];
             first = false;
         }
     }
 
-    private void WriteFrame(WebSocketOpcode opcode, bool fin, ReadOnlySpan<byte> payload)
+    private void WriteFrame(WebSocketOpcode opcode, bool fin, ReadOnlySpan<byte> payload, bool compressed = false)
     {
         var masked = Role == WebSocketRole.Client;
         uint? key = masked ? NextMaskKey() : null;
@@ -637,7 +700,7 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
         {
             // One write for small frames: header and payload in one segment.
             Span<byte> frame = stackalloc byte[SmallFrame];
-            WebSocketFrameWriter.WriteHeader(frame, opcode, fin, payload.Length, key);
+            WebSocketFrameWriter.WriteHeader(frame, opcode, fin, payload.Length, key, compressed);
             CopyPayload(payload, frame[headerSize..], key);
             Transport.Write(frame[..total]);
             return;
@@ -645,7 +708,7 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
         if (!masked)
         {
             Span<byte> header = stackalloc byte[WebSocketFrameWriter.MaxHeaderSize];
-            WebSocketFrameWriter.WriteHeader(header, opcode, fin, payload.Length, null);
+            WebSocketFrameWriter.WriteHeader(header, opcode, fin, payload.Length, null, compressed);
             Transport.Write(header[..headerSize]);
             Transport.Write(payload);
             return;
@@ -653,7 +716,7 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
         var rented = ArrayPool<byte>.Shared.Rent(total);
         try
         {
-            WebSocketFrameWriter.WriteHeader(rented, opcode, fin, payload.Length, key);
+            WebSocketFrameWriter.WriteHeader(rented, opcode, fin, payload.Length, key, compressed);
             CopyPayload(payload, rented.AsSpan(headerSize), key);
             Transport.Write(rented.AsSpan(0, total));
         }

@@ -77,7 +77,7 @@ internal sealed class WebSocketServerConnection : Protocol, IHttpRequestHandler
             Refuse(WebSocketHandshakeResult.Refused(400, "A header field is not valid."));
             return;
         }
-        var result = WebSocketHandshake.CheckRequest(_method, _version, _headers, _subprotocols, _hasBody);
+        var result = WebSocketHandshake.CheckRequest(_method, _version, _headers, _subprotocols, _hasBody, _options.PerMessageDeflate);
         if (!result.IsAccepted)
         {
             Refuse(result);
@@ -95,7 +95,7 @@ internal sealed class WebSocketServerConnection : Protocol, IHttpRequestHandler
             return;
         }
         Transport.Write(result.FormatResponse());
-        protocol.Initialize(WebSocketRole.Server, _clock, _options, result.Subprotocol, _target, _headers);
+        protocol.Initialize(WebSocketRole.Server, _clock, _options, result.Subprotocol, _target, _headers, result.PerMessageDeflate);
         _inner = protocol;
         protocol.MakeConnection(Transport);
         if (consumed < data.Length && protocol.Connected)

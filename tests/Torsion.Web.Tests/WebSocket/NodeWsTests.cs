@@ -11,12 +11,12 @@ namespace Torsion.Web.Tests.WebSocket;
 /// </summary>
 public sealed class NodeWsTests : IDisposable
 {
-    private const string EchoServer = """
+    internal const string EchoServer = """
         const WebSocket = require('/usr/share/nodejs/ws');
-        const wss = new WebSocket.WebSocketServer({ host: '127.0.0.1', port: 0 });
+        const wss = new WebSocket.WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: process.argv[2] === 'deflate' });
         wss.on('listening', () => console.log('PORT ' + wss.address().port));
         wss.on('connection', (ws, req) => {
-          console.log('CONNECTED ' + req.url + ' ' + ws.protocol);
+          console.log('CONNECTED ' + req.url + ' ' + ws.protocol + (ws.extensions ? ' ' + ws.extensions : ''));
           ws.on('message', (data, isBinary) => {
             const text = isBinary ? null : data.toString();
             if (text !== null && text.startsWith('close:')) {
@@ -38,7 +38,7 @@ public sealed class NodeWsTests : IDisposable
         process.stdin.resume();
         """;
 
-    private const string Client = """
+    internal const string Client = """
         const WebSocket = require('/usr/share/nodejs/ws');
         const ws = new WebSocket(process.argv[2], ['chat.v1']);
         const big = Buffer.alloc(3 * 1024 * 1024);
@@ -46,7 +46,7 @@ public sealed class NodeWsTests : IDisposable
         let messages = 0, ponged = false;
         const maybeClose = () => { if (messages === 3 && ponged) ws.close(4000, 'done'); };
         ws.on('open', () => {
-          console.log('OPEN ' + ws.protocol);
+          console.log('OPEN ' + ws.protocol + (ws.extensions ? ' ' + ws.extensions : ''));
           ws.send('hello from node');
           ws.send(big);
           ws.send('frag-', { fin: false });
