@@ -92,7 +92,16 @@ internal sealed class WebSocketClientConnection<T> : Protocol where T : WebSocke
             return;
         }
         CancelTimeout();
-        var protocol = _make();
+        T protocol;
+        try
+        {
+            protocol = _make();
+        }
+        catch (Exception e)
+        {
+            FailHandshake(new WebSocketHandshakeException("The protocol factory failed: " + e.Message, e));
+            return;
+        }
         var subprotocol = _reader.Headers.Get("Sec-WebSocket-Protocol");
         protocol.Initialize(WebSocketRole.Client, _clock, _options, subprotocol, _uri.PathAndQuery, _reader.Headers, _reader.Headers.Contains("Sec-WebSocket-Extensions"));
         _inner = protocol;

@@ -100,6 +100,27 @@ public sealed class ClientTests : IDisposable
     }
 
     [Fact]
+    public void AFactoryThatThrowsFailsTheDeferredAndClosesTheConnection()
+    {
+        using var server = new RawWebSocketServer();
+        var connected = new TaskCompletionSource<RecordingClient>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _loop.Call(() => WebSocketClient.Connect<RecordingClient>(_loop.Reactor, new Uri($"ws://127.0.0.1:{server.Port}/"), () => throw new InvalidOperationException("no protocol today"))
+            .AddCallbacks(p =>
+            {
+                connected.SetResult(p);
+                return 0;
+            }, f =>
+            {
+                connected.SetException(f.Value);
+                return 0;
+            }));
+        var key = server.AcceptRequest();
+        server.Send(RawWebSocketServer.Accept(key));
+        Assert.Contains("no protocol today", Failure<WebSocketHandshakeException>(connected.Task).Message);
+        Assert.True(server.ReadsEndOfStream());
+    }
+
+    [Fact]
     public void ARefusedConnectionFailsTheDeferred()
     {
         int port;
