@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Unicode;
 
@@ -11,8 +12,9 @@ namespace Torsion.Web.WebSocket;
 /// <see cref="WebSocketParseStatus.Error"/> with the close code to fail the connection with (1002 for
 /// framing, 1007 for invalid UTF-8, 1009 for a message over the limit), checked as early as the bytes
 /// allow: a frame header is judged before its payload is read, and text as each piece arrives.
-/// Memory is bounded: a 14-byte header buffer, 125 bytes for control payloads and, on the server, one
-/// 16 KiB unmasking buffer; message payload is handed on, never gathered here.
+/// Memory is bounded: a 14-byte header buffer, 125 bytes for control payloads and, on the server, a
+/// 16 KiB unmasking buffer borrowed from the shared pool for the length of a call; message payload is
+/// handed on, never gathered here.
 /// </summary>
 public sealed class WebSocketFrameParser
 {
@@ -99,6 +101,23 @@ public sealed class WebSocketFrameParser
     /// <param name="consumed">How many bytes were used.</param>
     public WebSocketParseStatus Parse(ReadOnlySpan<byte> data, out int consumed)
     {
+        try
+        {
+            return ParseCore(data, out consumed);
+        }
+        finally
+        {
+            // The unmasking buffer is only lent out during a call, so an idle connection holds none.
+            if (_scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_scratch);
+                _scratch = null;
+            }
+        }
+    }
+
+    private WebSocketParseStatus ParseCore(ReadOnlySpan<byte> data, out int consumed)
+    {
         var pos = 0;
         while (true)
         {
@@ -141,7 +160,7 @@ public sealed class WebSocketFrameParser
                         if (_masked)
                         {
                             take = Math.Min(take, ScratchSize);
-                            _scratch ??= new byte[ScratchSize];
+                            _scratch ??= ArrayPool<byte>.Shared.Rent(ScratchSize);
                             WebSocketMasking.Apply(data.Slice(pos, take), _scratch, _key, _payloadOffset);
                             piece = _scratch.AsSpan(0, take);
                         }

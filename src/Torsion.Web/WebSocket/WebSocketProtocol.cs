@@ -27,7 +27,6 @@ namespace Torsion.Web.WebSocket;
 public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPushProducer, IConsumer
 {
     private const int SmallFrame = 1024;
-    private const int KeptMessageBuffer = 64 * 1024;
     private const int CompressionThreshold = 64;
 
     private static readonly Logger Log = Logger.For<WebSocketProtocol>();
@@ -359,7 +358,7 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
             _closeTimer.Cancel();
         }
         _closeTimer = null;
-        ReleaseMessage(force: true);
+        ReleaseMessage();
         _pending = [];
         _pendingLength = 0;
         var pings = _pings.ToArray();
@@ -414,7 +413,7 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
         {
             var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(256, _message.Length * 2)));
             _message.AsSpan(0, _messageLength).CopyTo(bigger);
-            ReleaseMessage(force: true);
+            ReleaseMessage();
             _message = bigger;
         }
         data.CopyTo(_message.AsSpan(_messageLength));
@@ -448,7 +447,7 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
             }
         }
         _messageLength = 0;
-        ReleaseMessage(force: false);
+        ReleaseMessage();
         return Continue;
     }
 
@@ -607,11 +606,16 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
         {
             _pendingLength = 0;
         }
+        if (_pendingLength == 0)
+        {
+            _pending = []; // only a paused connection holds read-ahead
+        }
     }
 
-    private void ReleaseMessage(bool force)
+    // The gathering buffer goes back to the pool after each message, so an idle connection holds none.
+    private void ReleaseMessage()
     {
-        if (_message.Length == 0 || (!force && _message.Length <= KeptMessageBuffer))
+        if (_message.Length == 0)
         {
             return;
         }
