@@ -408,6 +408,12 @@ public abstract class WebSocketProtocol : Protocol, IWebSocketFrameHandler, IPus
             OnMessagePart(data);
             return Continue;
         }
+        if ((long)_messageLength + data.Length > Array.MaxLength)
+        {
+            // MaxMessageSize may be set beyond what one array can gather.
+            Fail(WebSocketCloseCodes.MessageTooBig, "A message is too big to gather in memory.");
+            return false;
+        }
         var needed = _messageLength + data.Length;
         if (needed > _message.Length)
         {
