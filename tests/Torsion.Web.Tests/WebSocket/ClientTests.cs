@@ -258,14 +258,13 @@ public sealed class ClientTests : IDisposable
         _loop.Call(() => client.UnregisterProducer());
     }
 
-    [Fact]
-    public void WssWorksThroughTheCoresTls()
+    private static (X509Certificate2 Ca, X509Certificate2 Leaf) Certificates()
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest("CN=WebSocket Test CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
         var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var leafRequest = new CertificateRequest("CN=localhost", leafKey, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
@@ -274,8 +273,29 @@ public sealed class ClientTests : IDisposable
         leafRequest.CertificateExtensions.Add(names.Build());
         leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var signed = leafRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7), RandomNumberGenerator.GetBytes(8));
-        var leaf = signed.CopyWithPrivateKey(leafKey);
+        return (ca, signed.CopyWithPrivateKey(leafKey));
+    }
 
+    [Fact]
+    public void WssRefusesAnUntrustedServer()
+    {
+        var (ca, leaf) = Certificates();
+        using (ca)
+        {
+            // The core's TLS layer logs each failed handshake (client side, and server side when it sees the alert).
+            var logged = Torsion.TestSupport.LoggedErrors.Expect<TlsHandshakeException>();
+            var port = ListenEcho([], tls: new TlsServerOptions(leaf));
+            var attempt = Connect($"wss://localhost:{port}/"); // system trust: the test CA is not in it
+            Assert.Contains("not trusted", Failure<TlsHandshakeException>(attempt).Message);
+            Assert.True(logged.Count >= 1);
+        }
+    }
+
+    [Fact]
+    public void WssWorksThroughTheCoresTls()
+    {
+        var (ca, leaf) = Certificates();
+        using var _ = ca;
         var protocols = new List<EchoProtocol>();
         var port = ListenEcho(protocols, tls: new TlsServerOptions(leaf));
         var tls = new TlsClientOptions { TrustRoots = [ca] };
