@@ -162,7 +162,8 @@ public sealed class ClientTests : IDisposable
     public void TheClientAbortsWhenTheServerNeverClosesTcp()
     {
         using var server = new RawWebSocketServer();
-        var attempt = Connect($"ws://127.0.0.1:{server.Port}/", new WebSocketOptions { CloseTimeout = 0.5 });
+        // Long enough for the reply to arrive on a loaded machine before the timer aborts.
+        var attempt = Connect($"ws://127.0.0.1:{server.Port}/", new WebSocketOptions { CloseTimeout = 3 });
         var key = server.AcceptRequest();
         server.Send(RawWebSocketServer.Accept(key));
         var client = Waits.For(attempt, "The connection");
