@@ -89,6 +89,7 @@ internal sealed class DnsStreamProtocol(DnsServerFactory factory, IReactorTime c
         if (_partialLength > 0)
         {
             factory.BadInput.Report("TCP message shorter than its length prefix", _peer, $"{_partialLength} bytes of a message, then {factory.TcpIdleTimeout.TotalSeconds} s of silence");
+            _partialLength = 0;
         }
         else if (!_anyMessage)
         {
