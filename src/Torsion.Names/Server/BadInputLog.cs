@@ -29,6 +29,7 @@ internal sealed class BadInputLog(Logger log)
     public static string Kind(DnsFormatException e)
     {
         var message = e.Message;
+        if (message.StartsWith("The message is truncated", StringComparison.Ordinal)) return "truncated message";
         if (message.Contains("pointer", StringComparison.Ordinal)) return "bad compression pointer";
         if (message.Contains("label", StringComparison.Ordinal)) return "label over 63 bytes";
         if (message.Contains("name is longer", StringComparison.Ordinal)) return "name over 255 bytes";
