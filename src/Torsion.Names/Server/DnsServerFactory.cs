@@ -157,7 +157,7 @@ public sealed class DnsServerFactory : ServerFactory
             return;
         }
         var question = query.Queries[0];
-        if (Verbose > 0) s_log.Info("{peer} asks {question}", ("peer", peer), ("question", question));
+        if (Verbose > 0) s_log.Info("{peer} asks {name} {type} {class}", ("peer", peer), ("name", question.Name), ("type", question.Type), ("class", question.Class));
         if (question.Type == RecordType.AXFR)
         {
             Transfer(query, question, peer, channel, maxLength);
