@@ -25,11 +25,15 @@ public sealed class DnsDatagramProtocol : DatagramProtocol, IDnsReplyChannel
 
     void IDnsReplyChannel.Reply(DnsMessage response, EndPoint peer, int maxLength)
     {
-        var buffer = _factory.WriteBuffer;
-        var length = response.WriteTruncated(buffer.AsSpan(0, maxLength));
+        var length = response.WriteTruncated(_factory.WriteBuffer.AsSpan(2, maxLength));
+        ((IDnsReplyChannel)this).SendWritten(length, peer);
+    }
+
+    void IDnsReplyChannel.SendWritten(int length, EndPoint peer)
+    {
         try
         {
-            Transport.Write(buffer.AsSpan(0, length), peer);
+            Transport.Write(_factory.WriteBuffer.AsSpan(2, length), peer);
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
         {

@@ -30,6 +30,7 @@ public sealed class DnsServerFactory : ServerFactory
     private readonly ZoneAuthority[] _zones;
     private readonly IResolver[] _otherAuthorities;
     private readonly IReactorTime _clock;
+    private readonly AnswerCache _answers = new();
     private Edns _edns = new() { UdpPayloadSize = 1232 };
     private Edns _ednsDo = new() { UdpPayloadSize = 1232, DnssecOk = true };
 
@@ -106,6 +107,18 @@ public sealed class DnsServerFactory : ServerFactory
             BadInput.Report("response sent as a query", peer, $"id {BinaryPrimitives.ReadUInt16BigEndian(packet)}");
             return;
         }
+        // The hot path: a plain query answered before from a zone is answered from its cached bytes.
+        Span<byte> key = stackalloc byte[AnswerCache.MaxKeyLength];
+        var keyLength = 0;
+        if (Verbose == 0 && AnswerCache.TryKey(packet, channel.IsStream, UdpPayloadSize, key, out keyLength, out var nameEnd))
+        {
+            var length = _answers.TryAnswer(key[..keyLength], packet, nameEnd, WriteBuffer.AsSpan(2));
+            if (length > 0)
+            {
+                channel.SendWritten(length, peer);
+                return;
+            }
+        }
         DnsMessage query;
         try
         {
@@ -126,7 +139,7 @@ public sealed class DnsServerFactory : ServerFactory
         }
         try
         {
-            Handle(query, peer, channel);
+            Handle(query, peer, channel, key[..keyLength]);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -136,7 +149,7 @@ public sealed class DnsServerFactory : ServerFactory
         }
     }
 
-    private void Handle(DnsMessage query, EndPoint peer, IDnsReplyChannel channel)
+    private void Handle(DnsMessage query, EndPoint peer, IDnsReplyChannel channel, ReadOnlySpan<byte> cacheKey)
     {
         var maxLength = channel.IsStream ? DnsMessage.MaxLength
             : query.Edns is { } edns ? Math.Clamp((int)edns.UdpPayloadSize, 512, Math.Max(512, (int)UdpPayloadSize)) : 512;
@@ -174,7 +187,11 @@ public sealed class DnsServerFactory : ServerFactory
             if (!zone.Contains(question.Name)) continue;
             var answer = zone.Answer(question);
             if (answer.ResponseCode == ResponseCode.Refused) break;
-            Send(channel, peer, maxLength, Response(query, answer.ResponseCode, answer.Answers, answer.Authority, answer.Additional, answer.IsAuthoritative));
+            var response = Response(query, answer.ResponseCode, answer.Answers, answer.Authority, answer.Additional, answer.IsAuthoritative);
+            if (Verbose > 0) s_log.Info("answering {peer}: {code}, {count} answer(s)", ("peer", peer), ("code", response.ResponseCode), ("count", response.Answers.Count));
+            var length = response.WriteTruncated(WriteBuffer.AsSpan(2, maxLength));
+            if (!cacheKey.IsEmpty) _answers.Store(cacheKey, WriteBuffer.AsSpan(2, length));
+            channel.SendWritten(length, peer);
             return;
         }
         var recursive = query.RecursionDesired && (Caches.Count > 0 || Clients.Count > 0);

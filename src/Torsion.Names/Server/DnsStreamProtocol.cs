@@ -117,6 +117,14 @@ internal sealed class DnsStreamProtocol(DnsServerFactory factory, IReactorTime c
         Transport.Write(buffer.AsSpan(0, length + 2));
     }
 
+    public void SendWritten(int length, EndPoint peer)
+    {
+        if (!Connected) return;
+        var buffer = factory.WriteBuffer;
+        BinaryPrimitives.WriteUInt16BigEndian(buffer, (ushort)length);
+        Transport.Write(buffer.AsSpan(0, length + 2));
+    }
+
     public bool TryReplyWhole(DnsMessage response)
     {
         var buffer = factory.WriteBuffer;

@@ -15,6 +15,9 @@ internal interface IDnsReplyChannel
     /// <summary>Sends <paramref name="response"/> to <paramref name="peer"/>, truncated (TC) to <paramref name="maxLength"/> bytes.</summary>
     void Reply(DnsMessage response, EndPoint peer, int maxLength);
 
+    /// <summary>Sends the <paramref name="length"/> bytes already written at offset 2 of the factory's write buffer (the two before are free for a length prefix).</summary>
+    void SendWritten(int length, EndPoint peer);
+
     /// <summary>Sends <paramref name="response"/> whole over a stream; false, sending nothing, when it exceeds 65535 bytes.</summary>
     bool TryReplyWhole(DnsMessage response);
 }

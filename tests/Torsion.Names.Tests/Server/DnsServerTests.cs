@@ -246,4 +246,29 @@ public sealed class DnsServerTests
         var unknown = server.AskTcp(ServerHarness.Question("unknown.example.com", (RecordType)65280));
         Assert.Equal(new UnknownRecord((RecordType)65280, [10, 0, 0, 1]), Assert.Single(unknown.Answers).Data);
     }
+
+    [Fact]
+    public void RepeatedQueriesGetTheirOwnIdFlagsAndSpellingFromTheAnswerCache()
+    {
+        using var server = ServerHarness.ForZone(BigZone);
+        var first = server.AskUdp(ServerHarness.Question("www.example.com", RecordType.A, id: 1));
+        var again = server.AskUdp(ServerHarness.Question("WwW.ExAmPlE.cOm", RecordType.A, id: 2, recursionDesired: true) with { CheckingDisabled = true });
+        Assert.Equal((2, true, true), (again.Id, again.RecursionDesired, again.CheckingDisabled));
+        Assert.Equal("WwW.ExAmPlE.cOm", again.Queries[0].Name.ToString());
+        Assert.Equal(first with { Id = 2, RecursionDesired = true, CheckingDisabled = true, Queries = again.Queries }, again);
+        var third = server.AskUdp(ServerHarness.Question("www.example.com", RecordType.A, id: 3));
+        Assert.Equal((3, false, false), (third.Id, third.RecursionDesired, third.CheckingDisabled));
+
+        // The size limit is part of what is cached: EDNS 1000, then plain (512), then TCP.
+        Assert.InRange(server.UdpRaw(ServerHarness.Question("big.example.com", RecordType.TXT, new Edns { UdpPayloadSize = 1000 }).ToBytes())!.Length, 513, 1000);
+        for (var i = 0; i < 2; i++)
+        {
+            var plain = server.UdpRaw(ServerHarness.Question("big.example.com", RecordType.TXT).ToBytes())!;
+            Assert.True(plain.Length <= 512 && DnsMessage.Parse(plain).IsTruncated);
+            Assert.Null(DnsMessage.Parse(plain).Edns);
+            Assert.Equal(40, server.AskTcp(ServerHarness.Question("big.example.com", RecordType.TXT)).Answers.Count);
+        }
+        // Negative answers are cached too, and stay negative.
+        for (var i = 0; i < 2; i++) Assert.Equal(ResponseCode.NXDomain, server.AskUdp(ServerHarness.Question("no.www.example.com", RecordType.A)).ResponseCode);
+    }
 }
