@@ -15,7 +15,7 @@ public sealed class ZoneFileParserTests
 
     // RFC 1035 §5.3, verbatim but for the $INCLUDE: no $TTL, so the SOA's MINIMUM is the TTL; an
     // escaped dot in the mailbox; a comment glued to a number; blank owners; a name that is "A".
-    private const string Rfc1035Example = """
+    public const string Rfc1035Example = """
         @   IN  SOA     VENERA      Action\.domains (
                                          20     ; SERIAL
                                          7200   ; REFRESH
