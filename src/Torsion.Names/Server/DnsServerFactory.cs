@@ -86,6 +86,9 @@ public sealed class DnsServerFactory : ServerFactory
 
     internal BadInputLog BadInput { get; }
 
+    /// <summary>How many times a TCP client's unread answers paused its connection (for tests).</summary>
+    internal int Pauses { get; set; }
+
     // One buffer for every answer: the reactor thread writes and sends each before the next.
     internal byte[] WriteBuffer { get; } = new byte[2 + DnsMessage.MaxLength];
 

@@ -9,9 +9,13 @@ namespace Torsion.Names.Server;
 /// DNS over TCP for one connection (RFC 7766): messages framed by a two-byte length, several queries
 /// in flight at once (each answered as soon as it is ready), and an idle timeout that closes a
 /// connection with nothing to say, including one whose length prefix promised more than it sent.
+/// A client that pipelines queries without reading the answers is paused: when the transport's
+/// buffer fills, reading stops until it drains (the protocol is the transport's producer).
 /// </summary>
-internal sealed class DnsStreamProtocol(DnsServerFactory factory, IReactorTime clock) : Protocol, IDnsReplyChannel
+internal sealed class DnsStreamProtocol(DnsServerFactory factory, IReactorTime clock) : Protocol, IDnsReplyChannel, IPushProducer
 {
+    private bool _paused;
+
     // Bytes of an incomplete message, kept between reads; null until a read ends mid-message.
     private byte[]? _partial;
     private int _partialLength;
@@ -26,20 +30,39 @@ internal sealed class DnsStreamProtocol(DnsServerFactory factory, IReactorTime c
     public override void ConnectionMade()
     {
         _peer = Transport.GetPeer();
+        (Transport as IConsumer)?.RegisterProducer(this, streaming: true);
         ArmIdle();
     }
+
+    public void PauseProducing()
+    {
+        _paused = true;
+        factory.Pauses++;
+        (Transport as IPushProducer)?.PauseProducing();
+    }
+
+    public void ResumeProducing()
+    {
+        _paused = false;
+        (Transport as IPushProducer)?.ResumeProducing();
+        // Queries that arrived before the pause took effect are answered now.
+        if (_partialLength > 0 && Connected) DataReceived(default);
+    }
+
+    public void StopProducing() => _paused = true;
 
     public override void DataReceived(ReadOnlySpan<byte> data)
     {
         ArmIdle();
-        if (_partialLength == 0)
+        if (_partialLength == 0 && !_paused)
         {
             // The common case: whole messages in this read, parsed in place.
             var used = Frames(data);
             if (used < data.Length) Keep(data[used..]);
             return;
         }
-        Keep(data);
+        if (!data.IsEmpty) Keep(data);
+        if (_paused) return;
         var consumed = Frames(_partial.AsSpan(0, _partialLength));
         _partial.AsSpan(consumed, _partialLength - consumed).CopyTo(_partial);
         _partialLength -= consumed;
@@ -48,7 +71,7 @@ internal sealed class DnsStreamProtocol(DnsServerFactory factory, IReactorTime c
     private int Frames(ReadOnlySpan<byte> buffer)
     {
         var offset = 0;
-        while (Connected && buffer.Length - offset >= 2)
+        while (Connected && !_paused && buffer.Length - offset >= 2)
         {
             int length = BinaryPrimitives.ReadUInt16BigEndian(buffer[offset..]);
             if (buffer.Length - offset - 2 < length) break;

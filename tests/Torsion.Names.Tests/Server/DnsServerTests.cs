@@ -271,4 +271,36 @@ public sealed class DnsServerTests
         // Negative answers are cached too, and stay negative.
         for (var i = 0; i < 2; i++) Assert.Equal(ResponseCode.NXDomain, server.AskUdp(ServerHarness.Question("no.www.example.com", RecordType.A)).ResponseCode);
     }
+
+    [Fact]
+    public async Task AClientThatDoesNotReadItsAnswersIsPausedAndLosesNothing()
+    {
+        const int Queries = 20_000;
+        using var server = ServerHarness.ForZone(BigZone);
+        using var socket = server.ConnectTcp();
+        var stream = new MemoryStream();
+        for (var i = 0; i < Queries; i++)
+        {
+            var bytes = ServerHarness.Question("big.example.com", RecordType.TXT, id: (ushort)i).ToBytes();
+            stream.WriteByte((byte)(bytes.Length >> 8));
+            stream.WriteByte((byte)bytes.Length);
+            stream.Write(bytes);
+        }
+        // Every query goes out before any answer is read: about 55 MB of answers wait for this client.
+        var sender = Task.Run(() => socket.Send(stream.ToArray()), TestContext.Current.CancellationToken);
+        // The server stops reading this connection once its answers back up (bounded wait for that event).
+        var deadline = DateTime.UtcNow.AddMilliseconds(ServerHarness.TimeoutMs);
+        while (server.OnReactor(() => server.Factory.Pauses) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The connection was never paused.");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+        for (var i = 0; i < Queries; i++)
+        {
+            var answer = ServerHarness.ReadFramed(socket) ?? throw new IOException($"Closed after {i} answers.");
+            Assert.Equal((ushort)i, answer.Id);
+            Assert.Equal(40, answer.Answers.Count);
+        }
+        await sender.WaitAsync(TimeSpan.FromMilliseconds(ServerHarness.TimeoutMs), TestContext.Current.CancellationToken);
+    }
 }
