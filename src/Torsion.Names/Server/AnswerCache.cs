@@ -93,6 +93,8 @@ internal sealed class AnswerCache
         return answer.Length;
     }
 
+    public void Clear() => _answers.Clear();
+
     public void Store(ReadOnlySpan<byte> key, ReadOnlySpan<byte> answer)
     {
         if (_answers.Count >= MaxEntries) _answers.Clear();

@@ -75,6 +75,8 @@ public sealed class DnsServerFactory : ServerFactory
             ArgumentOutOfRangeException.ThrowIfLessThan(value, (ushort)512);
             _edns = _edns with { UdpPayloadSize = value };
             _ednsDo = _ednsDo with { UdpPayloadSize = value };
+            // Cached answers carry the old size in their OPT record.
+            _answers.Clear();
         }
     }
 
@@ -91,6 +93,16 @@ public sealed class DnsServerFactory : ServerFactory
 
     // One buffer for every answer: the reactor thread writes and sends each before the next.
     internal byte[] WriteBuffer { get; } = new byte[2 + DnsMessage.MaxLength];
+
+    /// <inheritdoc/>
+    /// <remarks>Logs how much bad input of each kind was seen, when there was any.</remarks>
+    protected override void StopFactory()
+    {
+        if (BadInput.Counts.Count > 0)
+        {
+            s_log.Info("DNS server stopping; bad input seen: {counts}", ("counts", string.Join(", ", BadInput.Counts.Select(c => $"{c.Key}: {c.Value}"))));
+        }
+    }
 
     /// <inheritdoc/>
     public override IProtocol? BuildProtocol(EndPoint address) => new DnsStreamProtocol(this, _clock) { Factory = this };
