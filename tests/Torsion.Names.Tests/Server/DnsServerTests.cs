@@ -303,4 +303,21 @@ public sealed class DnsServerTests
         }
         await sender.WaitAsync(TimeSpan.FromMilliseconds(ServerHarness.TimeoutMs), TestContext.Current.CancellationToken);
     }
+
+    [Fact]
+    public void AuthoritiesWrittenInCodeAreAskedInOrderAndTheirAaKept()
+    {
+        var refusing = new FakeClient(q => Deferred.Fail<DnsLookupResult>(new DnsQueryRefusedException(q)));
+        var custom = new FakeClient(q => q.Name == DnsName.Parse("gone.example.org")
+            ? Deferred.Fail<DnsLookupResult>(new DnsNameException(q, new DnsMessage { IsAuthoritative = true, Authority = [new ResourceRecord(DnsName.Parse("example.org"), new SoaRecord(DnsName.Parse("ns.example.org"), DnsName.Parse("h.example.org"), 1, 2, 3, 4, 5), 5)] }))
+            : Deferred.Succeed(new DnsLookupResult([new ResourceRecord(q.Name, new ARecord("203.0.113.7"), 30)], [], []) { IsAuthoritative = true }));
+        using var server = new ServerHarness(reactor => new DnsServerFactory([refusing, custom], clock: reactor));
+        var answer = server.AskUdp(ServerHarness.Question("host.example.org", RecordType.A));
+        Assert.Equal((ResponseCode.NoError, true, false), (answer.ResponseCode, answer.IsAuthoritative, answer.RecursionAvailable));
+        Assert.Equal(new ARecord("203.0.113.7"), Assert.Single(answer.Answers).Data);
+        var gone = server.AskTcp(ServerHarness.Question("gone.example.org", RecordType.A));
+        Assert.Equal((ResponseCode.NXDomain, true), (gone.ResponseCode, gone.IsAuthoritative));
+        Assert.Equal(RecordType.SOA, Assert.Single(gone.Authority).Type);
+        Assert.Equal((2, 2), server.OnReactor(() => (refusing.Calls, custom.Calls)));
+    }
 }
