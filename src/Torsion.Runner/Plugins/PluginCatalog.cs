@@ -60,14 +60,14 @@ internal sealed class PluginCatalog
     /// </param>
     /// <param name="builtIn">
     /// The assemblies scanned first, in order, as they are loaded already (no new context). Null (the
-    /// default) means torsiond's own assembly. A path entry naming one of these, or Torsion,
+    /// default) means torsiond's own assembly and Torsion.Names (the dns plugin). A path entry naming one of these, or Torsion,
     /// Torsion.Plugins or System.CommandLine, is skipped silently.
     /// </param>
     /// <remarks>When two plugins share a name the first one wins: built-ins, then path order; each later one adds a warning.</remarks>
     public static PluginCatalog Discover(string? pluginPath = null, IEnumerable<Assembly>? builtIn = null)
     {
         pluginPath ??= Environment.GetEnvironmentVariable(PluginPathVariable) ?? "";
-        var builtInAssemblies = (builtIn ?? [typeof(PluginCatalog).Assembly]).Distinct().ToArray();
+        var builtInAssemblies = (builtIn ?? [typeof(PluginCatalog).Assembly, typeof(Torsion.Names.Tap.DnsServiceMaker).Assembly]).Distinct().ToArray();
         var warnings = new List<string>();
         var byName = new Dictionary<string, IServiceMaker>(StringComparer.Ordinal);
         var origins = new Dictionary<string, string>(StringComparer.Ordinal);

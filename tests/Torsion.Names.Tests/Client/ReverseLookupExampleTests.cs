@@ -60,6 +60,22 @@ public sealed class ReverseLookupExampleTests : IClassFixture<PeerServers>, IDis
     }
 
     [Fact]
+    public void PrintsEachNameAgainstTheTorsionServerHoldingTheReverseZones()
+    {
+        // The same zones the peers serve, from Torsion's own zone-file parser and DnsServerFactory.
+        using var server = new Tests.Server.ServerHarness(reactor => new Torsion.Names.Server.DnsServerFactory(
+            TestZones.All.Values.Select(text => new Torsion.Names.Server.ZoneAuthority(Torsion.Names.Server.ZoneFileParser.Parse(text, Torsion.Names.Wire.DnsName.Root))).ToList(),
+            clock: reactor));
+        var input = Path.Combine(_directory, "addresses.txt");
+        File.WriteAllText(input, "2001:db8::2\n192.0.2.1\n192.0.2.25\n2001:db8::1\n192.0.2.200\n");
+        var (exit, lines, err) = Run("--server", $"{server.Udp.Address}:{server.Udp.Port}", input);
+        Assert.True(exit == 0, err);
+        Assert.Equal(
+            ["2001:db8::2", "192.0.2.1 www.example.test", "192.0.2.25 mx1.example.test", "2001:db8::1 www.example.test", "192.0.2.200"],
+            lines);
+    }
+
+    [Fact]
     public void BadArgumentsFailWithAMessage()
     {
         var input = Path.Combine(_directory, "bad.txt");
