@@ -123,6 +123,9 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     /// </summary>
     internal void AddParsed(string name, string value) => _fields.Add(new(name, value));
 
+    /// <summary>The field at <paramref name="index"/>, for writers that must not allocate an enumerator.</summary>
+    internal KeyValuePair<string, string> FieldAt(int index) => _fields[index];
+
     private int RemoveFrom(string name, int start)
     {
         var removed = 0;
