@@ -434,6 +434,14 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
         }
     }
 
+    /// <summary>
+    /// True when the response to <paramref name="request"/> goes out before the body it announced with
+    /// <c>Expect: 100-continue</c> was asked for: the client may or may not send it, so the connection
+    /// cannot carry another request.
+    /// </summary>
+    internal bool MustCloseAfter(Request request) =>
+        request == _current && _streaming && !_messageComplete && _expectContinue && !_continueSent;
+
     internal void CheckUpgradable(Request request)
     {
         if (request != _current || !_messageComplete || _streaming || _closed)

@@ -8,7 +8,8 @@ namespace Torsion.Web.Server;
 /// <see cref="NotDoneYet"/> (the resource writes and finishes the request itself, later), or an
 /// asynchronous result: a <see cref="Task{TResult}"/> or <see cref="Deferred{T}"/> of the body, or a
 /// <see cref="Task"/>/<see cref="Deferred"/> after which the request is finished if the resource has not
-/// finished it. A render method may also be declared <c>async RenderResult</c> and return the body.
+/// finished it. A render method may also be declared <c>async RenderResult</c>: it writes to the request,
+/// awaiting what it needs, and the request is finished when it returns.
 /// </summary>
 [AsyncMethodBuilder(typeof(RenderResultMethodBuilder))]
 public readonly struct RenderResult

@@ -5,16 +5,16 @@ namespace Torsion.Web.Server;
 
 /// <summary>
 /// Lets a render method be written <c>async RenderResult RenderGet(Request request)</c>: the method
-/// returns the body (or null when it wrote and finished the request itself). The compiler uses this type;
-/// code does not.
+/// writes to the request, awaiting what it needs, and the request is finished when the method returns
+/// (if the method has not finished it). The compiler uses this type; code does not.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public struct RenderResultMethodBuilder
 {
-    private AsyncTaskMethodBuilder<byte[]?> _inner;
+    private AsyncTaskMethodBuilder _inner;
 
     /// <summary>Creates a builder.</summary>
-    public static RenderResultMethodBuilder Create() => new() { _inner = AsyncTaskMethodBuilder<byte[]?>.Create() };
+    public static RenderResultMethodBuilder Create() => new() { _inner = AsyncTaskMethodBuilder.Create() };
 
     /// <summary>The result of the method.</summary>
     public RenderResult Task => new(_inner.Task);
@@ -26,8 +26,8 @@ public struct RenderResultMethodBuilder
     /// <summary>Associates the state machine.</summary>
     public void SetStateMachine(IAsyncStateMachine stateMachine) => _inner.SetStateMachine(stateMachine);
 
-    /// <summary>Completes with the body.</summary>
-    public void SetResult(byte[]? result) => _inner.SetResult(result);
+    /// <summary>Completes.</summary>
+    public void SetResult() => _inner.SetResult();
 
     /// <summary>Completes with a failure.</summary>
     public void SetException(Exception exception) => _inner.SetException(exception);

@@ -444,10 +444,10 @@ public sealed class Request
             case byte[] body:
                 FinishWith(body);
                 break;
-            case Task<byte[]?> task when task.IsCompletedSuccessfully:
+            case Task<byte[]> task when task.IsCompletedSuccessfully:
                 FinishWith(task.Result);
                 break;
-            case Task<byte[]?> task:
+            case Task<byte[]> task:
                 Deferred.FromTask(task).AddCallbacks(body => { FinishWith(body); return Unit.Value; }, Failed);
                 break;
             case Task task when task.IsCompletedSuccessfully:
@@ -613,6 +613,10 @@ public sealed class Request
         var o = _channel.Out;
         o.Clear();
         var noBody = StatusCodes.ForbidsBody(Code);
+        if (_channel.MustCloseAfter(this))
+        {
+            KeepAlive = false;
+        }
         _bodyAllowed = !noBody && Method != "HEAD";
         AppendStatusLine(o);
         if (!noBody)

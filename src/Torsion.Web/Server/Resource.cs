@@ -109,8 +109,8 @@ public class Resource
         return Encoding.UTF8.GetBytes($"405 Method Not Allowed: {request.Method} (allowed: {allowed})\n");
     }
 
-    /// <summary>Whether a request of <paramref name="method"/> is answered by more than a 405.</summary>
-    internal bool Allows(string method) => this is ErrorPage || AllowedMethods.Contains(method);
+    /// <summary>Whether a request of <paramref name="method"/> would be rendered from its body (not an error page or a 405): only then is 100 Continue sent before rendering.</summary>
+    internal bool Allows(string method) => this is not ErrorPage && AllowedMethods.Contains(method);
 
     private static string[] FindAllowed(Type type)
     {
