@@ -38,6 +38,8 @@ public sealed class Request
     private bool _chunked;
     private bool _bodyAllowed = true;
     private Failure? _lostReason;
+    private List<string>? _prepath;
+    private List<string>? _postpath;
 
     internal Request(HttpChannel channel, string method, string uri, HttpProtocolVersion version)
     {
@@ -55,7 +57,6 @@ public sealed class Request
             path = slash < 0 ? (scheme < 0 ? path : "/") : path[slash..];
         }
         Path = path;
-        Postpath = [.. (path.StartsWith('/') ? path[1..] : path).Split('/').Select(s => FormDecoder.Unescape(s, plusIsSpace: false))];
     }
 
     /// <summary>The method, as sent (case-sensitive: "GET").</summary>
@@ -74,10 +75,11 @@ public sealed class Request
     public string ClientProto => Version == HttpProtocolVersion.Http10 ? "HTTP/1.0" : "HTTP/1.1";
 
     /// <summary>The decoded path segments walked so far.</summary>
-    public IList<string> Prepath { get; } = new List<string>();
+    public IList<string> Prepath => _prepath ??= [];
 
     /// <summary>The decoded path segments not yet walked; what a leaf resource has left to interpret.</summary>
-    public IList<string> Postpath { get; }
+    // Made on first use: a leaf root (a hello-world) never pays for splitting the path.
+    public IList<string> Postpath => _postpath ??= SplitPath(Path);
 
     /// <summary>The request's header fields.</summary>
     public Headers RequestHeaders { get; } = new();
@@ -746,6 +748,16 @@ public sealed class Request
         {
             throw new InvalidOperationException("The response head has been sent: its status and headers can no longer change.");
         }
+    }
+
+    private static List<string> SplitPath(string path)
+    {
+        var segments = new List<string>();
+        foreach (var segment in (path.StartsWith('/') ? path[1..] : path).Split('/'))
+        {
+            segments.Add(FormDecoder.Unescape(segment, plusIsSpace: false));
+        }
+        return segments;
     }
 
     private Dictionary<string, IReadOnlyList<string>> ParseArgs()

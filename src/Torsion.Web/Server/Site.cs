@@ -41,11 +41,14 @@ public sealed class Site : ServerFactory
     /// <summary>The clock timeouts and session expiry use.</summary>
     public IReactorTime Clock { get; }
 
+    private long _requestsServed;
+    private int _openConnections;
+
     /// <summary>Requests answered so far (each finished response counts once, errors included).</summary>
-    public long RequestsServed { get; private set; }
+    public long RequestsServed => Interlocked.Read(ref _requestsServed);
 
     /// <summary>Connections open now.</summary>
-    public int OpenConnections { get; private set; }
+    public int OpenConnections => Volatile.Read(ref _openConnections);
 
     /// <summary>Sessions alive now.</summary>
     public int SessionCount => _sessions.Count;
@@ -76,6 +79,10 @@ public sealed class Site : ServerFactory
     {
         ArgumentNullException.ThrowIfNull(request);
         var resource = Root;
+        if (resource.IsLeaf)
+        {
+            return resource;
+        }
         var postpath = request.Postpath;
         while (postpath.Count > 0 && !resource.IsLeaf)
         {
@@ -92,9 +99,10 @@ public sealed class Site : ServerFactory
 
     internal void ForgetSession(Session session) => _sessions.Remove(session.Uid);
 
-    internal void ConnectionOpened() => OpenConnections++;
+    // Atomic: one Site may serve the loops of a ReactorGroup at once.
+    internal void ConnectionOpened() => Interlocked.Increment(ref _openConnections);
 
-    internal void ConnectionClosed() => OpenConnections--;
+    internal void ConnectionClosed() => Interlocked.Decrement(ref _openConnections);
 
-    internal void RequestServed() => RequestsServed++;
+    internal void RequestServed() => Interlocked.Increment(ref _requestsServed);
 }
