@@ -48,7 +48,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     {
         CheckName(name);
         CheckValue(name, value);
-        var at = _fields.FindIndex(f => Matches(f.Key, name));
+        var at = IndexOf(name);
         if (at < 0)
         {
             _fields.Add(new(name, value));
@@ -126,6 +126,19 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     /// <summary>The field at <paramref name="index"/>, for writers that must not allocate an enumerator.</summary>
     internal KeyValuePair<string, string> FieldAt(int index) => _fields[index];
 
+    // A loop rather than FindIndex with a lambda: Set runs for most responses, and the closure was an allocation each time.
+    private int IndexOf(string name)
+    {
+        for (var i = 0; i < _fields.Count; i++)
+        {
+            if (Matches(_fields[i].Key, name))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private int RemoveFrom(string name, int start)
     {
         var removed = 0;
@@ -145,7 +158,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     private static void CheckName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (name.Length == 0 || !IsLatin1(name) || !HttpSyntax.IsToken(Latin1(name)))
+        if (name.Length == 0 || !IsLatin1(name) || !HttpSyntax.IsToken(Latin1(name, name.Length <= 256 ? stackalloc byte[name.Length] : new byte[name.Length])))
         {
             throw new ArgumentException($"'{Printable(name)}' is not a valid HTTP field name (RFC 9110 token).", nameof(name));
         }
@@ -154,7 +167,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     private static void CheckValue(string name, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!IsLatin1(value) || !HttpSyntax.IsFieldValue(Latin1(value)))
+        if (!IsLatin1(value) || !HttpSyntax.IsFieldValue(Latin1(value, value.Length <= 256 ? stackalloc byte[value.Length] : new byte[value.Length])))
         {
             throw new ArgumentException($"The value of HTTP field '{name}' holds CR, LF, NUL, another control character or a character outside Latin-1; it is refused rather than sent.", nameof(value));
         }
@@ -172,7 +185,12 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
         return true;
     }
 
-    private static byte[] Latin1(string s) => System.Text.Encoding.Latin1.GetBytes(s);
+    // Checked text is converted into a caller's buffer (on the stack for the usual short names and values).
+    private static ReadOnlySpan<byte> Latin1(string s, Span<byte> into)
+    {
+        System.Text.Encoding.Latin1.GetBytes(s, into);
+        return into;
+    }
 
     private static string Printable(string s) => s.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 }
