@@ -104,7 +104,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     }
 
     /// <summary>Whether a field named <paramref name="name"/> is present.</summary>
-    public bool Contains(string name) => _fields.Exists(f => Matches(f.Key, name));
+    public bool Contains(string name) => IndexOf(name) >= 0;
 
     /// <summary>Removes every field named <paramref name="name"/>; says whether there was one.</summary>
     public bool Remove(string name) => RemoveFrom(name, 0) > 0;
@@ -158,7 +158,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     private static void CheckName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (name.Length == 0 || !IsLatin1(name) || !HttpSyntax.IsToken(Latin1(name, name.Length <= 256 ? stackalloc byte[name.Length] : new byte[name.Length])))
+        if (!HttpSyntax.IsToken(name.AsSpan()))
         {
             throw new ArgumentException($"'{Printable(name)}' is not a valid HTTP field name (RFC 9110 token).", nameof(name));
         }
@@ -167,29 +167,10 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     private static void CheckValue(string name, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!IsLatin1(value) || !HttpSyntax.IsFieldValue(Latin1(value, value.Length <= 256 ? stackalloc byte[value.Length] : new byte[value.Length])))
+        if (!HttpSyntax.IsFieldValue(value.AsSpan()))
         {
             throw new ArgumentException($"The value of HTTP field '{name}' holds CR, LF, NUL, another control character or a character outside Latin-1; it is refused rather than sent.", nameof(value));
         }
-    }
-
-    private static bool IsLatin1(string s)
-    {
-        foreach (var c in s)
-        {
-            if (c > 0xFF)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    // Checked text is converted into a caller's buffer (on the stack for the usual short names and values).
-    private static ReadOnlySpan<byte> Latin1(string s, Span<byte> into)
-    {
-        System.Text.Encoding.Latin1.GetBytes(s, into);
-        return into;
     }
 
     private static string Printable(string s) => s.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);

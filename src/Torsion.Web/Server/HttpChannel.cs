@@ -58,6 +58,11 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
     private double _deadline;
     private Phase _phase;
 
+    // Inside a read, deadlines are noted and the clock read once when it ends (not once per request).
+    private bool _inRead;
+    private bool _deadlinePending;
+    private double _pendingSeconds;
+
     // Strings of the last request's method, target and fields, reused when the next one sends the same bytes:
     // a keep-alive client repeating its headers costs no string allocation.
     private string? _lastMethod;
@@ -119,44 +124,53 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
         {
             return;
         }
-        if (_inStart == _inEnd && !_blocked && !_parsing)
+        var outer = _inRead;
+        _inRead = true;
+        try
         {
-            // The hot path: parse straight from the transport's buffer.
-            if (_current is null && _parser.IsAtMessageBoundary)
+            if (_inStart == _inEnd && !_blocked && !_parsing)
             {
-                SetTimeout(Phase.Header, _options.HeaderTimeout);
-            }
-            HttpParseStatus status;
-            int consumed;
-            _parsing = true;
-            try
-            {
-                status = _parser.Parse(data, out consumed);
-            }
-            finally
-            {
-                _parsing = false;
-            }
-            if (status == HttpParseStatus.Error)
-            {
-                ParseError();
+                // The hot path: parse straight from the transport's buffer.
+                if (_current is null && _parser.IsAtMessageBoundary)
+                {
+                    SetTimeout(Phase.Header, _options.HeaderTimeout);
+                }
+                HttpParseStatus status;
+                int consumed;
+                _parsing = true;
+                try
+                {
+                    status = _parser.Parse(data, out consumed);
+                }
+                finally
+                {
+                    _parsing = false;
+                }
+                if (status == HttpParseStatus.Error)
+                {
+                    ParseError();
+                    return;
+                }
+                if (consumed < data.Length)
+                {
+                    Keep(data[consumed..]);
+                }
+                AfterParse();
                 return;
             }
-            if (consumed < data.Length)
+            Keep(data);
+            if (!_blocked && !_parsing)
             {
-                Keep(data[consumed..]);
+                Drive();
             }
-            AfterParse();
-            return;
+            else
+            {
+                PauseReading();
+            }
         }
-        Keep(data);
-        if (!_blocked && !_parsing)
+        finally
         {
-            Drive();
-        }
-        else
-        {
-            PauseReading();
+            EndRead(outer);
         }
     }
 
@@ -190,6 +204,10 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
         _lastMethod = SameLatin1(line.Method, _lastMethod) ? _lastMethod : Encoding.Latin1.GetString(line.Method);
         _lastTarget = SameLatin1(line.Target, _lastTarget) ? _lastTarget : Encoding.Latin1.GetString(line.Target);
         _current = new Request(this, _lastMethod!, _lastTarget!, line.Version);
+        if (_options.AccessLog)
+        {
+            _current.ReceivedUtc = DateTime.UtcNow;
+        }
         _fieldIndex = 0;
         _messageComplete = false;
         _streaming = false;
@@ -275,7 +293,7 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
     {
         if (_phase == Phase.Body)
         {
-            _deadline = _clock.Seconds() + _options.BodyTimeout;
+            MoveDeadline(_options.BodyTimeout);
         }
         if (_draining)
         {
@@ -565,6 +583,30 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
 
     private void Drive()
     {
+        var outer = _inRead;
+        _inRead = true;
+        try
+        {
+            DriveParser();
+        }
+        finally
+        {
+            EndRead(outer);
+        }
+    }
+
+    private void EndRead(bool outer)
+    {
+        _inRead = outer;
+        if (!outer && _deadlinePending)
+        {
+            _deadlinePending = false;
+            _deadline = _clock.Seconds() + _pendingSeconds;
+        }
+    }
+
+    private void DriveParser()
+    {
         while (!_blocked && !_closed && _upgradeTo is null)
         {
             if (_current is null && _parser.IsAtMessageBoundary && _inStart < _inEnd)
@@ -795,8 +837,21 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
     private void SetTimeout(Phase phase, double seconds)
     {
         _phase = phase;
-        _deadline = _clock.Seconds() + seconds;
+        MoveDeadline(seconds);
         _timer ??= _clock.CallLater(Math.Min(seconds, _timerPeriod), _onTimer);
+    }
+
+    private void MoveDeadline(double seconds)
+    {
+        if (_inRead)
+        {
+            _deadlinePending = true;
+            _pendingSeconds = seconds;
+        }
+        else
+        {
+            _deadline = _clock.Seconds() + seconds;
+        }
     }
 
     private void OnTimer()

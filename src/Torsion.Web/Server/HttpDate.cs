@@ -7,18 +7,21 @@ namespace Torsion.Web.Server;
 internal static class HttpDate
 {
     [ThreadStatic] private static byte[]? _line;
-    [ThreadStatic] private static long _second;
+    [ThreadStatic] private static long _validUntil;
 
     /// <summary>"Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n" for the current second.</summary>
+    /// <remarks>
+    /// Checked against <see cref="Environment.TickCount64"/> (a coarse clock, cheaper than reading the wall
+    /// clock for every response); the line is remade when the wall clock's second ends.
+    /// </remarks>
     internal static ReadOnlySpan<byte> HeaderLine
     {
         get
         {
-            var now = DateTime.UtcNow;
-            var second = now.Ticks / TimeSpan.TicksPerSecond;
-            if (_line is null || second != _second)
+            if (_line is null || Environment.TickCount64 >= _validUntil)
             {
-                _second = second;
+                var now = DateTime.UtcNow;
+                _validUntil = Environment.TickCount64 + 1000 - now.Millisecond;
                 _line = Encoding.ASCII.GetBytes("Date: " + now.ToString("r", CultureInfo.InvariantCulture) + "\r\n");
             }
             return _line;

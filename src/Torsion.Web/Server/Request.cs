@@ -126,7 +126,8 @@ public sealed class Request
     /// <summary>Whether the connection stays open after this response.</summary>
     internal bool KeepAlive { get; set; }
 
-    internal DateTime ReceivedUtc { get; } = DateTime.UtcNow;
+    // Set only when the access log is on: the clock read is not free on the hot path.
+    internal DateTime ReceivedUtc { get; set; }
 
     internal Resource? Resource { get; set; }
 
