@@ -14,9 +14,9 @@ internal sealed class SiteServer : IDisposable
     private readonly Thread _thread;
     private Exception? _runError;
 
-    public SiteServer(Resource root, Action<SiteOptions>? configure = null, TlsServerOptions? tls = null)
+    public SiteServer(Resource root, Action<SiteOptions>? configure = null, TlsServerOptions? tls = null, string? reactor = null)
     {
-        Reactor = Reactors.Create();
+        Reactor = reactor is null ? Reactors.Create() : Torsion.TestSupport.Backends.Create(reactor);
         var options = new SiteOptions { AccessLog = false };
         configure?.Invoke(options);
         var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
