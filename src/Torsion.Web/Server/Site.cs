@@ -17,7 +17,8 @@ namespace Torsion.Web.Server;
 /// </code></example>
 public sealed class Site : ServerFactory
 {
-    private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    // Concurrent: one Site may serve the loops of a ReactorGroup, each making and finding sessions.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private byte[]? _serverHeaderLine;
 
     /// <summary>A site serving <paramref name="root"/>.</summary>
@@ -97,7 +98,7 @@ public sealed class Site : ServerFactory
     /// <summary>"Server: NAME\r\n", formatted once.</summary>
     internal byte[]? ServerHeaderLine => _serverHeaderLine ??= Options.ServerName is { } name ? System.Text.Encoding.Latin1.GetBytes("Server: " + name + "\r\n") : null;
 
-    internal void ForgetSession(Session session) => _sessions.Remove(session.Uid);
+    internal void ForgetSession(Session session) => _sessions.TryRemove(session.Uid, out _);
 
     // Atomic: one Site may serve the loops of a ReactorGroup at once.
     internal void ConnectionOpened() => Interlocked.Increment(ref _openConnections);
