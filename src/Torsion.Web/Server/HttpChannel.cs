@@ -16,6 +16,12 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
 {
     private const int MaxCachedFields = 32;
 
+    // After an error answer, what the client still sends is read and dropped for a while (nginx's
+    // lingering close): closing with unread data would send a reset that can destroy the answer
+    // before the client reads it.
+    private const double LingerSeconds = 2;
+    private const long LingerBytes = 1 << 20;
+
     private readonly Site _site;
     private readonly SiteOptions _options;
     private readonly HttpRequestParser _parser;
@@ -55,6 +61,9 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
     private IDelayedCall? _pullCall;
 
     private IDelayedCall? _timer;
+    private IDelayedCall? _lingerCall;
+    private bool _lingering;
+    private long _lingered;
     private double _deadline;
     private Phase _phase;
 
@@ -118,6 +127,15 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
         if (_upgraded is not null)
         {
             _upgraded.DataReceived(data);
+            return;
+        }
+        if (_lingering)
+        {
+            _lingered += data.Length;
+            if (_lingered > LingerBytes)
+            {
+                _tcp!.AbortConnection();
+            }
             return;
         }
         if (_closed)
@@ -184,6 +202,10 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
         _closed = true;
         _site.ConnectionClosed();
         CancelTimers();
+        if (_lingerCall is { Active: true })
+        {
+            _lingerCall.Cancel();
+        }
         if (_upgraded is not null)
         {
             _upgraded.ConnectionLost(reason);
@@ -742,7 +764,35 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
         Out.Clear();
         _site.RequestServed();
         WriteAccessLog(request, code, body.Length);
-        Close();
+        Linger();
+    }
+
+    /// <summary>Ends the connection after an error answer: half-close, drain what still arrives for a while, then close.</summary>
+    private void Linger()
+    {
+        if (_tcp is null || _tcp is ITlsTransport || _gone)
+        {
+            Close();
+            return;
+        }
+        _closed = true;
+        _lingering = true;
+        CancelTimers();
+        _tcp.UnregisterProducer();
+        _tcp.LoseWriteConnection();
+        if (_readingPaused)
+        {
+            _readingPaused = false;
+            _tcp.ResumeProducing();
+        }
+        var tcp = _tcp;
+        _lingerCall = _clock.CallLater(LingerSeconds, () =>
+        {
+            if (!_gone)
+            {
+                tcp.AbortConnection();
+            }
+        });
     }
 
     private void Close()

@@ -64,6 +64,24 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public void AfterAnErrorAnswerTheServerDrainsWhatTheClientStillSends()
+    {
+        // A client still uploading when the 413 comes must be able to read it: the server half-closes and
+        // reads what follows for a while (a lingering close) instead of closing with unread data, which
+        // would reset the connection under the client.
+        using var server = new SiteServer(Tree(), o => o.Limits.MaxBodySize = 1000);
+        using var c = server.Connect();
+        c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+        var r = c.ReadResponse();
+        Assert.Equal(413, r.Status);
+        for (var i = 0; i < 10; i++)
+        {
+            c.Send(new byte[8192]);
+        }
+        Assert.Equal(0, c.Socket.Receive(new byte[16]));
+    }
+
+    [Fact]
     public void ABodyWithinTheLimitIsServed()
     {
         using var server = new SiteServer(Tree(), o => o.Limits.MaxBodySize = 1000);
