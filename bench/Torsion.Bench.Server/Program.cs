@@ -3,6 +3,7 @@
 // the protocols are the same, since none of them shares mutable state between connections.
 using Torsion.Bench.Server;
 using Torsion.Internet;
+using Torsion.Web.Server;
 
 if (args.Length < 2 || !int.TryParse(args[1], out var port))
 {
@@ -17,6 +18,7 @@ if (loopsArg is not null && (!int.TryParse(loopsArg, out loops) || loops < 1))
     Console.Error.WriteLine($"--loops wants a number of loops, 1 or more, not '{loopsArg}'");
     return 2;
 }
+IReactor reactor = loops > 1 ? Reactors.CreateGroup(reactorName, loops) : Reactors.Create(reactorName);
 Factory factory;
 switch (args[0])
 {
@@ -31,13 +33,14 @@ switch (args[0])
         factory = Factory.ForProtocol<StreamServer>();
         break;
     case "http":
-        factory = Factory.ForProtocol<HelloHttp>();
+        // A Site on a ReactorGroup keeps its timers on each connection's own loop (the group's CallLater
+        // schedules on the calling loop). The access log is off, as nginx's is in the kit.
+        factory = new Site(new HelloHttp(), new SiteOptions { AccessLog = false }, reactor);
         break;
     default:
         Console.Error.WriteLine($"unknown mode '{args[0]}': use echo, poetry, stream or http");
         return 2;
 }
-IReactor reactor = loops > 1 ? Reactors.CreateGroup(reactorName, loops) : Reactors.Create(reactorName);
 reactor.ListenTcp(port, factory, backlog: 4096, interfaceAddress: "127.0.0.1");
 Console.WriteLine($"torsion {args[0]} ({reactor.Name}{(loops > 1 ? $" x {loops} loops" : "")}) listening on 127.0.0.1:{port}");
 reactor.Run();

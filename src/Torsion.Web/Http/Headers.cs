@@ -48,7 +48,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     {
         CheckName(name);
         CheckValue(name, value);
-        var at = _fields.FindIndex(f => Matches(f.Key, name));
+        var at = IndexOf(name);
         if (at < 0)
         {
             _fields.Add(new(name, value));
@@ -104,7 +104,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     }
 
     /// <summary>Whether a field named <paramref name="name"/> is present.</summary>
-    public bool Contains(string name) => _fields.Exists(f => Matches(f.Key, name));
+    public bool Contains(string name) => IndexOf(name) >= 0;
 
     /// <summary>Removes every field named <paramref name="name"/>; says whether there was one.</summary>
     public bool Remove(string name) => RemoveFrom(name, 0) > 0;
@@ -122,6 +122,22 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     /// it to skip a second check per field.
     /// </summary>
     internal void AddParsed(string name, string value) => _fields.Add(new(name, value));
+
+    /// <summary>The field at <paramref name="index"/>, for writers that must not allocate an enumerator.</summary>
+    internal KeyValuePair<string, string> FieldAt(int index) => _fields[index];
+
+    // A loop rather than FindIndex with a lambda: Set runs for most responses, and the closure was an allocation each time.
+    private int IndexOf(string name)
+    {
+        for (var i = 0; i < _fields.Count; i++)
+        {
+            if (Matches(_fields[i].Key, name))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     private int RemoveFrom(string name, int start)
     {
@@ -142,7 +158,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     private static void CheckName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (name.Length == 0 || !IsLatin1(name) || !HttpSyntax.IsToken(Latin1(name)))
+        if (!HttpSyntax.IsToken(name.AsSpan()))
         {
             throw new ArgumentException($"'{Printable(name)}' is not a valid HTTP field name (RFC 9110 token).", nameof(name));
         }
@@ -151,25 +167,11 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     private static void CheckValue(string name, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!IsLatin1(value) || !HttpSyntax.IsFieldValue(Latin1(value)))
+        if (!HttpSyntax.IsFieldValue(value.AsSpan()))
         {
             throw new ArgumentException($"The value of HTTP field '{name}' holds CR, LF, NUL, another control character or a character outside Latin-1; it is refused rather than sent.", nameof(value));
         }
     }
-
-    private static bool IsLatin1(string s)
-    {
-        foreach (var c in s)
-        {
-            if (c > 0xFF)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static byte[] Latin1(string s) => System.Text.Encoding.Latin1.GetBytes(s);
 
     private static string Printable(string s) => s.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 }

@@ -53,6 +53,36 @@ internal static class HttpSyntax
         return true;
     }
 
+    /// <summary>Like the byte form, for text: a character above U+00FF is never part of a token.</summary>
+    public static bool IsToken(ReadOnlySpan<char> s)
+    {
+        if (s.IsEmpty)
+        {
+            return false;
+        }
+        foreach (var c in s)
+        {
+            if (c > 0xFF || !Tchar[c])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Like the byte form, for text: a character above U+00FF (not Latin-1) is refused.</summary>
+    public static bool IsFieldValue(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (c > 0xFF || !FieldValueChar[c])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static bool IsHost(ReadOnlySpan<byte> s)
     {
         foreach (var b in s)
