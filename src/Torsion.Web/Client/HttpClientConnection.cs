@@ -40,6 +40,7 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
     private Exception? _abortReason;
     private bool _lost;
     private Exception? _closedWhileHeld;
+    private Failure? _bodyEnd;
 
     public HttpClientConnection(HttpParserOptions parserOptions)
     {
@@ -326,9 +327,16 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
             return false;
         }
         _messageComplete = true;
-        _body?.Finish(new Failure(_closeDelimited
+        _bodyEnd = new Failure(_closeDelimited
             ? new PotentialDataLossException("The body ended when the server closed the connection; nothing else marks its end.")
-            : new ResponseDoneException("The response body is complete.")));
+            : new ResponseDoneException("The response body is complete."));
+        if (_lost)
+        {
+            // Completed by the close itself: no exchange to hand back.
+            var end = _bodyEnd;
+            _bodyEnd = null;
+            _body?.Finish(end);
+        }
         return false;
     }
 
@@ -341,8 +349,11 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
             reusable = false;
         }
         var request = _request;
+        var body = _body;
+        var end = _bodyEnd;
         _request = null;
         _body = null;
+        _bodyEnd = null;
         _messageComplete = false;
         _bodyPaused = false;
         request?.Ended?.Invoke();
@@ -351,7 +362,13 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
         {
             Transport.LoseConnection();
         }
+        // The connection goes back to the pool before the body's end is told, so a request made from that
+        // callback (the next in a sequence) finds it idle and reuses it.
         Released?.Invoke(this, reusable);
+        if (body is not null && end is not null)
+        {
+            body.Finish(end);
+        }
     }
 
     public void PauseBody()

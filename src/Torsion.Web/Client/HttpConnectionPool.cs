@@ -70,7 +70,7 @@ public sealed class HttpConnectionPool
         {
             foreach (var (connection, timer) in slot.Idle.ToList())
             {
-                timer.Cancel();
+                CancelTimer(timer);
                 closing.Add(connection.Closed);
                 connection.Transport.LoseConnection();
             }
@@ -92,7 +92,7 @@ public sealed class HttpConnectionPool
         {
             var (connection, timer) = slot.Idle[^1];
             slot.Idle.RemoveAt(slot.Idle.Count - 1);
-            timer.Cancel();
+            CancelTimer(timer);
             if (!connection.IsLost && !connection.Transport.Disconnecting)
             {
                 connection.Reused = true;
@@ -204,7 +204,7 @@ public sealed class HttpConnectionPool
         var at = slot.Idle.FindIndex(i => i.Connection == connection);
         if (at >= 0)
         {
-            slot.Idle[at].Timer.Cancel();
+            CancelTimer(slot.Idle[at].Timer);
             slot.Idle.RemoveAt(at);
         }
         ServeWaiter(key, slot);
@@ -235,6 +235,14 @@ public sealed class HttpConnectionPool
             }
             return Unit.Value;
         });
+    }
+
+    private static void CancelTimer(IDelayedCall timer)
+    {
+        if (timer.Active)
+        {
+            timer.Cancel();
+        }
     }
 
     private sealed record Waiter(Deferred<HttpClientConnection> Deferred, Func<Deferred<HttpClientConnection>> Connect);

@@ -14,6 +14,9 @@ internal sealed class RequestOperation
     private static readonly string[] CredentialFields = ["Authorization", "Cookie", "Proxy-Authorization"];
     private static readonly string[] BodyFields = ["Content-Type", "Content-Encoding", "Content-Language", "Content-Location"];
 
+    // The largest redirect body read (and dropped) to keep its connection; Content-Length above this closes it.
+    private const long MaxDiscardedBody = 64 * 1024;
+
     private readonly Agent _agent;
     private readonly AgentOptions _options;
     private readonly Deferred<Response> _result;
@@ -63,12 +66,13 @@ internal sealed class RequestOperation
         }
         _stopped = reason;
         CancelTimer();
-        _acquiring?.Cancel();
-        _connection?.Abort(reason);
+        // The caller hears this reason, not the cancelled connect's or the aborted connection's.
         if (!_result.Called)
         {
             _result.Errback(reason);
         }
+        _acquiring?.Cancel();
+        _connection?.Abort(reason);
     }
 
     private void CancelTimer()
@@ -296,14 +300,26 @@ internal sealed class RequestOperation
                 headers.AddParsed(name, value);
             }
         }
-        // Its body is not wanted; reading it to the end lets the connection carry the next request.
-        response.DeliverBody(new DiscardBodyProtocol());
         _previous = response;
         _method = method;
         _uri = next;
         _headers = headers;
         _body = body;
-        Attempt(retried: false);
+        // Its body is not wanted, but reading a small one to the end lets its connection carry the next
+        // request; a large one is cut off instead.
+        var discard = new DiscardBodyProtocol();
+        response.DeliverBody(discard);
+        if (response.Length > MaxDiscardedBody)
+        {
+            discard.Transport.LoseConnection();
+        }
+        discard.Ended.AddCallback(_ =>
+        {
+            if (_stopped is null)
+            {
+                Attempt(retried: false);
+            }
+        });
         return true;
     }
 
