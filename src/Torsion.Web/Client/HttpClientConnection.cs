@@ -15,6 +15,7 @@ namespace Torsion.Web.Client;
 internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBodyFlow
 {
     private readonly HttpParserOptions _parserOptions;
+    private ITransport? _io;
     private HttpResponseParser _parser;
 
     private ExchangeRequest? _request;
@@ -48,6 +49,13 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
         _parser = new HttpResponseParser(this, parserOptions);
     }
 
+    /// <summary>
+    /// The transport to use: the connection's, or after <see cref="StartTls"/> the TLS one. Kept here rather
+    /// than read from <see cref="Protocol.Transport"/>, which StartTls does not update for a protocol an
+    /// endpoint wrapped.
+    /// </summary>
+    public ITransport Io => _io ?? Transport;
+
     /// <summary>True when the pool handed this connection out again after an earlier exchange.</summary>
     public bool Reused { get; set; }
 
@@ -67,12 +75,12 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
     {
         _tunnel = new Deferred();
         _parser.ExpectResponseTo("CONNECT");
-        Transport.Write(Encoding.Latin1.GetBytes($"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n"));
+        Io.Write(Encoding.Latin1.GetBytes($"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n"));
         return _tunnel;
     }
 
     /// <summary>Switches to TLS; the first request is held until the handshake is done, and a failed handshake fails it.</summary>
-    public void StartTls(TlsClientOptions options) => Transport.StartTls(options);
+    public void StartTls(TlsClientOptions options) => _io = Io.StartTls(options);
 
     /// <summary>Sends <paramref name="request"/>; fires with the response once its header section is in.</summary>
     public Deferred<Response> Send(ExchangeRequest request)
@@ -101,7 +109,7 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
         _abortReason ??= reason;
         if (!_lost)
         {
-            ((ITcpTransport)Transport).AbortConnection();
+            ((ITcpTransport)Io).AbortConnection();
         }
     }
 
@@ -118,15 +126,15 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
             head.Append(body.Length >= 0 ? $"Content-Length: {body.Length}\r\n" : "Transfer-Encoding: chunked\r\n");
         }
         head.Append("\r\n");
-        Transport.Write(Encoding.Latin1.GetBytes(head.ToString()));
+        Io.Write(Encoding.Latin1.GetBytes(head.ToString()));
     }
 
     private void StartBody(IBodyProducer producer)
     {
         _producer = producer;
         var chunked = producer.Length < 0;
-        var consumer = chunked ? (IBodyConsumer)new ChunkedBodyWriter(Transport) : new PlainBodyWriter(Transport);
-        ((IConsumer)Transport).RegisterProducer(producer, true);
+        var consumer = chunked ? (IBodyConsumer)new ChunkedBodyWriter(Io) : new PlainBodyWriter(Io);
+        ((IConsumer)Io).RegisterProducer(producer, true);
         Deferred produced;
         try
         {
@@ -143,7 +151,7 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
                 return Unit.Value;
             }
             _producer = null;
-            ((IConsumer)Transport).UnregisterProducer();
+            ((IConsumer)Io).UnregisterProducer();
             if (outcome.Failure is { } failure)
             {
                 Abort(new ResponseFailedException("The request body could not be produced: " + failure.ErrorMessage, failure.Value));
@@ -151,7 +159,7 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
             }
             if (chunked)
             {
-                Transport.Write("0\r\n\r\n"u8);
+                Io.Write("0\r\n\r\n"u8);
             }
             _requestBodyDone = true;
             if (_messageComplete)
@@ -225,7 +233,7 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
                 _held = data.ToArray();
                 if (!_lost)
                 {
-                    ((IPushProducer)Transport).PauseProducing();
+                    ((IPushProducer)Io).PauseProducing();
                 }
                 return;
             }
@@ -357,10 +365,10 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
         _messageComplete = false;
         _bodyPaused = false;
         request?.Ended?.Invoke();
-        reusable &= !Transport.Disconnecting && !_lost;
+        reusable &= !Io.Disconnecting && !_lost;
         if (!reusable && !_lost)
         {
-            Transport.LoseConnection();
+            Io.LoseConnection();
         }
         // The connection goes back to the pool before the body's end is told, so a request made from that
         // callback (the next in a sequence) finds it idle and reuses it.
@@ -380,7 +388,7 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
         _bodyPaused = true;
         if (!_feeding)
         {
-            ((IPushProducer)Transport).PauseProducing();
+            ((IPushProducer)Io).PauseProducing();
         }
     }
 
@@ -396,7 +404,7 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
         {
             return;
         }
-        ((IPushProducer)Transport).ResumeProducing();
+        ((IPushProducer)Io).ResumeProducing();
         if (_held is { } held)
         {
             _held = null;
@@ -429,9 +437,9 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
 
     public void StopBody() => Abort(new ResponseFailedException("The body's consumer stopped it."));
 
-    public EndPoint GetPeer() => Transport.GetPeer();
+    public EndPoint GetPeer() => Io.GetPeer();
 
-    public EndPoint GetHost() => Transport.GetHost();
+    public EndPoint GetHost() => Io.GetHost();
 
     public override void ConnectionLost(Failure reason)
     {

@@ -72,7 +72,7 @@ public sealed class HttpConnectionPool
             {
                 CancelTimer(timer);
                 closing.Add(connection.Closed);
-                connection.Transport.LoseConnection();
+                connection.Io.LoseConnection();
             }
         }
         var all = new Deferred();
@@ -93,7 +93,7 @@ public sealed class HttpConnectionPool
             var (connection, timer) = slot.Idle[^1];
             slot.Idle.RemoveAt(slot.Idle.Count - 1);
             CancelTimer(timer);
-            if (!connection.IsLost && !connection.Transport.Disconnecting)
+            if (!connection.IsLost && !connection.Io.Disconnecting)
             {
                 connection.Reused = true;
                 return Deferred.Succeed(connection);
@@ -166,7 +166,7 @@ public sealed class HttpConnectionPool
         {
             if (!connection.IsLost)
             {
-                connection.Transport.LoseConnection();
+                connection.Io.LoseConnection();
             }
             Gone(key, slot, connection);
             return;
@@ -181,14 +181,14 @@ public sealed class HttpConnectionPool
         }
         if (slot.Idle.Count >= _maxPersistentPerHost)
         {
-            connection.Transport.LoseConnection();
+            connection.Io.LoseConnection();
             Gone(key, slot, connection);
             return;
         }
         var timer = _reactor.CallLater(_cachedConnectionTimeout, () =>
         {
             slot.Idle.RemoveAll(i => i.Connection == connection);
-            connection.Transport.LoseConnection();
+            connection.Io.LoseConnection();
             Gone(key, slot, connection);
         });
         slot.Idle.Add((connection, timer));
