@@ -132,9 +132,11 @@ public sealed class HttpResponseParser
                             return HttpParseStatus.NeedMoreData;
                         }
                         var closeDelimited = _state == State.CloseDelimitedBody;
-                        var n = closeDelimited ? data.Length - pos : (int)Math.Min(_remaining, data.Length - pos);
-                        if (closeDelimited && n > _options.MaxBodySize - _bodyBytes)
+                        var n = closeDelimited ? (int)Math.Min(data.Length - pos, _options.MaxBodySize - _bodyBytes) : (int)Math.Min(_remaining, data.Length - pos);
+                        if (n == 0)
                         {
+                            // Only a close-delimited body gets here: it reached the limit and more came. What came
+                            // before was delivered, in every split alike.
                             consumed = pos;
                             Fail("body larger than the limit");
                             return HttpParseStatus.Error;
