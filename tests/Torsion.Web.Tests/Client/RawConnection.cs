@@ -77,7 +77,7 @@ internal sealed class RawConnection : IDisposable
         return request;
     }
 
-    public async Task WriteAsync(string raw) => await WriteAsync(Encoding.Latin1.GetBytes(raw));
+    public async Task WriteAsync(string raw) => await WriteAsync(Encoding.UTF8.GetBytes(raw));
 
     public async Task WriteAsync(byte[] raw)
     {
