@@ -352,8 +352,14 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
     {
         if (!_requestBodyDone)
         {
-            // The server finished first; the rest of the request body cannot be sent on this connection.
-            _producer?.StopProducing();
+            // The server finished first (an early error); the rest of the request body cannot be sent on this
+            // connection. The producer is unregistered so the close does not wait for it.
+            if (_producer is { } producer)
+            {
+                _producer = null;
+                producer.StopProducing();
+                ((IConsumer)Io).UnregisterProducer();
+            }
             reusable = false;
         }
         var request = _request;
