@@ -26,7 +26,7 @@ public sealed class Agent
         Reactor = reactor;
         Options = options ?? new AgentOptions();
         Pool = Options.Pool ?? new HttpConnectionPool(reactor);
-        if (Options.Proxy is { } proxy && (proxy.Scheme != "http" || !proxy.IsAbsoluteUri))
+        if (Options.Proxy is { } proxy && (!proxy.IsAbsoluteUri || proxy.Scheme != "http"))
         {
             throw new ArgumentException("The proxy must be an http:// address.", nameof(options));
         }

@@ -58,6 +58,9 @@ public sealed class AgentOptions
     /// <summary>Limits for parsing responses. The default allows any body size and Kestrel's header limits.</summary>
     public HttpParserOptions ParserOptions { get; set; } = new() { MaxBodySize = long.MaxValue };
 
+    /// <summary>A shallow copy, so a helper can change a setting without touching the caller's options.</summary>
+    internal AgentOptions Copy() => (AgentOptions)MemberwiseClone();
+
     internal TlsClientOptions TlsFor(string host)
     {
         if (TlsOptionsForHost is { } make)

@@ -111,7 +111,8 @@ internal sealed class RequestOperation
         var headers = new Headers();
         if (_headers.Get("Host") is null)
         {
-            headers.AddParsed("Host", _uri.IsDefaultPort ? _uri.IdnHost : $"{_uri.IdnHost}:{port}");
+            var name = _uri.HostNameType == UriHostNameType.IPv6 ? $"[{host}]" : host;
+            headers.AddParsed("Host", _uri.IsDefaultPort ? name : $"{name}:{port}");
         }
         var decode = _options.DecodeContent && !_headers.Contains("Accept-Encoding") && _method != "HEAD";
         foreach (var (name, value) in _headers)

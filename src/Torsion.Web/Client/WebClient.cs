@@ -32,7 +32,7 @@ public static class WebClient
     public static Deferred<byte[]> GetPage(IReactor reactor, string uri, AgentOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(reactor);
-        options ??= new AgentOptions();
+        options = options?.Copy() ?? new AgentOptions();
         options.FollowRedirects = true;
         options.Pool ??= new HttpConnectionPool(reactor, persistent: false);
         var agent = new Agent(reactor, options);

@@ -195,4 +195,58 @@ public sealed class FramingTests
         }));
         Assert.IsType<InvalidOperationException>(error);
     }
+
+    [Fact]
+    public void Ipv6LiteralAddressIsConnectedToAndNamedInHost()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.IPv6Loopback, 0);
+        try
+        {
+            listener.Start();
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            Assert.Skip($"No IPv6 loopback here: {e.Message}");
+        }
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var served = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync(TestContext.Current.CancellationToken);
+            var buffer = new byte[4096];
+            var n = await socket.ReceiveAsync(buffer, TestContext.Current.CancellationToken);
+            var head = Encoding.ASCII.GetString(buffer, 0, n);
+            var host = head.Split("\r\n").First(l => l.StartsWith("Host:", StringComparison.Ordinal))[6..];
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {host.Length}\r\nConnection: close\r\n\r\n{host}"), TestContext.Current.CancellationToken);
+        }, TestContext.Current.CancellationToken);
+        try
+        {
+            var body = Run(r => new Agent(r).Request("GET", $"http://[::1]:{port}/").AddCallback(WebClient.ReadBody));
+            Assert.Equal($"[::1]:{port}", Encoding.ASCII.GetString(body));
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public void BodyDeliveredLaterOnAnOpenConnectionArrivesWhole()
+    {
+        var data = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1024 * 1024);
+        using var server = new RawServer(async (c, _) =>
+        {
+            await c.ReadRequestAsync();
+            await c.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Length: {data.Length}\r\n\r\n");
+            await c.WriteAsync(data);
+            await c.WaitClosedAsync(TimeSpan.FromSeconds(30));
+        });
+        var body = Run(r => new Agent(r).Request("GET", server.Url()).AddCallback(response =>
+        {
+            // The connection holds the body (and stops reading) until it is asked for.
+            var wait = new Deferred<Response>();
+            r.CallLater(0.2, () => wait.Callback(response));
+            return wait;
+        }).AddCallback(WebClient.ReadBody));
+        Assert.Equal(data, body);
+    }
 }
