@@ -162,11 +162,6 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
                 Io.Write("0\r\n\r\n"u8);
             }
             _requestBodyDone = true;
-            if (_messageComplete)
-            {
-                // The server answered before the body was all sent (an early error): the exchange ends now.
-                EndExchange(reusable: false);
-            }
             return Unit.Value;
         });
     }
@@ -189,53 +184,50 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
         Feed(data);
     }
 
+    // Parses what arrived until it is all used, the parser stops, or the consumer pauses the body.
     private void Feed(ReadOnlySpan<byte> data)
     {
         _feeding = true;
         try
         {
-            while (true)
+            var status = _parser.Parse(data, out var consumed);
+            data = data[consumed..];
+            if (status == HttpParseStatus.NeedMoreData)
             {
-                var status = _parser.Parse(data, out var consumed);
-                data = data[consumed..];
-                if (status == HttpParseStatus.NeedMoreData)
+                return;
+            }
+            if (status == HttpParseStatus.Error)
+            {
+                ParseFailed(new ResponseFailedException($"Malformed HTTP response: {_parser.ErrorReason}."));
+                return;
+            }
+            if (_parser.IsUpgraded && _tunnel is { } tunnel)
+            {
+                // The proxy said yes: what follows is the origin's, through the tunnel.
+                _tunnel = null;
+                _parser = new HttpResponseParser(this, _parserOptions);
+                tunnel.Callback();
+                if (!data.IsEmpty)
                 {
-                    return;
-                }
-                if (status == HttpParseStatus.Error)
-                {
-                    ParseFailed(new ResponseFailedException($"Malformed HTTP response: {_parser.ErrorReason}."));
-                    return;
-                }
-                if (_parser.IsUpgraded && _tunnel is { } tunnel)
-                {
-                    // The proxy said yes: what follows is the origin's, through the tunnel.
-                    _tunnel = null;
-                    _parser = new HttpResponseParser(this, _parserOptions);
-                    tunnel.Callback();
-                    if (!data.IsEmpty)
-                    {
-                        Abort(new ResponseFailedException("The proxy sent data before the tunnel was used."));
-                    }
-                    return;
-                }
-                if (_messageComplete)
-                {
-                    var unsolicited = !data.IsEmpty;
-                    EndExchange(reusable: _keepAlive && !unsolicited && !_parser.IsUpgraded);
-                    if (unsolicited)
-                    {
-                        Abort(new ResponseFailedException("The server sent more than the response."));
-                    }
-                    return;
-                }
-                // Paused for flow control: hold the rest and stop reading until the consumer resumes.
-                _held = data.ToArray();
-                if (!_lost)
-                {
-                    ((IPushProducer)Io).PauseProducing();
+                    Abort(new ResponseFailedException("The proxy sent data before the tunnel was used."));
                 }
                 return;
+            }
+            if (_messageComplete)
+            {
+                var unsolicited = !data.IsEmpty;
+                EndExchange(reusable: _keepAlive && !unsolicited && !_parser.IsUpgraded);
+                if (unsolicited)
+                {
+                    Abort(new ResponseFailedException("The server sent more than the response."));
+                }
+                return;
+            }
+            // Paused for flow control: hold the rest and stop reading until the consumer resumes.
+            _held = data.ToArray();
+            if (!_lost)
+            {
+                ((IPushProducer)Io).PauseProducing();
             }
         }
         finally
