@@ -40,6 +40,8 @@ public sealed class AgentOptions
     /// <summary>
     /// An HTTP proxy (<c>http://host:port</c>), or null (the default) to connect directly. <c>http</c>
     /// requests go to it in absolute form; <c>https</c> ones through a CONNECT tunnel, TLS end to end.
+    /// User information in it (<c>http://user:password@proxy:3128</c>) is sent to the proxy as
+    /// <c>Proxy-Authorization: Basic</c>, on plain requests and on CONNECT (never through the tunnel).
     /// </summary>
     public Uri? Proxy { get; set; }
 

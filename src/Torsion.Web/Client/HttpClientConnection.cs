@@ -70,12 +70,13 @@ internal sealed class HttpClientConnection : Protocol, IHttpResponseHandler, IBo
 
     public bool IsLost => _lost;
 
-    /// <summary>Asks the proxy at the other end for a tunnel to <paramref name="authority"/> (host:port); fires once it is open.</summary>
-    public Deferred OpenTunnel(string authority)
+    /// <summary>Asks the proxy at the other end for a tunnel to <paramref name="authority"/> (host:port), with the proxy's credentials if any; fires once it is open.</summary>
+    public Deferred OpenTunnel(string authority, string? proxyAuthorization)
     {
         _tunnel = new Deferred();
         _parser.ExpectResponseTo("CONNECT");
-        Io.Write(Encoding.Latin1.GetBytes($"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n"));
+        var credentials = proxyAuthorization is null ? "" : $"Proxy-Authorization: {proxyAuthorization}\r\n";
+        Io.Write(Encoding.Latin1.GetBytes($"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n{credentials}\r\n"));
         return _tunnel;
     }
 

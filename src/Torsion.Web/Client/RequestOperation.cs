@@ -108,6 +108,7 @@ internal sealed class RequestOperation
             key = new PoolKey("http", Host(proxy), proxy.Port, "proxy");
             target = _uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
         }
+        var proxyAuthorization = ProxyAuthorization(proxy);
         var headers = new Headers();
         if (_headers.Get("Host") is null)
         {
@@ -125,6 +126,11 @@ internal sealed class RequestOperation
         if (decode)
         {
             headers.AddParsed("Accept-Encoding", ContentDecoding.AcceptEncoding);
+        }
+        if (proxyAuthorization is not null && !https && !_headers.Contains("Proxy-Authorization"))
+        {
+            // A plain request goes to the proxy itself; an https one carries the credentials in its CONNECT only.
+            headers.AddParsed("Proxy-Authorization", proxyAuthorization);
         }
         if (!_agent.Pool.Persistent)
         {
@@ -222,7 +228,7 @@ internal sealed class RequestOperation
                 return Unit.Value;
             }
             var authority = host.Contains(':') ? $"[{host}]:{port}" : $"{host}:{port}";
-            connection.OpenTunnel(authority).AddBoth<Unit>(tunnel =>
+            connection.OpenTunnel(authority, ProxyAuthorization(proxy)).AddBoth<Unit>(tunnel =>
             {
                 if (tunnel.Failure is { } refused)
                 {
@@ -322,6 +328,17 @@ internal sealed class RequestOperation
             }
         });
         return true;
+    }
+
+    // The proxy's user information (http://user:password@proxy:3128) as Basic credentials, or null.
+    private static string? ProxyAuthorization(Uri? proxy)
+    {
+        if (proxy is null || proxy.UserInfo.Length == 0)
+        {
+            return null;
+        }
+        var credentials = Uri.UnescapeDataString(proxy.UserInfo);
+        return "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials));
     }
 
     private static string Host(Uri uri)

@@ -21,7 +21,7 @@ public sealed class ProxyTests
         }
         if (request.Method != "CONNECT")
         {
-            await c.WriteAsync(RawServer.Ok($"proxied {request.Line} host={request.Field("host")}"));
+            await c.WriteAsync(RawServer.Ok($"proxied {request.Line} host={request.Field("host")} auth={request.Field("proxy-authorization")}"));
             return;
         }
         if (refuseWith != 0)
@@ -47,7 +47,7 @@ public sealed class ProxyTests
         var options = new AgentOptions { Proxy = new Uri(proxy.Url()) };
         // The origin's name is never looked up: only the proxy is connected to.
         var body = Encoding.UTF8.GetString(Run(r => new Agent(r, options).Request("GET", "http://origin.example.test:8080/a/b?c=d").AddCallback(WebClient.ReadBody)));
-        Assert.Equal("proxied GET http://origin.example.test:8080/a/b?c=d HTTP/1.1 host=origin.example.test:8080", body);
+        Assert.Equal("proxied GET http://origin.example.test:8080/a/b?c=d HTTP/1.1 host=origin.example.test:8080 auth=", body);
     }
 
     [Fact]
@@ -80,5 +80,20 @@ public sealed class ProxyTests
         var options = new AgentOptions { Proxy = new Uri(proxy.Url()) };
         var error = Failure(r => new Agent(r, options).Request("GET", "https://origin.example.test/"));
         Assert.Equal("The proxy refused the tunnel: 407 No.", Assert.IsType<ResponseFailedException>(error).Message);
+    }
+
+    [Fact]
+    public void ProxyCredentialsGoToTheProxyOnly()
+    {
+        using var origin = HttpsTests.TlsServer(TestCertificates.Instance.Server);
+        using var proxy = Proxy();
+        var options = new AgentOptions { Proxy = new Uri($"http://user:pa%3Ass@127.0.0.1:{proxy.Port}/"), TrustRoots = [TestCertificates.Instance.Ca] };
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("user:pa:ss"));
+        var plain = Encoding.UTF8.GetString(Run(r => new Agent(r, options).Request("GET", "http://origin.example.test/").AddCallback(WebClient.ReadBody)));
+        Assert.EndsWith($"auth={expected}", plain, StringComparison.Ordinal);
+        Run(r => new Agent(r, options).Request("GET", $"https://localhost:{origin.Port}/").AddCallback(WebClient.ReadBody));
+        Assert.Equal(expected, proxy.RequestsSoFar().Single(req => req.Method == "CONNECT").Field("proxy-authorization"));
+        // Through the tunnel the origin never sees them.
+        Assert.Null(Assert.Single(origin.RequestsSoFar()).Field("proxy-authorization"));
     }
 }
