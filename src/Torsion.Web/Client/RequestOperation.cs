@@ -223,8 +223,7 @@ internal sealed class RequestOperation
             }
             if (proxy is null)
             {
-                connection.StartTls(_options.TlsFor(host));
-                result.Callback(connection);
+                StartTls(connection, host, result);
                 return Unit.Value;
             }
             var authority = host.Contains(':') ? $"[{host}]:{port}" : $"{host}:{port}";
@@ -236,14 +235,30 @@ internal sealed class RequestOperation
                 }
                 else
                 {
-                    connection.StartTls(_options.TlsFor(host));
-                    result.Callback(connection);
+                    StartTls(connection, host, result);
                 }
                 return Unit.Value;
             });
             return Unit.Value;
         });
         return result;
+    }
+
+    // The request is written after this and held by the TLS layer until the handshake is done; a failed
+    // handshake fails it with the reason. A transport that cannot switch fails the connect here.
+    private void StartTls(HttpClientConnection connection, string host, Deferred<HttpClientConnection> result)
+    {
+        try
+        {
+            connection.StartTls(_options.TlsFor(host));
+        }
+        catch (NotSupportedException e)
+        {
+            connection.Abort(e);
+            result.Errback(e);
+            return;
+        }
+        result.Callback(connection);
     }
 
     private void Received(Response response, bool decode)
