@@ -56,18 +56,23 @@ public sealed class TimeoutTests
     }
 
     [Fact]
-    public void FinishedRequestIsNotAffectedByItsTimer()
+    public void TimerIsCancelledWhenTheBodyHasBeenRead()
     {
         using var server = RawServer.Answering(_ => RawServer.Ok("quick"));
-        var body = Run(r => new Agent(r, new AgentOptions { Timeout = 0.3 }).Request("GET", server.Url()).AddCallback(WebClient.ReadBody)
-            .AddCallback(b =>
+        var started = 0.0;
+        var pending = -1;
+        var body = Run(r =>
+        {
+            started = r.Seconds();
+            return new Agent(r, new AgentOptions { Timeout = 45 }).Request("GET", server.Url()).AddCallback(WebClient.ReadBody).AddCallback(b =>
             {
-                // Outlive the timer: nothing may fail or be logged when it would have fired.
-                var wait = new Torsion.Defer.Deferred<byte[]>();
-                r.CallLater(0.6, () => wait.Callback(b));
-                return wait;
-            }));
+                // The request timer (due 45 s after the start) must be gone; the pool's idle timer (240 s) stays.
+                pending = r.GetDelayedCalls().Count(c => Math.Abs(c.Time - (started + 45)) < 5);
+                return b;
+            });
+        });
         Assert.Equal("quick"u8.ToArray(), body);
+        Assert.Equal(0, pending);
     }
 
     [Fact]
