@@ -104,7 +104,11 @@ public sealed class HttpConnectionPool
             return Open(key, slot, connect);
         }
         Waiter? waiter = null;
-        var deferred = new Deferred<HttpClientConnection>(_ => slot.Waiting.Remove(waiter!));
+        var deferred = new Deferred<HttpClientConnection>(_ =>
+        {
+            slot.Waiting.Remove(waiter!);
+            waiter!.Opening?.Cancel();
+        });
         waiter = new Waiter(deferred, connect);
         slot.Waiting.AddLast(waiter);
         return deferred;
@@ -139,7 +143,10 @@ public sealed class HttpConnectionPool
             {
                 slot.Open--;
                 ServeWaiter(key, slot);
-                canceller.Errback(failure);
+                if (!canceller.Called)
+                {
+                    canceller.Errback(failure);
+                }
                 return Unit.Value;
             }
             var connection = outcome.Value;
@@ -149,6 +156,17 @@ public sealed class HttpConnectionPool
             if (connection.IsLost)
             {
                 Gone(key, slot, connection);
+                if (!canceller.Called)
+                {
+                    canceller.Errback(new ResponseFailedException("The connection was lost as soon as it was made."));
+                }
+                return Unit.Value;
+            }
+            if (canceller.Called)
+            {
+                // The request gave up while this connected (too late to stop it): the pool keeps it for the next.
+                Released(key, slot, connection, reusable: true);
+                return Unit.Value;
             }
             canceller.Callback(connection);
             return Unit.Value;
@@ -223,9 +241,19 @@ public sealed class HttpConnectionPool
         }
         slot.Waiting.RemoveFirst();
         var waiter = first.Value;
-        Open(key, slot, waiter.Connect).AddBoth<Unit>(outcome =>
+        var opening = Open(key, slot, waiter.Connect);
+        waiter.Opening = opening;
+        opening.AddBoth<Unit>(outcome =>
         {
-            if (outcome.Failure is { } failure)
+            if (waiter.Deferred.Called)
+            {
+                // Cancelled while its connection was being made.
+                if (outcome.Succeeded)
+                {
+                    Released(key, slot, outcome.Value, reusable: true);
+                }
+            }
+            else if (outcome.Failure is { } failure)
             {
                 waiter.Deferred.Errback(failure);
             }
@@ -245,7 +273,15 @@ public sealed class HttpConnectionPool
         }
     }
 
-    private sealed record Waiter(Deferred<HttpClientConnection> Deferred, Func<Deferred<HttpClientConnection>> Connect);
+    private sealed class Waiter(Deferred<HttpClientConnection> deferred, Func<Deferred<HttpClientConnection>> connect)
+    {
+        public Deferred<HttpClientConnection> Deferred { get; } = deferred;
+
+        public Func<Deferred<HttpClientConnection>> Connect { get; } = connect;
+
+        /// <summary>The connection being made for it once it left the queue.</summary>
+        public Deferred<HttpClientConnection>? Opening { get; set; }
+    }
 
     private sealed class HostSlot
     {

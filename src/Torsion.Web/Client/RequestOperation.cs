@@ -207,15 +207,25 @@ internal sealed class RequestOperation
             : new HostnameEndpoint(reactor, Host(proxy), proxy.Port, _options.ConnectTimeout);
         var parserOptions = _options.ParserOptions;
         var connected = endpoint.Connect(Factory.ForProtocol(() => new HttpClientConnection(parserOptions)));
-        var result = new Deferred<HttpClientConnection>(_ => connected.Cancel());
+        HttpClientConnection? made = null;
+        // Cancelled after the TCP connect (in the CONNECT exchange): the half-made connection is closed.
+        var result = new Deferred<HttpClientConnection>(_ =>
+        {
+            connected.Cancel();
+            made?.Abort(new CancelledException("The connect was cancelled."));
+        });
         connected.AddBoth<Unit>(outcome =>
         {
             if (outcome.Failure is { } failure)
             {
-                result.Errback(failure);
+                if (!result.Called)
+                {
+                    result.Errback(failure);
+                }
                 return Unit.Value;
             }
             var connection = (HttpClientConnection)outcome.Value;
+            made = connection;
             if (!https)
             {
                 result.Callback(connection);
@@ -229,7 +239,12 @@ internal sealed class RequestOperation
             var authority = host.Contains(':') ? $"[{host}]:{port}" : $"{host}:{port}";
             connection.OpenTunnel(authority, ProxyAuthorization(proxy)).AddBoth<Unit>(tunnel =>
             {
-                if (tunnel.Failure is { } refused)
+                if (result.Called)
+                {
+                    // Cancelled meanwhile: the abort above has made this fail; nothing is owed to anyone.
+                    connection.Abort(new CancelledException("The connect was cancelled."));
+                }
+                else if (tunnel.Failure is { } refused)
                 {
                     result.Errback(refused);
                 }

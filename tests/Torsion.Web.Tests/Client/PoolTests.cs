@@ -213,4 +213,23 @@ public sealed class PoolTests
         Assert.Equal($"via web.example.test:{server.Port}", body);
         Assert.Contains("web.example.test", resolver.Asked);
     }
+
+    [Fact]
+    public void CancelledQueuedRequestLeavesTheQueueAndTheOthersAreServed()
+    {
+        using var server = RawServer.Answering(r => RawServer.Ok(r.Target));
+        var (bodies, cancelled) = Run(reactor =>
+        {
+            var agent = new Agent(reactor, new AgentOptions { Pool = new HttpConnectionPool(reactor) { MaxConnectionsPerHost = 1 } });
+            var first = Get(agent, server.Url("/1"));
+            var second = agent.Request("GET", server.Url("/2"));
+            var third = Get(agent, server.Url("/3"));
+            second.Cancel();
+            var outcome = second.AddBoth(o => o.Failure?.Value is CancelledException);
+            return Deferred.GatherResults([first, third]).AddCallback(all => outcome.AddCallback(c => (all, c)));
+        });
+        Assert.Equal(["/1", "/3"], bodies);
+        Assert.True(cancelled);
+        Assert.Equal(["/1", "/3"], server.RequestsSoFar().Select(r => r.Target));
+    }
 }

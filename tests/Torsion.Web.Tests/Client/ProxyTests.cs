@@ -96,4 +96,22 @@ public sealed class ProxyTests
         // Through the tunnel the origin never sees them.
         Assert.Null(Assert.Single(origin.RequestsSoFar()).Field("proxy-authorization"));
     }
+
+    [Fact]
+    public void TimeoutDuringTheConnectExchangeFailsCleanly()
+    {
+        var closed = new TaskCompletionSource<bool>();
+        using var proxy = new RawServer(async (c, _) =>
+        {
+            // Reads the CONNECT and never answers; the client must give up and close.
+            await c.ReadRequestAsync();
+            closed.TrySetResult(await c.WaitClosedAsync(TimeSpan.FromSeconds(30)));
+        });
+        var options = new AgentOptions { Proxy = new Uri(proxy.Url()), Timeout = 0.5 };
+        var (error, sawClose) = Run(r => new Agent(r, options).Request("GET", "https://origin.example.test/")
+            .AddBoth(o => o.Failure!.Value)
+            .AddCallback(e => Torsion.Defer.Deferred.FromTask(closed.Task).AddCallback(c => (e, c))));
+        Assert.IsType<RequestTimeoutException>(error);
+        Assert.True(sawClose, "the half-made tunnel was not closed");
+    }
 }
