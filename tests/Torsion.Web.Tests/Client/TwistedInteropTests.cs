@@ -88,4 +88,19 @@ public sealed class TwistedInteropTests
         Assert.All(bodies.all, b => Assert.Equal("hello from twisted", Text(b)));
         Assert.Equal("3", Text(bodies.n));
     }
+
+    [Fact]
+    public void ThroughTwistedsForwardProxy()
+    {
+        using var twisted = new TwistedWebPeer();
+        var options = new AgentOptions { Proxy = new Uri($"http://127.0.0.1:{twisted.ProxyPort}") };
+        var (hello, chunked) = Run(r =>
+        {
+            var agent = new Agent(r, options);
+            return agent.Request("GET", twisted.Url("/hello")).AddCallback(WebClient.ReadBody).AddCallback(a =>
+                agent.Request("GET", twisted.Url("/chunked")).AddCallback(WebClient.ReadBody).AddCallback(b => (Text(a), Text(b))));
+        });
+        Assert.Equal("hello from twisted", hello);
+        Assert.Equal(string.Concat(Enumerable.Range(0, 50).Select(i => $"piece {i};")), chunked);
+    }
 }

@@ -22,10 +22,15 @@ internal sealed class TwistedWebPeer : IDisposable
             Dispose();
             Assert.Fail("The Twisted web peer did not report its port within 60 s.");
         }
-        Port = int.Parse(line.Result!, System.Globalization.CultureInfo.InvariantCulture);
+        var ports = line.Result!.Split(' ');
+        Port = int.Parse(ports[0], System.Globalization.CultureInfo.InvariantCulture);
+        ProxyPort = int.Parse(ports[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public int Port { get; }
+
+    /// <summary>The port of its forward proxy (twisted.web.proxy.Proxy).</summary>
+    public int ProxyPort { get; }
 
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
 

@@ -67,6 +67,15 @@ root.putChild(b"connections", Connections())
 root.putChild(b"gzip", EncodingResourceWrapper(Big(), [GzipEncoderFactory()]))
 root.putChild(b"redirect", util.Redirect(b"/hello"))
 
+from twisted.web import http, proxy
+
+
+class ProxyFactory(http.HTTPFactory):
+    protocol = proxy.Proxy
+
+
 port = reactor.listenTCP(0, CountingSite(root), interface="127.0.0.1")
-print(port.getHost().port, flush=True)
+# A forward proxy too (twisted.web.proxy): absolute-form requests, no CONNECT.
+proxy_port = reactor.listenTCP(0, ProxyFactory(), interface="127.0.0.1")
+print(port.getHost().port, proxy_port.getHost().port, flush=True)
 reactor.run()
