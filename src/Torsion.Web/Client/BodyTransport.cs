@@ -11,6 +11,12 @@ internal sealed class BodyTransport(IBodyFlow flow) : ITransport, IPushProducer
 {
     private bool _stopped;
 
+    /// <summary>
+    /// The body has ended: from now on pausing, resuming or stopping does nothing, since the connection may
+    /// already carry another request whose flow is not this consumer's to touch.
+    /// </summary>
+    public void Detach() => _stopped = true;
+
     public bool Disconnecting => _stopped;
 
     public void Write(ReadOnlySpan<byte> data) => throw new NotSupportedException("A response body cannot be written to.");

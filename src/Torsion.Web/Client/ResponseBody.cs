@@ -9,6 +9,7 @@ namespace Torsion.Web.Client;
 internal sealed class ResponseBody(IBodyFlow flow) : BodySource
 {
     private IProtocol? _protocol;
+    private BodyTransport? _transport;
     private Failure? _end;
     private bool _ended;
 
@@ -24,10 +25,12 @@ internal sealed class ResponseBody(IBodyFlow flow) : BodySource
             throw new InvalidOperationException("The body has been delivered already; DeliverBody can be called once.");
         }
         _protocol = protocol;
-        protocol.MakeConnection(new BodyTransport(flow));
+        _transport = new BodyTransport(flow);
+        protocol.MakeConnection(_transport);
         if (_end is { } end)
         {
             _end = null;
+            _transport.Detach();
             protocol.ConnectionLost(end);
             return;
         }
@@ -46,6 +49,7 @@ internal sealed class ResponseBody(IBodyFlow flow) : BodySource
             return;
         }
         _ended = true;
+        _transport?.Detach();
         if (_protocol is { } protocol)
         {
             protocol.ConnectionLost(reason);

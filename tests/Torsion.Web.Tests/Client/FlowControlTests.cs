@@ -126,4 +126,38 @@ public sealed class FlowControlTests
         Assert.Equal("too big!"u8.ToArray(), body);
         Assert.True(sawClose, "the client did not close the connection it could not reuse");
     }
+
+    /// <summary>Touches its transport's flow control after the body ended, as a careless consumer might.</summary>
+    private sealed class PausesAfterTheEnd : Protocol
+    {
+        public Deferred Done { get; } = new();
+
+        public override void ConnectionLost(Failure reason)
+        {
+            ((IPushProducer)Transport).PauseProducing();
+            ((IPushProducer)Transport).StopProducing();
+            Done.Callback();
+        }
+    }
+
+    [Fact]
+    public void FlowControlAfterTheBodyEndedDoesNotTouchTheNextRequest()
+    {
+        using var server = RawServer.Answering(r => RawServer.Ok("answer " + r.Target));
+        var second = Run(r =>
+        {
+            var agent = new Agent(r, new AgentOptions { Pool = new HttpConnectionPool(r) { MaxConnectionsPerHost = 1 } });
+            var first = agent.Request("GET", server.Url("/1")).AddCallback(response =>
+            {
+                var body = new PausesAfterTheEnd();
+                response.DeliverBody(body);
+                return body.Done;
+            });
+            // Queued behind the first on the same connection, which it gets as the first body ends.
+            var next = agent.Request("GET", server.Url("/2")).AddCallback(WebClient.ReadBody);
+            return first.AddCallback(_ => next);
+        });
+        Assert.Equal("answer /2"u8.ToArray(), second);
+        Assert.Equal(1, server.Accepted);
+    }
 }
