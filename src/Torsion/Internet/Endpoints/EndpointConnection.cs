@@ -100,9 +100,11 @@ internal sealed class EndpointConnection : ClientFactory
     protected override void StopFactory() => _inner.DoStop();
 
     /// <summary>Passes everything to the user's protocol and reports once it is connected.</summary>
-    private class Notifier(IProtocol inner, Action<IProtocol> connected) : IProtocol
+    private class Notifier(IProtocol inner, Action<IProtocol> connected) : IProtocol, IProtocolWrapper
     {
         protected IProtocol Inner => inner;
+
+        public IProtocol Wrapped => inner;
 
         public void MakeConnection(ITransport transport)
         {

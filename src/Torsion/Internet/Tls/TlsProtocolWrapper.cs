@@ -249,7 +249,7 @@ internal sealed class TlsProtocolWrapper : IProtocol, ITlsTransport
                 return;
             }
         }
-        if (_protocol is IHandshakeListener listener && !_lost && !Guard(listener.HandshakeCompleted, "HandshakeCompleted"))
+        if (IProtocolWrapper.Innermost(_protocol) is IHandshakeListener listener && !_lost && !Guard(listener.HandshakeCompleted, "HandshakeCompleted"))
         {
             return;
         }

@@ -53,7 +53,9 @@ public static class TlsTransportExtensions
         var protocol = swappable.Protocol;
         var wrapper = wrap(protocol);
         swappable.SwapProtocol(wrapper);
-        if (protocol is Protocol p)
+        // The user's protocol must see the TLS transport as its own, even behind an endpoint's wrapper:
+        // otherwise its writes would bypass TLS and go out in the clear.
+        if (IProtocolWrapper.Innermost(protocol) is Protocol p)
         {
             p.ReplaceTransport(wrapper);
         }

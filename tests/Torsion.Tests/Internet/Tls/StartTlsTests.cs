@@ -133,6 +133,28 @@ public sealed class StartTlsTests
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void AProtocolConnectedThroughAnEndpointGetsTheTlsTransport(string name)
+    {
+        // An endpoint puts a notifier between the transport and the protocol; STARTTLS must still give
+        // the protocol the TLS transport, or its writes would go out in the clear (the server would
+        // then see no "secret" over TLS and the client no echo).
+        var reactor = ReactorNames.Create(name);
+        var check = new LoopThreadCheck(reactor);
+        var events = new List<string>();
+        Client? client = null;
+        ReactorRunner.Run(reactor, () =>
+        {
+            var port = reactor.ListenTcp(0, new Factory(() => new Server(check, events)), interfaceAddress: "127.0.0.1");
+            new TcpClientEndpoint(reactor, "127.0.0.1", ((IPEndPoint)port.GetHost()).Port)
+                .Connect(new ClientFactory(() => client = new Client(check, events, Certs.ClientOptions(), () => reactor.CallLater(0, reactor.Stop))));
+        });
+        Assert.Contains("server:secure-data:secret", events);
+        Assert.Contains("client:echo:secret", events);
+        Assert.Contains("client:handshake:CN=localhost", events); // its HandshakeCompleted casts its Transport to ITlsTransport
+        Assert.IsType<ConnectionDone>(client!.Reason!.Value);
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void FailedStartTlsHandshakeReachesConnectionLost(string name)
     {
         var expected = LoggedErrors.Expect<TlsHandshakeException>(); // the handshake fails on purpose
