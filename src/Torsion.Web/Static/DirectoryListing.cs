@@ -8,7 +8,7 @@ namespace Torsion.Web.Static;
 /// <summary>
 /// The HTML listing of a directory (twisted.web's <c>DirectoryLister</c>): every entry's name
 /// HTML-escaped in the text and percent-encoded in its link, so no file name can inject markup or
-/// change where its link goes.
+/// change where its link goes. Not a leaf: a path going on below it ("/dir//x") finds nothing (404).
 /// </summary>
 internal sealed class DirectoryListing : Resource
 {
@@ -20,8 +20,6 @@ internal sealed class DirectoryListing : Resource
         _directory = directory;
         _options = options;
     }
-
-    public override bool IsLeaf => true;
 
     protected override RenderResult RenderGet(Request request)
     {
