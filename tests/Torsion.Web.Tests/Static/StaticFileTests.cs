@@ -16,6 +16,9 @@ public sealed class StaticFileTests
         return c.ReadResponse(head: method == "HEAD");
     }
 
+    internal static int WaitForConnections(SiteServer server, int expected) =>
+        BasicTests.WaitFor(server, () => server.Site.OpenConnections, expected);
+
     [Fact]
     public void ServesFileWithTypeLengthAndValidators()
     {
