@@ -9,13 +9,16 @@ namespace Torsion.Runner;
 /// <summary>The <c>torsiond</c> entry point.</summary>
 internal static class Program
 {
+    /// <summary>The assemblies whose plugins torsiond always offers: its own and Torsion.Web's (<c>web</c>).</summary>
+    internal static IReadOnlyList<System.Reflection.Assembly> BuiltInPlugins { get; } =
+        [typeof(Program).Assembly, typeof(Torsion.Web.Tap.WebServiceMaker).Assembly];
 
     /// <summary>Runs torsiond with <paramref name="args"/> and returns the process exit status.</summary>
     public static int Main(string[] args)
     {
         // First, before anything opens the console: in the daemon this detaches from the terminal.
         var status = StatusReporter.FromEnvironment();
-        var catalog = PluginCatalog.Discover();
+        var catalog = PluginCatalog.Discover(builtIn: BuiltInPlugins);
         var commandLine = new RunnerCommandLine(catalog.Plugins.Select(PluginCommand.Build));
         return commandLine.Execute(
             args,
