@@ -88,7 +88,7 @@ public sealed class WebServiceMaker : IServiceMaker
         var mimeType = options.GetValue(_mimeType);
         if (mimeType is not null && !IsHeaderValue(mimeType))
         {
-            throw new PluginOptionsException($"--mime-type '{mimeType}': not a usable content type.");
+            throw new PluginOptionsException($"--mime-type '{mimeType.ReplaceLineEndings("\\n")}': not a usable content type (a token/token type, no CR, LF or control characters).");
         }
 
         Resource root;
