@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Torsion.Web.Static;
@@ -88,6 +89,44 @@ public sealed class LargeFileTests
         var (next, rest) = ReadHead(socket, buffer);
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", next);
         Assert.True(rest.Length <= 100);
+    }
+
+    [Fact]
+    public void SlowTlsReaderBoundsWhatIsRead()
+    {
+        using var tree = new StaticTree();
+        MakeBigFile(Path.Combine(tree.Root, "big.bin"));
+        var options = new StaticFileOptions();
+        using var server = new SiteServer(new StaticFile(tree.Root, options), tls: SelfSignedCertificate.Options());
+        using var client = new TcpClient { ReceiveBufferSize = 64 * 1024, ReceiveTimeout = 60_000, SendTimeout = 60_000 };
+        client.Connect(IPAddress.Loopback, server.Port);
+        using var tls = new SslStream(client.GetStream(), false, (_, _, _, _) => true);
+        tls.AuthenticateAsClient("localhost");
+        tls.Write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"u8);
+        var head = new List<byte>();
+        var one = new byte[1];
+        while (!head.AsEnumerable().TakeLast(4).SequenceEqual("\r\n\r\n"u8.ToArray()))
+        {
+            Assert.Equal(1, tls.Read(one));
+            head.Add(one[0]);
+        }
+        Assert.Contains($"Content-Length: {Length}\r\n", Encoding.Latin1.GetString([.. head]));
+        long received = 0;
+        var small = new byte[16 * 1024];
+        while (received < 4L << 20)
+        {
+            var n = tls.Read(small);
+            Assert.True(n > 0);
+            Check(small.AsSpan(0, n), received);
+            received += n;
+            Thread.Sleep(1);
+            Assert.True(options.BytesRead - received <= Bound, $"read {options.BytesRead} with {received} received");
+        }
+        for (var i = 0; i < 20; i++)
+        {
+            Thread.Sleep(50);
+            Assert.True(options.BytesRead - received <= Bound, $"stalled: read {options.BytesRead} with {received} received");
+        }
     }
 
     [Fact]

@@ -19,11 +19,14 @@ public sealed class StaticFileTests
     internal static int WaitForConnections(SiteServer server, int expected) =>
         BasicTests.WaitFor(server, () => server.Site.OpenConnections, expected);
 
-    [Fact]
-    public void ServesFileWithTypeLengthAndValidators()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16 * 1024)]
+    public void ServesFileWithTypeLengthAndValidators(int inlineReadLimit)
     {
+        // 0: the body comes through the producer, from the thread pool; 16 KiB: read inline.
         using var tree = new StaticTree();
-        using var server = new SiteServer(new StaticFile(tree.Root));
+        using var server = new SiteServer(new StaticFile(tree.Root, new StaticFileOptions { InlineReadLimit = inlineReadLimit }));
         var r = Get(server, "/file.txt");
         Assert.Equal(200, r.Status);
         Assert.Equal(StaticTree.FileBytes, r.Body);
@@ -193,11 +196,14 @@ public sealed class StaticFileTests
         Assert.Equal(200, Get(server, "/file.txt", "If-Modified-Since: not a date\r\n").Status);
     }
 
-    [Fact]
-    public void SingleRange()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16 * 1024)]
+    public void SingleRange(int inlineReadLimit)
     {
+        // 0: the body comes through the producer, from the thread pool; 16 KiB: read inline.
         using var tree = new StaticTree();
-        using var server = new SiteServer(new StaticFile(tree.Root));
+        using var server = new SiteServer(new StaticFile(tree.Root, new StaticFileOptions { InlineReadLimit = inlineReadLimit }));
         var r = Get(server, "/file.txt", "Range: bytes=10-19\r\n");
         Assert.Equal(206, r.Status);
         Assert.Equal("bytes 10-19/100", r.Header("Content-Range"));
@@ -208,11 +214,14 @@ public sealed class StaticFileTests
         Assert.Equal(StaticTree.FileBytes[95..], suffix.Body);
     }
 
-    [Fact]
-    public void MultipleRangesAreMultipart()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16 * 1024)]
+    public void MultipleRangesAreMultipart(int inlineReadLimit)
     {
+        // 0: the body comes through the producer, from the thread pool; 16 KiB: read inline.
         using var tree = new StaticTree();
-        using var server = new SiteServer(new StaticFile(tree.Root));
+        using var server = new SiteServer(new StaticFile(tree.Root, new StaticFileOptions { InlineReadLimit = inlineReadLimit }));
         var r = Get(server, "/file.txt", "Range: bytes=0-9,20-29\r\n");
         Assert.Equal(206, r.Status);
         Assert.Null(r.Header("Content-Range"));
