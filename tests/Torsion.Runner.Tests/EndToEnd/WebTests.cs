@@ -135,7 +135,7 @@ public sealed partial class WebTests
             Assert.Contains(option, output);
         }
         var (_, top) = Torsiond.Run(Torsiond.Scratch(), null, "--help");
-        Assert.Contains("web", top);
+        Assert.Contains("An HTTP server: serve a directory", top);
     }
 
     [Theory]
