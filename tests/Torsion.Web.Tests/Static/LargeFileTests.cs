@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using Torsion.TestSupport;
 using Torsion.Web.Static;
 using Torsion.Web.Tests.Server;
 
@@ -127,6 +128,37 @@ public sealed class LargeFileTests
             Thread.Sleep(50);
             Assert.True(options.BytesRead - received <= Bound, $"stalled: read {options.BytesRead} with {received} received");
         }
+    }
+
+    [Fact]
+    public void FileShrinkingMidResponseDropsTheConnection()
+    {
+        using var tree = new StaticTree();
+        var path = Path.Combine(tree.Root, "shrinks.bin");
+        File.WriteAllBytes(path, new byte[32 << 20]);
+        using var server = new SiteServer(new StaticFile(tree.Root));
+        var logged = LoggedErrors.Expect<IOException>();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 64 * 1024, ReceiveTimeout = 60_000 };
+        socket.Connect(new IPEndPoint(IPAddress.Loopback, server.Port));
+        socket.Send("GET /shrinks.bin HTTP/1.1\r\nHost: x\r\n\r\n"u8);
+        var buffer = new byte[64 * 1024];
+        var (head, first) = ReadHead(socket, buffer);
+        Assert.Contains($"Content-Length: {32 << 20}\r\n", head);
+        // The server is paused on the client (32 MiB cannot all be in the socket buffers); cut the file meanwhile.
+        using (var f = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            f.SetLength(1 << 20);
+        }
+        long received = first.Length;
+        int n;
+        while ((n = socket.Receive(buffer)) > 0)
+        {
+            received += n;
+        }
+        // The connection ends short of the announced length: the client can tell the body is cut.
+        Assert.True(received < 32 << 20, $"received {received}");
+        Assert.Equal(1, logged.Count);
+        Assert.Equal(StaticTree.FileBytes, StaticFileTests.Get(server, "/file.txt").Body);
     }
 
     [Fact]
