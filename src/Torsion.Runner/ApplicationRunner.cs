@@ -18,6 +18,9 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
 {
     private static readonly Logger Log = Logger.For<ApplicationRunner>();
 
+    // 1, or the status a RunnerException asks for (2 for a plugin's option error).
+    private int _failureStatus = 1;
+
     /// <summary>Runs until the reactor stops; returns the exit status.</summary>
     /// <remarks>
     /// A failure is reported only after the pid file is gone: the parent of a daemon exits as soon as
@@ -108,8 +111,9 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
         }
         catch (Exception e)
         {
-            if (e is RunnerException)
+            if (e is RunnerException runnerException)
             {
+                _failureStatus = runnerException.ExitStatus;
                 // The user's mistake, said plainly; the log keeps it too, for a daemon's later reader.
                 Log.Error("torsiond could not start: {error}", ("error", e.Message));
             }
@@ -136,7 +140,7 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
         {
             error.WriteLine($"torsiond: {message}");
         }
-        return 1;
+        return _failureStatus;
     }
 
     private void Save(IService application)

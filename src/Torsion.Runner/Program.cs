@@ -9,7 +9,6 @@ namespace Torsion.Runner;
 /// <summary>The <c>torsiond</c> entry point.</summary>
 internal static class Program
 {
-
     /// <summary>Runs torsiond with <paramref name="args"/> and returns the process exit status.</summary>
     public static int Main(string[] args)
     {

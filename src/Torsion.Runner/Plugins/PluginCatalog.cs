@@ -51,6 +51,13 @@ internal sealed class PluginCatalog
     /// <summary>The plugin named <paramref name="name"/> (case-sensitive), or null.</summary>
     public IServiceMaker? Find(string name) => _byName.GetValueOrDefault(name);
 
+    /// <summary>
+    /// The assemblies whose plugins torsiond always offers: its own, Torsion.Names (<c>dns</c>) and
+    /// Torsion.Web (<c>web</c>).
+    /// </summary>
+    public static IReadOnlyList<Assembly> BuiltIn { get; } =
+        [typeof(PluginCatalog).Assembly, typeof(Torsion.Names.Tap.DnsServiceMaker).Assembly, typeof(Torsion.Web.Tap.WebServiceMaker).Assembly];
+
     /// <summary>Finds the plugins in <paramref name="builtIn"/> and then in <paramref name="pluginPath"/>.</summary>
     /// <param name="pluginPath">
     /// Where to look beyond the built-in assemblies: entries separated by <see cref="Path.PathSeparator"/>
@@ -60,14 +67,14 @@ internal sealed class PluginCatalog
     /// </param>
     /// <param name="builtIn">
     /// The assemblies scanned first, in order, as they are loaded already (no new context). Null (the
-    /// default) means torsiond's own assembly and Torsion.Names (the dns plugin). A path entry naming one of these, or Torsion,
+    /// default) means <see cref="BuiltIn"/>. A path entry naming one of these, or Torsion,
     /// Torsion.Plugins or System.CommandLine, is skipped silently.
     /// </param>
     /// <remarks>When two plugins share a name the first one wins: built-ins, then path order; each later one adds a warning.</remarks>
     public static PluginCatalog Discover(string? pluginPath = null, IEnumerable<Assembly>? builtIn = null)
     {
         pluginPath ??= Environment.GetEnvironmentVariable(PluginPathVariable) ?? "";
-        var builtInAssemblies = (builtIn ?? [typeof(PluginCatalog).Assembly, typeof(Torsion.Names.Tap.DnsServiceMaker).Assembly]).Distinct().ToArray();
+        var builtInAssemblies = (builtIn ?? BuiltIn).Distinct().ToArray();
         var warnings = new List<string>();
         var byName = new Dictionary<string, IServiceMaker>(StringComparer.Ordinal);
         var origins = new Dictionary<string, string>(StringComparer.Ordinal);

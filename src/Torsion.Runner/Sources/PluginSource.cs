@@ -37,7 +37,8 @@ internal sealed class PluginSource(IServiceMaker plugin, IReadOnlyList<string> a
         }
         catch (PluginOptionsException e)
         {
-            throw new RunnerException($"{plugin.Name}: {e.Message}", e);
+            // A usage error, like a parse error: exit status 2.
+            throw new RunnerException($"{plugin.Name}: {e.Message}", e, exitStatus: 2);
         }
         finally
         {
