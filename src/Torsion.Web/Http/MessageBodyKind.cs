@@ -1,9 +1,9 @@
 namespace Torsion.Web.Http;
 
-/// <summary>How a request's body is framed (RFC 9112 §6.3).</summary>
+/// <summary>How a message's body is framed (RFC 9112 §6.3).</summary>
 public enum MessageBodyKind
 {
-    /// <summary>Neither Content-Length nor Transfer-Encoding: the body is empty.</summary>
+    /// <summary>The body is empty: no framing fields in a request, or a response that has none by rule (1xx, 204, 304, to HEAD).</summary>
     None,
 
     /// <summary>Content-Length gives the size up front.</summary>
@@ -11,4 +11,7 @@ public enum MessageBodyKind
 
     /// <summary>Transfer-Encoding: chunked.</summary>
     Chunked,
+
+    /// <summary>A response without framing fields: the body runs until the server closes the connection.</summary>
+    CloseDelimited,
 }
