@@ -9,7 +9,7 @@ namespace Torsion.Internet;
 /// <c>unix:PATH[:mode=666][:backlog=N][:lockfile=0|1]</c>, <c>systemd:domain=INET|INET6|UNIX:index=N</c>
 /// (or <c>name=NAME</c> from LISTEN_FDNAMES), <c>ssl:PORT[:privateKey=server.pem][:certKey=PEM][:extraCertChain=PEM]
 /// [:interface=ADDR][:backlog=N]</c>, <c>haproxy:DESCRIPTION</c> (any server description, its connections
-/// starting with a PROXY protocol header: <see cref="Torsion.Protocols.HAProxyServerEndpoint"/>). Clients: <c>tcp:host=H:port=P[:timeout=30][:bindAddress=A]</c>
+/// starting with a PROXY protocol header: <see cref="HAProxyServerEndpoint"/>). Clients: <c>tcp:host=H:port=P[:timeout=30][:bindAddress=A]</c>
 /// (host and port may also be positional), <c>unix:path=P[:timeout=30][:checkPID=0|1]</c>,
 /// <c>tls:HOST:PORT[:trustRoots=ca.pem][:certificate=PEM:privateKey=PEM][:timeout=30][:bindAddress=A]</c>.
 /// More types can be registered with <see cref="RegisterServer"/> and <see cref="RegisterClient"/>.
@@ -166,7 +166,7 @@ public static class Endpoints
         {
             throw new EndpointSyntaxException(d.Text, "'haproxy' needs the server it wraps, as in 'haproxy:tcp:8080'.");
         }
-        return new Torsion.Protocols.HAProxyServerEndpoint(ServerFromString(reactor, inner), reactor);
+        return new HAProxyServerEndpoint(ServerFromString(reactor, inner), reactor);
     }
 
     private static IStreamServerEndpoint Ssl(IReactor reactor, EndpointDescription d)

@@ -94,6 +94,6 @@ public sealed class HAProxyEndpointTests
         Assert.Throws<EndpointSyntaxException>(() => Endpoints.ServerFromString(reactor, "haproxy:nosuch:80"));
         Assert.Throws<EndpointSyntaxException>(() => Endpoints.ServerFromString(reactor, "haproxy:tcp"));
         Assert.Contains("haproxy", Endpoints.ServerTypes);
-        Assert.IsType<Torsion.Protocols.HAProxyServerEndpoint>(Endpoints.ServerFromString(reactor, "haproxy:tcp6:8080:interface=\\:\\:1"));
+        Assert.IsType<HAProxyServerEndpoint>(Endpoints.ServerFromString(reactor, "haproxy:tcp6:8080:interface=\\:\\:1"));
     }
 }

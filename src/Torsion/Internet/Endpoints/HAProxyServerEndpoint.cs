@@ -1,7 +1,7 @@
 using Torsion.Defer;
-using Torsion.Internet;
+using Torsion.Protocols;
 
-namespace Torsion.Protocols;
+namespace Torsion.Internet;
 
 /// <summary>
 /// Listens on <paramref name="wrapped"/> for connections that begin with a PROXY protocol header
