@@ -156,4 +156,39 @@ public sealed class ReverseProxyTests
         Assert.Equal(1, upstream.Call(() => upstream.Site.OpenConnections));
         Assert.Equal(20, proxy.Server.Call(() => proxy.Resource.Forwarded));
     }
+
+    /// <summary>A site root that hands every request to a resource made later (once the reactor exists).</summary>
+    private sealed class LateRoot : Resource
+    {
+        public Resource? Inner { get; set; }
+
+        public override bool IsLeaf => true;
+
+        public override bool StreamsRequestBody => true;
+
+        public override RenderResult Render(Request request) => Inner!.Render(request);
+    }
+
+    [Fact]
+    public void AsTheSiteRootTheWholePathIsForwarded()
+    {
+        var (upstream, _) = StartUpstream();
+        using var _u = upstream;
+        var root = new LateRoot();
+        using var proxy = new SiteServer(root);
+        proxy.Call(() => root.Inner = new Torsion.Web.Proxy.ReverseProxyResource("127.0.0.1", upstream.Port, "", proxy.Reactor));
+        using var c = proxy.Connect();
+        foreach (var path in new[] { "/", "/up/a?b=c", "/up/" })
+        {
+            c.Send($"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+            var response = c.ReadResponse();
+            if (path == "/")
+            {
+                // The upstream site has no "/" page: its 404 comes through.
+                Assert.Equal(404, response.Status);
+                continue;
+            }
+            Assert.Equal(path, UpstreamEcho.Field(response.Text, "uri"));
+        }
+    }
 }
