@@ -20,6 +20,8 @@ internal sealed class ProxyExchange
     private Deferred<Response>? _pending;
     private IDelayedCall? _timer;
     private ResponseRelay? _relay;
+    private RequestBodyProducer? _body;
+    private long _bodySeen;
     private bool _timedOut;
     private bool _clientGone;
 
@@ -34,7 +36,7 @@ internal sealed class ProxyExchange
         var agent = _resource.Agent;
         var url = _resource.UpstreamUrl(_request);
         var headers = UpstreamHeaders();
-        var body = BodyProducer();
+        var body = _body = BodyProducer();
         _request.NotifyFinish().AddBoth<Unit>(outcome =>
         {
             if (outcome.Failure is not null)
@@ -58,12 +60,7 @@ internal sealed class ProxyExchange
         }
         if (_resource.Options.ResponseTimeout > 0 && !_pending.Called)
         {
-            _timer = agent.Reactor.CallLater(_resource.Options.ResponseTimeout, () =>
-            {
-                _timer = null;
-                _timedOut = true;
-                _pending?.Cancel();
-            });
+            ArmTimer();
         }
         _pending.AddBoth<Unit>(outcome =>
         {
@@ -78,6 +75,24 @@ internal sealed class ProxyExchange
                 Received(outcome.Value);
             }
             return Unit.Value;
+        });
+    }
+
+    // The response timeout counts from the last request body bytes forwarded: an upload that is still
+    // moving is not a silent upstream (nginx's proxy_read_timeout is per read, likewise).
+    private void ArmTimer()
+    {
+        _timer = _resource.Agent.Reactor.CallLater(_resource.Options.ResponseTimeout, () =>
+        {
+            _timer = null;
+            if (_body is { } body && body.Forwarded != _bodySeen)
+            {
+                _bodySeen = body.Forwarded;
+                ArmTimer();
+                return;
+            }
+            _timedOut = true;
+            _pending?.Cancel();
         });
     }
 
@@ -143,7 +158,8 @@ internal sealed class ProxyExchange
 
     private void Received(Response response)
     {
-        if (_clientGone || _request.ConnectionLost)
+        // Gone, or answered by the server itself (the client broke its body's framing): nothing to relay to.
+        if (_clientGone || _request.ConnectionLost || _request.Finished)
         {
             var discard = new ResponseRelay(_request, _ => { });
             response.DeliverBody(discard);
@@ -177,7 +193,7 @@ internal sealed class ProxyExchange
 
     private void Failed(Failure failure)
     {
-        if (_clientGone || _request.ConnectionLost)
+        if (_clientGone || _request.ConnectionLost || _request.Finished)
         {
             return;
         }
@@ -197,7 +213,7 @@ internal sealed class ProxyExchange
 
     private void Answer(int code, string why)
     {
-        if (_request.StartedWriting || _request.Finished)
+        if (_request.StartedWriting)
         {
             _request.AbortConnection();
             return;

@@ -18,7 +18,8 @@ public sealed class ReverseProxyOptions
     public double ConnectTimeout { get; set; } = 10;
 
     /// <summary>
-    /// Seconds from sending the request to the upstream's response head (default 60, nginx's
+    /// Seconds the upstream may stay silent before its response head, counted from the request's start or
+    /// from the last request body bytes forwarded, whichever is later (default 60, nginx's
     /// <c>proxy_read_timeout</c>); then the upstream request is cancelled and the client gets 504.
     /// </summary>
     public double ResponseTimeout { get; set; } = 60;

@@ -161,4 +161,43 @@ public sealed class FailureTests
         Assert.Equal("lost", await gone.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
         Assert.True(upstream.Call(() => producer!.Stopped));
     }
+
+    [Fact]
+    public void AnUploadStillMovingIsNotTimedOut()
+    {
+        // The response timeout is 0.3 s but the client takes about 1.5 s to send its body in pieces; the
+        // timeout counts from the last piece forwarded, so the answer is the upstream's, not 504.
+        var root = new Resource();
+        root.PutChild("up", new UpstreamEcho());
+        using var upstream = new SiteServer(root);
+        using var proxy = new ProxyPair(upstream.Port, upstreamPath: "/up", configure: o => o.ResponseTimeout = 0.3);
+        using var c = proxy.Connect();
+        c.Send("POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (var i = 0; i < 10; i++)
+        {
+            c.Send("1\r\nx\r\n");
+            Thread.Sleep(150);
+        }
+        c.Send("0\r\n\r\n");
+        var response = c.ReadResponse();
+        Assert.Equal(200, response.Status);
+        Assert.Equal("10", UpstreamEcho.Field(response.Text, "length"));
+    }
+
+    [Fact]
+    public void AClientBreakingItsBodyGetsTheServers400()
+    {
+        var root = new Resource();
+        root.PutChild("up", new UpstreamEcho());
+        using var upstream = new SiteServer(root);
+        using var proxy = new ProxyPair(upstream.Port);
+        using var c = proxy.Connect();
+        c.Send("POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n");
+        Assert.Equal(400, c.ReadResponse().Status);
+        Assert.True(c.WaitClosed());
+        // The proxy serves the next client.
+        using var d = proxy.Connect();
+        d.Send("GET /p/ok HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal(200, d.ReadResponse().Status);
+    }
 }
