@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Torsion.Defer;
 using Torsion.Internet;
+using Torsion.Logging;
 using Torsion.Protocols;
 using Torsion.Testing;
 using static Torsion.Tests.Protocols.HAProxy.ProxyHeaders;
@@ -171,5 +172,66 @@ public sealed class HAProxyWrapperTests
         protected override void StartFactory() => start();
 
         protected override void StopFactory() => stop();
+    }
+
+    /// <summary>Keeps the events about one peer address (tests run in parallel; this one is unique).</summary>
+    private sealed class PeerEvents(string peer) : ILogObserver
+    {
+        public List<LogEvent> Seen { get; } = [];
+
+        public void Observe(LogEvent logEvent)
+        {
+            if (logEvent.Namespace == "Torsion.Protocols.HAProxy" && logEvent.Fields.TryGetValue("peer", out var p) && p?.ToString() == peer)
+            {
+                lock (Seen)
+                {
+                    Seen.Add(logEvent);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void EachKindOfRefusalIsAWarningOnlyOnce()
+    {
+        var peer = new IPEndPoint(IPAddress.Parse("192.0.2.77"), 47123);
+        var events = new PeerEvents(peer.ToString());
+        GlobalLog.Publisher.AddObserver(events);
+        try
+        {
+            var clock = new Clock();
+            var factory = new HAProxyWrappingFactory(Factory.ForProtocol(() => new Recorder()), clock, 5);
+            void Refuse(byte[]? input)
+            {
+                var wrapper = factory.BuildProtocol(peer)!;
+                wrapper.MakeConnection(new StringTransport(RealHost, peer));
+                if (input is null)
+                {
+                    clock.Advance(6);
+                }
+                else
+                {
+                    wrapper.DataReceived(input);
+                }
+            }
+            Refuse("GET / HTTP/1.1\r\n"u8.ToArray());
+            Refuse("HEAD / HTTP/1.1\r\n"u8.ToArray());
+            Refuse(null);
+            Refuse(null);
+            Refuse("GET"u8.ToArray());
+            Assert.Equal(5, factory.RefusedConnections);
+            List<string> seen;
+            lock (events.Seen)
+            {
+                seen = [.. events.Seen.Select(e => e.Level + ":" + e.Fields["reason"])];
+            }
+            // Debug events may be filtered out by the log's level; the warnings are what an operator sees.
+            Assert.Equal(["Warn:no PROXY protocol header", "Warn:no PROXY protocol header in time"], seen.Where(e => e.StartsWith("Warn:", StringComparison.Ordinal)));
+            Assert.All(seen.Where(e => !e.StartsWith("Warn:", StringComparison.Ordinal)), e => Assert.StartsWith("Debug:", e, StringComparison.Ordinal));
+        }
+        finally
+        {
+            GlobalLog.Publisher.RemoveObserver(events);
+        }
     }
 }
