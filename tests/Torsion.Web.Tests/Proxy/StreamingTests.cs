@@ -189,4 +189,18 @@ public sealed class StreamingTests
             Assert.Equal(PatternProducer.At(i), response.Body[i]);
         }
     }
+
+    [Fact]
+    public void ExpectContinueIsAnsweredByTheProxyAndNotForwarded()
+    {
+        using var upstream = new SiteServer(UpstreamRoot());
+        using var proxy = new ProxyPair(upstream.Port);
+        using var c = proxy.Connect();
+        c.Send("PUT /p/e HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+        Assert.Equal("HTTP/1.1 100 Continue\r\n\r\n", Encoding.Latin1.GetString(c.ReadUntil("\r\n\r\n"u8)));
+        c.Send("hello");
+        var echo = c.ReadResponse().Text;
+        Assert.Equal("5", UpstreamEcho.Field(echo, "length"));
+        Assert.Empty(UpstreamEcho.HeaderValues(echo, "expect"));
+    }
 }
