@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Torsion.Defer;
+using Torsion.Internet;
 using Torsion.Web.Server;
 using Torsion.Web.Tests.Server;
 
@@ -199,5 +200,39 @@ public sealed class FailureTests
         using var d = proxy.Connect();
         d.Send("GET /p/ok HTTP/1.1\r\nHost: x\r\n\r\n");
         Assert.Equal(200, d.ReadResponse().Status);
+    }
+
+    [Fact]
+    public async Task ClientLeavingMidUploadCancelsTheUpstreamRequest()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var outcome = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var root = new Resource();
+        root.PutChild("up", new LambdaResource(post: r => ReadUntilGone(r, started, outcome), streams: true));
+        using var upstream = new SiteServer(root);
+        using var proxy = new ProxyPair(upstream.Port);
+        var c = proxy.Connect();
+        c.Send("POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" + new string('u', 1000));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        c.Dispose();
+        Assert.Equal("lost", await outcome.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
+    }
+
+    private static async Task<byte[]> ReadUntilGone(Request request, TaskCompletionSource started, TaskCompletionSource<string> outcome)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (await request.Body.ReadAsync(buffer) > 0)
+            {
+                started.TrySetResult();
+            }
+            outcome.TrySetResult("complete");
+        }
+        catch (Exception e) when (e is ConnectionLost or ConnectionDone or RequestBodyException)
+        {
+            outcome.TrySetResult("lost");
+        }
+        return [];
     }
 }
