@@ -391,6 +391,22 @@ public sealed class Request
         _channel.RegisterAppProducer(producer, streaming);
     }
 
+    /// <summary>
+    /// Closes the client's connection at once, dropping anything unsent: for a response that cannot be
+    /// completed (the reverse proxy's upstream died mid-body), so the client never takes a cut body for a whole one.
+    /// </summary>
+    internal void AbortConnection()
+    {
+        if (_channel.Transport is ITcpTransport tcp)
+        {
+            tcp.AbortConnection();
+        }
+        else
+        {
+            _channel.Transport.LoseConnection();
+        }
+    }
+
     /// <summary>Unregisters the producer registered with <see cref="RegisterProducer"/>.</summary>
     public void UnregisterProducer() => _channel.UnregisterAppProducer();
 

@@ -20,6 +20,9 @@ internal sealed class HeaderAddingResource : Resource
 
     public override bool IsLeaf => true;
 
+    // A reverse proxy root streams request bodies; keep that through the header wrapper.
+    public override bool StreamsRequestBody => _inner.StreamsRequestBody;
+
     public override RenderResult Render(Request request)
     {
         ArgumentNullException.ThrowIfNull(request);

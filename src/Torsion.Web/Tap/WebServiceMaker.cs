@@ -4,6 +4,7 @@ using Torsion.Internet;
 using Torsion.Plugins;
 using Torsion.Services;
 using Torsion.Web.Http;
+using Torsion.Web.Proxy;
 using Torsion.Web.Server;
 using Torsion.Web.Static;
 
@@ -49,6 +50,12 @@ public sealed class WebServiceMaker : IServiceMaker
         HelpName = "HEADER",
     };
 
+    private readonly Option<string?> _proxy = new("--proxy")
+    {
+        Description = "Run a reverse proxy instead of serving files: forward every request to this HTTP upstream, HOST:PORT[/PATH] (127.0.0.1:9000, [::1]:9000/app).",
+        HelpName = "HOST:PORT",
+    };
+
     private readonly Option<string?> _logfile = new("--logfile")
     {
         Description = "Write the access log (combined log format) to this file, appended; '-' for standard output.",
@@ -59,7 +66,7 @@ public sealed class WebServiceMaker : IServiceMaker
     public string Name => "web";
 
     /// <inheritdoc/>
-    public string Description => "An HTTP server: serve a directory of static files (twistd web).";
+    public string Description => "An HTTP server: serve a directory of static files, or reverse-proxy to an upstream (twistd web).";
 
     /// <inheritdoc/>
     public void ConfigureOptions(Command command)
@@ -71,6 +78,7 @@ public sealed class WebServiceMaker : IServiceMaker
         command.Options.Add(_mimeType);
         command.Options.Add(_addHeader);
         command.Options.Add(_logfile);
+        command.Options.Add(_proxy);
         command.Validators.Add(Validate);
     }
 
@@ -92,7 +100,15 @@ public sealed class WebServiceMaker : IServiceMaker
         }
 
         Resource root;
-        if (options.GetValue(_path) is { } path)
+        if (options.GetValue(_proxy) is { } proxy)
+        {
+            if (options.GetValue(_path) is not null)
+            {
+                throw new PluginOptionsException("--proxy and --path cannot be used together.");
+            }
+            root = ParseProxy(proxy, reactor);
+        }
+        else if (options.GetValue(_path) is { } path)
         {
             var full = Path.GetFullPath(path);
             if (!Directory.Exists(full) && !File.Exists(full))
@@ -191,5 +207,25 @@ public sealed class WebServiceMaker : IServiceMaker
         {
             return false;
         }
+    }
+
+    // HOST:PORT[/PATH]; an IPv6 host in brackets.
+    private static ReverseProxyResource ParseProxy(string text, IReactor reactor)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var authority = slash < 0 ? text : text[..slash];
+        var colon = authority.LastIndexOf(':');
+        var host = colon > 0 ? authority[..colon] : "";
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+        if (host.Length == 0 || host.Contains('[', StringComparison.Ordinal) || host.Contains(']', StringComparison.Ordinal)
+            || !int.TryParse(authority[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            || port is < 1 or > 65535)
+        {
+            throw new PluginOptionsException($"--proxy {text}: expected HOST:PORT[/PATH], as in 127.0.0.1:9000 or [::1]:9000/app.");
+        }
+        return new ReverseProxyResource(host, port, slash < 0 ? "" : text[slash..], reactor);
     }
 }

@@ -130,7 +130,7 @@ public sealed partial class WebTests
     {
         var (status, output) = Torsiond.Run(Torsiond.Scratch(), null, "web", "--help");
         Assert.Equal(0, status);
-        foreach (var option in new[] { "--listen", "--path", "--index", "--mime-type", "--add-header", "--logfile" })
+        foreach (var option in new[] { "--listen", "--path", "--index", "--mime-type", "--add-header", "--logfile", "--proxy" })
         {
             Assert.Contains(option, output);
         }
@@ -149,11 +149,42 @@ public sealed partial class WebTests
     [InlineData("--add-header", "X-A: b\nX-B: c", "--add-header")]
     [InlineData("--mime-type", "text/plain\r\nX: y", "--mime-type")]
     [InlineData("--logfile", "no-such-dir/access.log", "--logfile")]
+    [InlineData("--proxy", "127.0.0.1", "--proxy")]
+    [InlineData("--proxy", "127.0.0.1:99999", "--proxy")]
+    [InlineData("--proxy", ":8080", "--proxy")]
     public void BadOptionsExit2(string option, string value, string named)
     {
         var (status, output) = Torsiond.Run(Torsiond.Scratch(), null, "-n", "web", "--listen", "tcp:0:interface=127.0.0.1", option, value);
         Assert.True(status == 2, $"status {status}: {output}");
         Assert.Contains(named, output);
+    }
+
+    [Fact]
+    public void ProxiesToAnUpstream()
+    {
+        // One torsiond serves a directory; a second one, with --proxy and a path prefix, forwards to it.
+        Peers.RequireProgram("curl", "curl");
+        var dir = Torsiond.Scratch();
+        var www = Directory.CreateDirectory(Path.Combine(dir, "www", "app")).FullName;
+        File.WriteAllText(Path.Combine(www, "notes.txt"), "hello notes");
+        var upstreamPort = Torsiond.FreePort();
+        var proxyPort = Torsiond.FreePort();
+        using var upstream = Torsiond.Start(dir, null, "-n", "web", "--listen", $"tcp:{upstreamPort}:interface=127.0.0.1", "--path", "www");
+        upstream.WaitForLine(l => l.Contains("Started"));
+        // Its own directory: two torsiond processes in one directory would share a pid file.
+        using var proxy = Torsiond.Start(Torsiond.Scratch(), null, "-n", "web", "--listen", $"tcp:{proxyPort}:interface=127.0.0.1",
+            "--proxy", $"127.0.0.1:{upstreamPort}/app", "--add-header", "X-Via: torsiond");
+        proxy.WaitForLine(l => l.Contains("Started"));
+        var (code, output, stderr) = Curl("-D", "-", $"http://127.0.0.1:{proxyPort}/notes.txt");
+        Assert.True(code == 0, stderr);
+        Assert.StartsWith("HTTP/1.1 200", output);
+        Assert.Contains("X-Via: torsiond", output);
+        Assert.EndsWith("hello notes", output);
+        var (_, missing, _) = Curl("-o", "/dev/null", "-w", "%{http_code}", $"http://127.0.0.1:{proxyPort}/nothing");
+        Assert.Equal("404", missing);
+        var (both, bothOutput) = Torsiond.Run(Torsiond.Scratch(), null, "-n", "web", "--listen", "tcp:0:interface=127.0.0.1", "--proxy", "127.0.0.1:1", "--path", ".");
+        Assert.Equal(2, both);
+        Assert.Contains("--proxy and --path", bothOutput);
     }
 
     private static void WriteCertificate(string dir)

@@ -8,7 +8,8 @@ namespace Torsion.Internet;
 /// Servers: <c>tcp:PORT[:interface=ADDR][:backlog=N]</c>, <c>tcp6:PORT[...]</c>,
 /// <c>unix:PATH[:mode=666][:backlog=N][:lockfile=0|1]</c>, <c>systemd:domain=INET|INET6|UNIX:index=N</c>
 /// (or <c>name=NAME</c> from LISTEN_FDNAMES), <c>ssl:PORT[:privateKey=server.pem][:certKey=PEM][:extraCertChain=PEM]
-/// [:interface=ADDR][:backlog=N]</c>. Clients: <c>tcp:host=H:port=P[:timeout=30][:bindAddress=A]</c>
+/// [:interface=ADDR][:backlog=N]</c>, <c>haproxy:DESCRIPTION</c> (any server description, its connections
+/// starting with a PROXY protocol header: <see cref="HAProxyServerEndpoint"/>). Clients: <c>tcp:host=H:port=P[:timeout=30][:bindAddress=A]</c>
 /// (host and port may also be positional), <c>unix:path=P[:timeout=30][:checkPID=0|1]</c>,
 /// <c>tls:HOST:PORT[:trustRoots=ca.pem][:certificate=PEM:privateKey=PEM][:timeout=30][:bindAddress=A]</c>.
 /// More types can be registered with <see cref="RegisterServer"/> and <see cref="RegisterClient"/>.
@@ -22,6 +23,7 @@ public static class Endpoints
         ["unix"] = UnixServer,
         ["systemd"] = Systemd,
         ["ssl"] = Ssl,
+        ["haproxy"] = HAProxy,
     };
 
     private static readonly Dictionary<string, Func<IReactor, EndpointDescription, IStreamClientEndpoint>> Clients = new(StringComparer.OrdinalIgnoreCase)
@@ -153,6 +155,18 @@ public static class Endpoints
             throw new EndpointSyntaxException(d.Text, $"the {reactor.Name} reactor cannot adopt inherited sockets.");
         }
         return new AdoptedStreamServerEndpoint(adopting, fd, family);
+    }
+
+    // Everything after "haproxy:" is the wrapped server's own description, escapes and all.
+    private static IStreamServerEndpoint HAProxy(IReactor reactor, EndpointDescription d)
+    {
+        var colon = d.Text.IndexOf(':', StringComparison.Ordinal);
+        var inner = colon < 0 ? "" : d.Text[(colon + 1)..];
+        if (inner.Trim().Length == 0)
+        {
+            throw new EndpointSyntaxException(d.Text, "'haproxy' needs the server it wraps, as in 'haproxy:tcp:8080'.");
+        }
+        return new HAProxyServerEndpoint(ServerFromString(reactor, inner), reactor);
     }
 
     private static IStreamServerEndpoint Ssl(IReactor reactor, EndpointDescription d)
