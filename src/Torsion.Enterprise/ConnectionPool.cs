@@ -34,6 +34,8 @@ public sealed class ConnectionPool
     private int _running;
     private int _busyWorkers;
     private int _reconnects;
+    private int _opening;
+    private readonly List<Deferred> _openedWaiters = new();
     private bool _started;
     private bool _closed;
     private bool _closeDone;
@@ -111,6 +113,24 @@ public sealed class ConnectionPool
 
     /// <summary>Broken connections replaced so far (any thread may read it).</summary>
     internal int Reconnects => Volatile.Read(ref _reconnects);
+
+    /// <summary>The pool's worker threads alive now.</summary>
+    internal int WorkerThreads => _threads.ThreadCount;
+
+    /// <summary>Fires once the pool started and the connections it opens at start are open (or failed).</summary>
+    internal Deferred WhenOpened()
+    {
+        var d = new Deferred();
+        if (_started && _opening == 0)
+        {
+            d.Callback();
+        }
+        else
+        {
+            _openedWaiters.Add(d);
+        }
+        return d;
+    }
 
     /// <summary>
     /// Runs <paramref name="sql"/> in a transaction and returns its rows (adbapi's <c>runQuery</c>).
@@ -320,7 +340,21 @@ public sealed class ConnectionPool
         {
             OpenOne();
         }
+        if (_opening == 0)
+        {
+            ReleaseOpenedWaiters();
+        }
         Pump();
+    }
+
+    private void ReleaseOpenedWaiters()
+    {
+        var waiters = _openedWaiters.ToArray();
+        _openedWaiters.Clear();
+        foreach (var waiter in waiters)
+        {
+            waiter.Callback();
+        }
     }
 
     /// <summary>Opens a connection ahead of need (the <see cref="Min"/> at start).</summary>
@@ -328,6 +362,7 @@ public sealed class ConnectionPool
     {
         _connections++;
         _running++;
+        _opening++;
         ReactorThreads.DeferToThreadPool(_reactor, _threads, () => Open()).AddBoth(outcome =>
         {
             if (outcome.Succeeded)
@@ -341,6 +376,10 @@ public sealed class ConnectionPool
                 Log.Failure("The connection pool could not open a connection at start", outcome.Failure!, LogLevel.Error);
             }
             _running--;
+            if (--_opening == 0)
+            {
+                ReleaseOpenedWaiters();
+            }
             Pump();
             FinishCloseIfIdle();
             return Unit.Value;
@@ -398,7 +437,7 @@ public sealed class ConnectionPool
                     if (outcome.Failure is { } failure)
                     {
                         // No thread could be started: the work never ran and the connection is untouched.
-                        Deliver(d, default!, failure.Value as Exception ?? new InvalidOperationException(failure.ErrorMessage));
+                        Deliver(d, default!, failure.Value);
                         Finish(connection);
                     }
                     else
