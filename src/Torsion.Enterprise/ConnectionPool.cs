@@ -406,8 +406,11 @@ public sealed class ConnectionPool
         }
     }
 
-    /// <summary>Work is over (reactor thread): keep its connection, or forget a discarded one, and serve the next.</summary>
-    private void Finish(DbConnection? connection)
+    /// <summary>
+    /// Work is over (reactor thread): its connection is kept (or a discarded one forgotten) and handed to
+    /// the next waiting work before the caller hears the result, so the caller finds the connection free.
+    /// </summary>
+    private void Finish<T>(DbConnection? connection, Deferred<T> d, T value, Exception? error)
     {
         _running--;
         if (connection is null)
@@ -419,49 +422,51 @@ public sealed class ConnectionPool
             _idle.Push(connection);
         }
         Pump();
+        Deliver(d, value, error);
         FinishCloseIfIdle();
     }
 
     private Deferred<T> Submit<T>(Func<DbConnection, Attempt, T> work)
     {
-        var d = new Deferred<T>();
+        QueuedWork? queued = null;
+        var d = new Deferred<T>(_ => Withdraw(queued));
         if (_closed)
         {
             d.Errback(new ConnectionPoolClosedException());
             return d;
         }
-        _waiting.Enqueue(new QueuedWork(
+        queued = new QueuedWork(
             connection => ReactorThreads.DeferToThreadPool(_reactor, _threads, () => RunBlocking(connection, work))
                 .AddBoth(outcome =>
                 {
                     if (outcome.Failure is { } failure)
                     {
                         // No thread could be started: the work never ran and the connection is untouched.
-                        Deliver(d, default!, failure.Value);
-                        Finish(connection);
+                        Finish(connection, d, default!, failure.Value);
                     }
                     else
                     {
                         var result = outcome.Value;
-                        Deliver(d, result.Value, result.Error);
-                        Finish(result.Connection);
+                        Finish(result.Connection, d, result.Value, result.Error);
                     }
                     return Unit.Value;
                 }),
-            error => d.Errback(error)));
+            error => d.Errback(error));
+        _waiting.Enqueue(queued);
         Pump();
         return d;
     }
 
     private Deferred<T> SubmitAsync<T>(Func<DbConnection, Attempt, CancellationToken, Task<T>> work)
     {
-        var d = new Deferred<T>();
+        QueuedWork? queued = null;
+        var d = new Deferred<T>(_ => Withdraw(queued));
         if (_closed)
         {
             d.Errback(new ConnectionPoolClosedException());
             return d;
         }
-        _waiting.Enqueue(new QueuedWork(
+        queued = new QueuedWork(
             connection =>
             {
                 // Task.Run only to leave the reactor thread; the work holds no thread while it awaits.
@@ -472,16 +477,35 @@ public sealed class ConnectionPool
                         var result = t.IsCompletedSuccessfully
                             ? t.Result
                             : new WorkResult<T>(default!, t.Exception?.InnerException ?? new TaskCanceledException(), connection);
-                        Deliver(d, result.Value, result.Error);
-                        Finish(result.Connection);
+                        Finish(result.Connection, d, result.Value, result.Error);
                     }),
                     CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously,
                     TaskScheduler.Default);
             },
-            error => d.Errback(error)));
+            error => d.Errback(error));
+        _waiting.Enqueue(queued);
         Pump();
         return d;
+    }
+
+    /// <summary>
+    /// The canceller of a pool Deferred: work still waiting leaves the queue and never runs (the Deferred
+    /// fails with CancelledException, so <c>AddTimeout</c> bounds the wait for a connection); running
+    /// work cannot be stopped, and its result is ignored.
+    /// </summary>
+    private void Withdraw(QueuedWork? work)
+    {
+        if (work is null || work.Started || !_waiting.Contains(work))
+        {
+            return;
+        }
+        var rest = _waiting.Where(w => w != work).ToArray();
+        _waiting.Clear();
+        foreach (var w in rest)
+        {
+            _waiting.Enqueue(w);
+        }
     }
 
     private static void Deliver<T>(Deferred<T> d, T value, Exception? error)

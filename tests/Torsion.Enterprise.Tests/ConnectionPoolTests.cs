@@ -349,6 +349,33 @@ public abstract class ConnectionPoolTests : PoolTestBase
     }
 
     [Fact]
+    public void AWaitBoundedByATimeoutFailsTrappablyAndTheWorkNeverRuns()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            var table = NewTable();
+            await pool.RunOperation(Provider.CreateTable(table));
+            using var gate = new ManualResetEventSlim();
+            // The only connection is held by slow work: the pool is exhausted.
+            var slow = pool.RunWithConnection(c =>
+            {
+                Assert.True(gate.Wait(TimeSpan.FromSeconds(60)), "the gate never opened");
+                return 1;
+            });
+            var waiting = pool.RunOperation($"INSERT INTO {table} (id, name) VALUES (1, 'never')").AddTimeout(0.2, reactor);
+            Assert.Equal(1, pool.Waiting);
+            var error = await Failing(waiting);
+            Assert.IsType<TimeoutException>(error);
+            Assert.Equal(0, pool.Waiting);
+            gate.Set();
+            Assert.Equal(1, await slow);
+            Assert.Equal(0L, Long((await pool.RunQuery($"SELECT COUNT(*) FROM {table}"))[0][0]));
+            await pool.Close();
+        });
+    }
+
+    [Fact]
     public void AsyncVariantsCommitRollBackAndDeliverOnTheReactorThread()
     {
         RunReactor(async (reactor, loop) =>
