@@ -38,6 +38,7 @@ public sealed class ConnectionPool
     private readonly List<Deferred> _openedWaiters = new();
     private bool _started;
     private bool _closed;
+    private bool _closing;
     private bool _closeDone;
 
     /// <summary>
@@ -290,12 +291,12 @@ public sealed class ConnectionPool
     /// <summary>Once no work runs after <see cref="Close"/>: closes the idle connections on a worker, then the workers.</summary>
     private void FinishCloseIfIdle()
     {
-        if (!_closed || _running > 0 || _closeDone)
+        if (!_closed || _running > 0 || _closeDone || _closing)
         {
             return;
         }
         // Marked now so a second call while the connections close does not start another round.
-        _running = int.MinValue;
+        _closing = true;
         var idle = _idle.ToArray();
         _idle.Clear();
         _connections = 0;
@@ -320,7 +321,6 @@ public sealed class ConnectionPool
         {
             _threads.Stop();
             _closeDone = true;
-            _running = 0;
             foreach (var waiter in _closeWaiters)
             {
                 waiter.Callback();

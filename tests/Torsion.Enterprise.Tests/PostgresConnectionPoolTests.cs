@@ -73,4 +73,27 @@ public sealed class PostgresConnectionPoolTests : ConnectionPoolTests
             await pool.Close();
         });
     }
+
+    [Fact]
+    public void ShutdownCancelsAsyncWorkThatOutlivesTheCloseTimeout()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = new ConnectionPool(Provider.Factory, Provider.ConnectionString, min: 0, max: 1, reactor: reactor, closeTimeout: 0.2);
+            var started = new Deferred();
+            var endless = pool.RunInteractionAsync(async t =>
+            {
+                reactor.CallFromThread(() => started.Callback());
+                await t.ExecuteAsync("SELECT pg_sleep(600)");
+                return 0;
+            });
+            await started;
+            StopOnce(reactor);
+            // The shutdown waits for the running query only until the close timeout, then cancels it.
+            var error = await Failing(endless);
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.IsAssignableFrom<OperationCanceledException>(error);
+            Assert.True(pool.Closed);
+        });
+    }
 }
