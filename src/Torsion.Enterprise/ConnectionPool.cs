@@ -1,0 +1,804 @@
+using System.Data;
+using System.Data.Common;
+using Torsion.Defer;
+using Torsion.Internet;
+using Torsion.Logging;
+
+namespace Torsion.Enterprise;
+
+/// <summary>
+/// A pool of ADO.NET connections driven from the reactor (Twisted's <c>adbapi.ConnectionPool</c>).
+/// Blocking work (<see cref="RunQuery"/>, <see cref="RunOperation"/>, <see cref="RunInteraction{T}"/>,
+/// <see cref="RunWithConnection{T}"/>) runs on the pool's own worker threads, at most one per connection;
+/// the <c>…Async</c> variants run on the provider's asynchronous API and hold no worker thread. Every
+/// Deferred fires on the reactor thread. Work waits for a free connection in the order it was given.
+/// The pool opens <see cref="Min"/> connections when the reactor starts and closes when it shuts down.
+/// Call its methods on the reactor thread.
+/// </summary>
+public sealed class ConnectionPool
+{
+    private static readonly Logger Log = new("Torsion.Enterprise.ConnectionPool");
+
+    private readonly IReactor _reactor;
+    private readonly DbProviderFactory _factory;
+    private readonly string _connectionString;
+    private readonly ReactorThreadPool _threads;
+    private readonly Queue<QueuedWork> _waiting = new();
+    private readonly Stack<DbConnection> _idle = new();
+    private readonly CancellationTokenSource _aborting = new();
+    private readonly List<Deferred> _closeWaiters = new();
+    private readonly TriggerId? _startTrigger;
+    private readonly TriggerId _shutdownTrigger;
+    // Connections open or being opened, idle or in use: never more than Max.
+    private int _connections;
+    private int _running;
+    private int _busyWorkers;
+    private int _reconnects;
+    private int _opening;
+    private readonly List<Deferred> _openedWaiters = new();
+    private bool _started;
+    private bool _closed;
+    private bool _closing;
+    private bool _closeDone;
+
+    /// <summary>
+    /// Creates a pool of <paramref name="min"/> to <paramref name="max"/> connections made by
+    /// <paramref name="providerFactory"/> (for example <c>SqliteFactory.Instance</c> or <c>NpgsqlFactory.Instance</c>).
+    /// </summary>
+    /// <param name="providerFactory">The ADO.NET provider.</param>
+    /// <param name="connectionString">The provider's connection string; checked here when the provider can parse it.</param>
+    /// <param name="min">Connections opened when the reactor starts.</param>
+    /// <param name="max">The most connections (and worker threads) open at once; more work waits in order.</param>
+    /// <param name="reconnect">
+    /// Twisted's <c>cp_reconnect</c>: a connection found broken is replaced, and work it broke under is run
+    /// once more on a new connection if it had not started to commit.
+    /// </param>
+    /// <param name="reactor">The reactor to run with; <see cref="Reactors.Current"/> when null.</param>
+    /// <param name="closeTimeout">
+    /// Seconds that running asynchronous work may take after <see cref="Close"/> before its
+    /// <see cref="AsyncTransaction.CancellationToken"/> is cancelled.
+    /// </param>
+    /// <exception cref="ArgumentException">The connection string is malformed; the message says what the provider rejected.</exception>
+    public ConnectionPool(
+        DbProviderFactory providerFactory,
+        string connectionString,
+        int min = 3,
+        int max = 5,
+        bool reconnect = true,
+        IReactor? reactor = null,
+        double closeTimeout = 30)
+    {
+        ArgumentNullException.ThrowIfNull(providerFactory);
+        ArgumentNullException.ThrowIfNull(connectionString);
+        ArgumentOutOfRangeException.ThrowIfLessThan(min, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(min, max);
+        ArgumentOutOfRangeException.ThrowIfNegative(closeTimeout);
+        CheckConnectionString(providerFactory, connectionString);
+        _factory = providerFactory;
+        _connectionString = connectionString;
+        Min = min;
+        Max = max;
+        Reconnect = reconnect;
+        CloseTimeout = closeTimeout;
+        _reactor = reactor ?? Reactors.Current;
+        // One thread per connection: blocking work never waits for a thread while holding a connection.
+        _threads = new ReactorThreadPool(max, "torsion-dbpool");
+        _startTrigger = _reactor.CallWhenRunning(Start);
+        _shutdownTrigger = _reactor.AddSystemEventTrigger(TriggerPhase.Before, SystemEvent.Shutdown, () => (Deferred?)CloseCore(fromShutdown: true));
+    }
+
+    /// <summary>The connections opened when the reactor starts.</summary>
+    public int Min { get; }
+
+    /// <summary>The most connections open at once.</summary>
+    public int Max { get; }
+
+    /// <summary>Whether broken connections are replaced and the work they broke retried once (Twisted's <c>cp_reconnect</c>).</summary>
+    public bool Reconnect { get; }
+
+    /// <summary>Seconds running asynchronous work may take after <see cref="Close"/> before it is cancelled.</summary>
+    public double CloseTimeout { get; }
+
+    /// <summary>True once <see cref="Close"/> was called or the reactor began shutting down.</summary>
+    public bool Closed => _closed;
+
+    /// <summary>Work waiting for a connection.</summary>
+    public int Waiting => _waiting.Count;
+
+    /// <summary>Connections open or being opened, idle or in use.</summary>
+    public int Connections => _connections;
+
+    /// <summary>Worker threads running blocking work right now (any thread may read it).</summary>
+    internal int BusyWorkers => Volatile.Read(ref _busyWorkers);
+
+    /// <summary>Broken connections replaced so far (any thread may read it).</summary>
+    internal int Reconnects => Volatile.Read(ref _reconnects);
+
+    /// <summary>The pool's worker threads alive now.</summary>
+    internal int WorkerThreads => _threads.ThreadCount;
+
+    /// <summary>Fires once the pool started and the connections it opens at start are open (or failed).</summary>
+    internal Deferred WhenOpened()
+    {
+        var d = new Deferred();
+        if (_started && _opening == 0)
+        {
+            d.Callback();
+        }
+        else
+        {
+            _openedWaiters.Add(d);
+        }
+        return d;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> in a transaction and returns its rows (adbapi's <c>runQuery</c>).
+    /// Positional <paramref name="parameters"/> are <c>@p0</c>, <c>@p1</c>, … in the SQL.
+    /// </summary>
+    public Deferred<IReadOnlyList<object?[]>> RunQuery(string sql, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return RunInteraction(t => t.Query(sql, parameters));
+    }
+
+    /// <summary>Runs <paramref name="sql"/> in a transaction and returns the number of rows it changed (adbapi's <c>runOperation</c>).</summary>
+    public Deferred<int> RunOperation(string sql, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return RunInteraction(t => t.Execute(sql, parameters));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="interaction"/> on a worker thread with a <see cref="Transaction"/> (adbapi's
+    /// <c>runInteraction</c>): committed when it returns, rolled back when it throws (the Deferred then
+    /// fails with its exception).
+    /// </summary>
+    public Deferred<T> RunInteraction<T>(Func<Transaction, T> interaction)
+    {
+        ArgumentNullException.ThrowIfNull(interaction);
+        return Submit((connection, attempt) =>
+        {
+            using var transaction = connection.BeginTransaction();
+            T result;
+            try
+            {
+                result = interaction(new Transaction(connection, transaction));
+            }
+            catch
+            {
+                TryRollback(transaction);
+                throw;
+            }
+            // From here the work may be durable: a connection that breaks now must not make it run twice.
+            attempt.MayRetry = false;
+            transaction.Commit();
+            return result;
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a worker thread with a bare pooled connection and no transaction
+    /// (adbapi's <c>runWithConnection</c>). It is never retried: it may have committed anything.
+    /// </summary>
+    public Deferred<T> RunWithConnection<T>(Func<DbConnection, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return Submit((connection, attempt) =>
+        {
+            attempt.MayRetry = false;
+            return work(connection);
+        });
+    }
+
+    /// <summary><see cref="RunQuery"/> on the provider's asynchronous API, holding no worker thread.</summary>
+    public Deferred<IReadOnlyList<object?[]>> RunQueryAsync(string sql, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return RunInteractionAsync(t => t.QueryAsync(sql, parameters));
+    }
+
+    /// <summary><see cref="RunOperation"/> on the provider's asynchronous API, holding no worker thread.</summary>
+    public Deferred<int> RunOperationAsync(string sql, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return RunInteractionAsync(t => t.ExecuteAsync(sql, parameters));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="interaction"/> with an <see cref="AsyncTransaction"/> on the provider's
+    /// asynchronous API: committed when its task completes, rolled back when it fails. It starts on a .NET
+    /// thread-pool thread (so a provider that is only nominally asynchronous cannot block the reactor) and
+    /// holds no thread while the database works; the Deferred fires on the reactor thread.
+    /// </summary>
+    public Deferred<T> RunInteractionAsync<T>(Func<AsyncTransaction, Task<T>> interaction)
+    {
+        ArgumentNullException.ThrowIfNull(interaction);
+        return SubmitAsync(async (connection, attempt, token) =>
+        {
+            var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                T result;
+                try
+                {
+                    result = await interaction(new AsyncTransaction(connection, transaction, token)).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await TryRollbackAsync(transaction).ConfigureAwait(false);
+                    throw;
+                }
+                attempt.MayRetry = false;
+                await transaction.CommitAsync(token).ConfigureAwait(false);
+                return result;
+            }
+        });
+    }
+
+    /// <summary>
+    /// Closes the pool (adbapi's <c>close</c>; the reactor's shutdown does it too): work still waiting fails
+    /// with <see cref="ConnectionPoolClosedException"/>, later work is refused the same way, running work
+    /// finishes, then the connections and worker threads are closed and the Deferred fires.
+    /// </summary>
+    public Deferred Close() => CloseCore(fromShutdown: false);
+
+    private Deferred CloseCore(bool fromShutdown)
+    {
+        if (_closeDone)
+        {
+            return Deferred.Succeed();
+        }
+        var done = new Deferred();
+        _closeWaiters.Add(done);
+        if (_closed)
+        {
+            return done;
+        }
+        _closed = true;
+        if (_startTrigger is { } start && !_started)
+        {
+            _reactor.RemoveSystemEventTrigger(start);
+        }
+        if (!fromShutdown)
+        {
+            _reactor.RemoveSystemEventTrigger(_shutdownTrigger);
+        }
+        while (_waiting.Count > 0)
+        {
+            _waiting.Dequeue().Fail(new ConnectionPoolClosedException(
+                "The connection pool was closed before this work got a connection; it was not run."));
+        }
+        if (_running > 0 && CloseTimeout > 0)
+        {
+            _reactor.CallLater(CloseTimeout, () =>
+            {
+                if (!_closeDone)
+                {
+                    _aborting.Cancel();
+                }
+            });
+        }
+        else if (_running > 0)
+        {
+            _aborting.Cancel();
+        }
+        FinishCloseIfIdle();
+        return done;
+    }
+
+    /// <summary>Once no work runs after <see cref="Close"/>: closes the idle connections on a worker, then the workers.</summary>
+    private void FinishCloseIfIdle()
+    {
+        if (!_closed || _running > 0 || _closeDone || _closing)
+        {
+            return;
+        }
+        // Marked now so a second call while the connections close does not start another round.
+        _closing = true;
+        var idle = _idle.ToArray();
+        _idle.Clear();
+        _connections = 0;
+        Deferred closing;
+        if (idle.Length == 0)
+        {
+            closing = Deferred.Succeed();
+        }
+        else
+        {
+            // Closing a connection is I/O (a goodbye to the server): not on the reactor thread.
+            closing = ReactorThreads.DeferToThreadPool(_reactor, _threads, () =>
+            {
+                foreach (var connection in idle)
+                {
+                    Discard(connection);
+                }
+                return Unit.Value;
+            }).AddCallback(_ => { });
+        }
+        closing.AddBoth(() =>
+        {
+            _threads.Stop();
+            _closeDone = true;
+            foreach (var waiter in _closeWaiters)
+            {
+                waiter.Callback();
+            }
+            _closeWaiters.Clear();
+        });
+    }
+
+    private void Start()
+    {
+        if (_closed || _started)
+        {
+            return;
+        }
+        _started = true;
+        for (var i = 0; i < Min; i++)
+        {
+            OpenOne();
+        }
+        if (_opening == 0)
+        {
+            ReleaseOpenedWaiters();
+        }
+        Pump();
+    }
+
+    private void ReleaseOpenedWaiters()
+    {
+        var waiters = _openedWaiters.ToArray();
+        _openedWaiters.Clear();
+        foreach (var waiter in waiters)
+        {
+            waiter.Callback();
+        }
+    }
+
+    /// <summary>Opens a connection ahead of need (the <see cref="Min"/> at start).</summary>
+    private void OpenOne()
+    {
+        _connections++;
+        _running++;
+        _opening++;
+        ReactorThreads.DeferToThreadPool(_reactor, _threads, () => Open()).AddBoth(outcome =>
+        {
+            if (outcome.Succeeded)
+            {
+                _idle.Push(outcome.Value);
+            }
+            else
+            {
+                // Work will try again as it comes; the reason is worth a line in the log now.
+                _connections--;
+                Log.Failure("The connection pool could not open a connection at start", outcome.Failure!, LogLevel.Error);
+            }
+            _running--;
+            if (--_opening == 0)
+            {
+                ReleaseOpenedWaiters();
+            }
+            Pump();
+            FinishCloseIfIdle();
+            return Unit.Value;
+        });
+    }
+
+    /// <summary>Hands waiting work, oldest first, to idle connections or to connections still allowed.</summary>
+    private void Pump()
+    {
+        while (_started && !_closed && _waiting.Count > 0 && (_idle.Count > 0 || _connections < Max))
+        {
+            var work = _waiting.Dequeue();
+            DbConnection? connection = null;
+            if (_idle.Count > 0)
+            {
+                connection = _idle.Pop();
+            }
+            else
+            {
+                _connections++;
+            }
+            _running++;
+            work.Start(connection);
+        }
+    }
+
+    /// <summary>
+    /// Work is over (reactor thread): its connection is kept (or a discarded one forgotten) and handed to
+    /// the next waiting work before the caller hears the result, so the caller finds the connection free.
+    /// </summary>
+    private void Finish<T>(DbConnection? connection, Deferred<T> d, T value, Exception? error)
+    {
+        _running--;
+        if (connection is null)
+        {
+            _connections--;
+        }
+        else
+        {
+            _idle.Push(connection);
+        }
+        Pump();
+        Deliver(d, value, error);
+        FinishCloseIfIdle();
+    }
+
+    private Deferred<T> Submit<T>(Func<DbConnection, Attempt, T> work)
+    {
+        QueuedWork? queued = null;
+        var d = new Deferred<T>(_ => Withdraw(queued));
+        if (_closed)
+        {
+            d.Errback(new ConnectionPoolClosedException());
+            return d;
+        }
+        queued = new QueuedWork(
+            connection => ReactorThreads.DeferToThreadPool(_reactor, _threads, () => RunBlocking(connection, work))
+                .AddBoth(outcome =>
+                {
+                    if (outcome.Failure is { } failure)
+                    {
+                        // No thread could be started: the work never ran and the connection is untouched.
+                        Finish(connection, d, default!, failure.Value);
+                    }
+                    else
+                    {
+                        var result = outcome.Value;
+                        Finish(result.Connection, d, result.Value, result.Error);
+                    }
+                    return Unit.Value;
+                }),
+            error => d.Errback(error));
+        _waiting.Enqueue(queued);
+        Pump();
+        return d;
+    }
+
+    private Deferred<T> SubmitAsync<T>(Func<DbConnection, Attempt, CancellationToken, Task<T>> work)
+    {
+        QueuedWork? queued = null;
+        var d = new Deferred<T>(_ => Withdraw(queued));
+        if (_closed)
+        {
+            d.Errback(new ConnectionPoolClosedException());
+            return d;
+        }
+        queued = new QueuedWork(
+            connection =>
+            {
+                // Task.Run only to leave the reactor thread; the work holds no thread while it awaits.
+                var task = Task.Run(() => RunNonBlocking(connection, work));
+                task.ContinueWith(
+                    t => _reactor.CallFromThread(() =>
+                    {
+                        var result = t.IsCompletedSuccessfully
+                            ? t.Result
+                            : new WorkResult<T>(default!, t.Exception?.InnerException ?? new TaskCanceledException(), connection);
+                        Finish(result.Connection, d, result.Value, result.Error);
+                    }),
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            },
+            error => d.Errback(error));
+        _waiting.Enqueue(queued);
+        Pump();
+        return d;
+    }
+
+    /// <summary>
+    /// The canceller of a pool Deferred: work still waiting leaves the queue and never runs (the Deferred
+    /// fails with CancelledException, so <c>AddTimeout</c> bounds the wait for a connection); running
+    /// work cannot be stopped, and its result is ignored.
+    /// </summary>
+    private void Withdraw(QueuedWork? work)
+    {
+        if (work is null || work.Started || !_waiting.Contains(work))
+        {
+            return;
+        }
+        var rest = _waiting.Where(w => w != work).ToArray();
+        _waiting.Clear();
+        foreach (var w in rest)
+        {
+            _waiting.Enqueue(w);
+        }
+    }
+
+    private static void Deliver<T>(Deferred<T> d, T value, Exception? error)
+    {
+        if (error is null)
+        {
+            d.Callback(value);
+        }
+        else
+        {
+            d.Errback(error);
+        }
+    }
+
+    /// <summary>On a worker thread: opens the connection if needed, runs the work, and applies the reconnect rule.</summary>
+    private WorkResult<T> RunBlocking<T>(DbConnection? connection, Func<DbConnection, Attempt, T> work)
+    {
+        Interlocked.Increment(ref _busyWorkers);
+        try
+        {
+            var attempt = new Attempt();
+            var retried = false;
+            while (true)
+            {
+                try
+                {
+                    connection = EnsureOpen(connection);
+                }
+                catch (Exception e)
+                {
+                    return new WorkResult<T>(default!, e, null);
+                }
+                try
+                {
+                    return new WorkResult<T>(work(connection, attempt), null, connection);
+                }
+                catch (Exception e)
+                {
+                    if (!IsBroken(connection, e))
+                    {
+                        return new WorkResult<T>(default!, e, connection);
+                    }
+                    Discard(connection);
+                    connection = null;
+                    Interlocked.Increment(ref _reconnects);
+                    if (Reconnect && attempt.MayRetry && !retried)
+                    {
+                        retried = true;
+                        attempt = new Attempt();
+                        continue;
+                    }
+                    return new WorkResult<T>(default!, Lost(e, retried, attempt), null);
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _busyWorkers);
+        }
+    }
+
+    /// <summary>The asynchronous form of <see cref="RunBlocking{T}"/>; it never throws.</summary>
+    private async Task<WorkResult<T>> RunNonBlocking<T>(DbConnection? connection, Func<DbConnection, Attempt, CancellationToken, Task<T>> work)
+    {
+        var token = _aborting.Token;
+        var attempt = new Attempt();
+        var retried = false;
+        while (true)
+        {
+            try
+            {
+                connection = await EnsureOpenAsync(connection, token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                return new WorkResult<T>(default!, e, null);
+            }
+            try
+            {
+                return new WorkResult<T>(await work(connection, attempt, token).ConfigureAwait(false), null, connection);
+            }
+            catch (Exception e)
+            {
+                if (!await IsBrokenAsync(connection, e).ConfigureAwait(false))
+                {
+                    return new WorkResult<T>(default!, e, connection);
+                }
+                await DiscardAsync(connection).ConfigureAwait(false);
+                connection = null;
+                Interlocked.Increment(ref _reconnects);
+                if (Reconnect && attempt.MayRetry && !retried && !token.IsCancellationRequested)
+                {
+                    retried = true;
+                    attempt = new Attempt();
+                    continue;
+                }
+                return new WorkResult<T>(default!, Lost(e, retried, attempt), null);
+            }
+        }
+    }
+
+    private DatabaseConnectionLostException Lost(Exception error, bool retried, Attempt attempt)
+    {
+        var why = retried ? "it broke again on the reopened connection"
+            : !Reconnect ? "the pool does not reconnect"
+            : attempt.MayRetry ? "the pool is closing"
+            : "the work may have committed (its commit had started, or it ran on a bare connection), so it was not run again";
+        return new DatabaseConnectionLostException(
+            $"The database connection broke under the work and {why}: {error.Message}", error);
+    }
+
+    private DbConnection Open()
+    {
+        var connection = _factory.CreateConnection()
+            ?? throw new InvalidOperationException($"{_factory.GetType().Name} made no connection.");
+        try
+        {
+            connection.ConnectionString = _connectionString;
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken token)
+    {
+        var connection = _factory.CreateConnection()
+            ?? throw new InvalidOperationException($"{_factory.GetType().Name} made no connection.");
+        try
+        {
+            connection.ConnectionString = _connectionString;
+            await connection.OpenAsync(token).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The connection if it is open; otherwise (closed by the server or by user code) a new one.</summary>
+    private DbConnection EnsureOpen(DbConnection? connection)
+    {
+        if (connection is { State: ConnectionState.Open })
+        {
+            return connection;
+        }
+        if (connection is not null)
+        {
+            Discard(connection);
+            Interlocked.Increment(ref _reconnects);
+        }
+        return Open();
+    }
+
+    private async Task<DbConnection> EnsureOpenAsync(DbConnection? connection, CancellationToken token)
+    {
+        if (connection is { State: ConnectionState.Open })
+        {
+            return connection;
+        }
+        if (connection is not null)
+        {
+            await DiscardAsync(connection).ConfigureAwait(false);
+            Interlocked.Increment(ref _reconnects);
+        }
+        return await OpenAsync(token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="error"/> left <paramref name="connection"/> unusable: it is no longer open, or
+    /// after a provider error it cannot answer <c>SELECT 1</c> (Twisted's <c>cp_good_sql</c> check).
+    /// </summary>
+    private static bool IsBroken(DbConnection connection, Exception error)
+    {
+        if (connection.State != ConnectionState.Open)
+        {
+            return true;
+        }
+        if (error is not DbException)
+        {
+            return false;
+        }
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            command.ExecuteScalar();
+            return false;
+        }
+        catch (Exception)
+        {
+            return true;
+        }
+    }
+
+    private static async Task<bool> IsBrokenAsync(DbConnection connection, Exception error)
+    {
+        if (connection.State != ConnectionState.Open)
+        {
+            return true;
+        }
+        if (error is not DbException)
+        {
+            return false;
+        }
+        try
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "SELECT 1";
+                await command.ExecuteScalarAsync().ConfigureAwait(false);
+                return false;
+            }
+        }
+        catch (Exception)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Closes a connection we no longer trust; its own errors are of no interest (it is broken or going away).</summary>
+    private static void Discard(DbConnection connection)
+    {
+        try
+        {
+            connection.Dispose();
+        }
+        catch (Exception)
+        {
+            // A broken connection may fail to say goodbye; it is gone either way.
+        }
+    }
+
+    private static async Task DiscardAsync(DbConnection connection)
+    {
+        try
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // As in Discard.
+        }
+    }
+
+    private static void TryRollback(DbTransaction transaction)
+    {
+        try
+        {
+            transaction.Rollback();
+        }
+        catch (Exception)
+        {
+            // The interaction's own exception is the one the caller needs; a rollback that fails means a
+            // broken connection, which IsBroken detects next.
+        }
+    }
+
+    private static async Task TryRollbackAsync(DbTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // As in TryRollback.
+        }
+    }
+
+    /// <summary>Throws a clear <see cref="ArgumentException"/> when the provider rejects the connection string.</summary>
+    private static void CheckConnectionString(DbProviderFactory factory, string connectionString)
+    {
+        var builder = factory.CreateConnectionStringBuilder();
+        if (builder is null)
+        {
+            return;
+        }
+        try
+        {
+            builder.ConnectionString = connectionString;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException or KeyNotFoundException)
+        {
+            throw new ArgumentException(
+                $"The connection string is malformed for {factory.GetType().Name}: {e.Message}", nameof(connectionString), e);
+        }
+    }
+}

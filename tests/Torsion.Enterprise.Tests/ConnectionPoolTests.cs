@@ -1,0 +1,411 @@
+using System.Data.Common;
+using Torsion.Defer;
+using Torsion.Internet;
+
+namespace Torsion.Enterprise.Tests;
+
+/// <summary>
+/// The pool's behaviour, run against every provider (SqliteConnectionPoolTests, PostgresConnectionPoolTests):
+/// CRUD, parameters, transactions, ordering under a bounded pool, reconnecting, shutdown, and where results arrive.
+/// </summary>
+public abstract class ConnectionPoolTests : PoolTestBase
+{
+    protected ConnectionPoolTests(DatabaseProvider provider)
+        : base(provider)
+    {
+    }
+
+    private ConnectionPool NewPool(IReactor reactor, int min = 1, int max = 5) =>
+        new(Provider.Factory, Provider.ConnectionString, min, max, reactor: reactor);
+
+    private static long Long(object? value) => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void CrudRoundTripsAndResultsArriveOnTheReactorThread()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor);
+            var table = NewTable();
+            await pool.RunOperation(Provider.CreateTable(table));
+            Assert.Same(loop, Thread.CurrentThread);
+            for (var i = 1; i <= 3; i++)
+            {
+                Assert.Equal(1, await pool.RunOperation($"INSERT INTO {table} (id, name) VALUES (@p0, @p1)", i, "row" + i));
+                Assert.Same(loop, Thread.CurrentThread);
+            }
+            Assert.Equal(1, await pool.RunOperation($"UPDATE {table} SET name = @p0 WHERE id = @p1", "changed", 2));
+            Assert.Equal(1, await pool.RunOperation($"DELETE FROM {table} WHERE id = @p0", 3));
+            var rows = await pool.RunQuery($"SELECT id, name FROM {table} ORDER BY id");
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal(2, rows.Count);
+            Assert.Equal((1L, "row1"), (Long(rows[0][0]), rows[0][1]));
+            Assert.Equal((2L, "changed"), (Long(rows[1][0]), rows[1][1]));
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void ParametersCarryQuotesAndNullsAsValuesNotSql()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor);
+            var table = NewTable();
+            await pool.RunOperation($"CREATE TABLE {table} (id INTEGER PRIMARY KEY, name TEXT)");
+            const string Hostile = "O'Brien'); DROP TABLE x; --";
+            await pool.RunOperation($"INSERT INTO {table} (id, name) VALUES (@p0, @p1)", 1, Hostile);
+            await pool.RunOperation($"INSERT INTO {table} (id, name) VALUES (@p0, @p1)", 2, null);
+            var byName = await pool.RunQuery($"SELECT id FROM {table} WHERE name = @p0", Hostile);
+            Assert.Equal(1L, Long(Assert.Single(byName)[0]));
+            var nulls = await pool.RunQuery($"SELECT id, name FROM {table} WHERE name IS NULL");
+            var row = Assert.Single(nulls);
+            Assert.Equal(2L, Long(row[0]));
+            Assert.Null(row[1]);
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void AnInteractionIsCommittedWhenItReturns()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor);
+            var table = NewTable();
+            await pool.RunOperation(Provider.CreateTable(table));
+            Thread? worker = null;
+            var seen = await pool.RunInteraction(t =>
+            {
+                worker = Thread.CurrentThread;
+                t.Execute($"INSERT INTO {table} (id, name) VALUES (@p0, @p1)", 1, "a");
+                Assert.Equal(1, t.RowCount);
+                t.Execute($"INSERT INTO {table} (id, name) VALUES (@p0, @p1)", 2, "b");
+                t.Execute($"SELECT name FROM {table} ORDER BY id");
+                var first = t.FetchOne();
+                var rest = t.FetchAll();
+                Assert.Null(t.FetchOne());
+                return (string)first![0]! + (string)rest.Single()[0]!;
+            });
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.NotSame(loop, worker);
+            Assert.Equal("ab", seen);
+            Assert.Equal(2L, Long((await pool.RunQuery($"SELECT COUNT(*) FROM {table}"))[0][0]));
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void AnInteractionThatThrowsIsRolledBackAndItsExceptionIsTheFailure()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor);
+            var table = NewTable();
+            await pool.RunOperation(Provider.CreateTable(table));
+            await pool.RunOperation($"INSERT INTO {table} (id, name) VALUES (1, 'kept')");
+            var error = await Failing(pool.RunInteraction<int>(t =>
+            {
+                t.Execute($"INSERT INTO {table} (id, name) VALUES (2, 'lost')");
+                t.Execute($"UPDATE {table} SET name = 'lost' WHERE id = 1");
+                throw new InvalidOperationException("the interaction gives up");
+            }));
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal("the interaction gives up", Assert.IsType<InvalidOperationException>(error).Message);
+            var rows = await pool.RunQuery($"SELECT id, name FROM {table}");
+            var row = Assert.Single(rows);
+            Assert.Equal("kept", row[1]);
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void SqlErrorsAndConstraintViolationsAreTrappableAndLoseNothingCommitted()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            var table = NewTable();
+            await pool.RunOperation(Provider.CreateTable(table));
+            await pool.RunOperation($"INSERT INTO {table} (id, name) VALUES (1, 'first')");
+            var duplicate = await Failing(pool.RunOperation($"INSERT INTO {table} (id, name) VALUES (1, 'again')"));
+            Assert.IsAssignableFrom<DbException>(duplicate);
+            var notNull = await Failing(pool.RunOperation($"INSERT INTO {table} (id, name) VALUES (2, NULL)"));
+            Assert.IsAssignableFrom<DbException>(notNull);
+            var syntax = await Failing(pool.RunQuery("SELEKT nonsense"));
+            Assert.IsAssignableFrom<DbException>(syntax);
+            // The one connection survived all three and still holds the committed row.
+            var rows = await pool.RunQuery($"SELECT name FROM {table}");
+            Assert.Equal("first", Assert.Single(rows)[0]);
+            Assert.Equal(0, pool.Reconnects);
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void WorkWaitsForAFreeConnectionInOrderAndNeverExceedsMax()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 0, max: 2);
+            var current = 0;
+            var highest = 0;
+            var completed = 0;
+            var startedAfter = new int[10];
+            // The first two must run together: proof that two connections are really used at once.
+            using var firstTwo = new Barrier(2);
+            var work = new List<Deferred<int>>();
+            for (var i = 0; i < 10; i++)
+            {
+                var index = i;
+                work.Add(pool.RunWithConnection(c =>
+                {
+                    var now = Interlocked.Increment(ref current);
+                    InterlockedMax(ref highest, now);
+                    startedAfter[index] = Volatile.Read(ref completed);
+                    if (index < 2)
+                    {
+                        Assert.True(firstTwo.SignalAndWait(TimeSpan.FromSeconds(60)), "the first two items did not run at the same time");
+                    }
+                    using var command = c.CreateCommand();
+                    command.CommandText = "SELECT 1";
+                    command.ExecuteScalar();
+                    Interlocked.Decrement(ref current);
+                    Interlocked.Increment(ref completed);
+                    return index;
+                }));
+            }
+            Assert.Equal(8, pool.Waiting);
+            var order = new List<int>();
+            foreach (var d in work)
+            {
+                order.Add(await d);
+                Assert.Same(loop, Thread.CurrentThread);
+            }
+            Assert.Equal(Enumerable.Range(0, 10), order);
+            Assert.Equal(2, highest);
+            Assert.True(pool.Connections <= 2);
+            // FIFO: item i gets a connection only after one of the two earlier holders let go.
+            for (var i = 2; i < 10; i++)
+            {
+                Assert.True(startedAfter[i] >= i - 1, $"item {i} started after {startedAfter[i]} completions");
+            }
+            await pool.Close();
+        });
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    [Fact]
+    public void MinConnectionsAreOpenedWhenTheReactorStarts()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 3, max: 5);
+            await pool.WhenOpened();
+            Assert.Equal(3, pool.Connections);
+            await pool.Close();
+            Assert.Equal(0, pool.Connections);
+        });
+    }
+
+    [Fact]
+    public void AConnectionBrokenWhileIdleIsReopenedForTheNextWork()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            Assert.Equal(1L, Long((await pool.RunQuery("SELECT 1"))[0][0]));
+            await Provider.BreakPooledConnection(pool);
+            var rows = await pool.RunQuery("SELECT 2");
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal(2L, Long(rows[0][0]));
+            Assert.True(pool.Reconnects >= 1);
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void AnInteractionWhoseConnectionBreaksIsRunOnceMoreOnANewConnection()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            var table = NewTable();
+            await pool.RunOperation(Provider.CreateTable(table));
+            var attempts = 0;
+            var result = await pool.RunInteraction(t =>
+            {
+                if (Interlocked.Increment(ref attempts) == 1)
+                {
+                    Provider.BreakFromInside(t);
+                }
+                return t.Execute($"INSERT INTO {table} (id, name) VALUES (1, 'once')");
+            });
+            Assert.Equal(1, result);
+            Assert.Equal(2, attempts);
+            Assert.Equal(1, pool.Reconnects);
+            var rows = await pool.RunQuery($"SELECT name FROM {table}");
+            Assert.Equal("once", Assert.Single(rows)[0]);
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void AConnectionThatBreaksAgainFailsClearlyAndThePoolRecovers()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            var attempts = 0;
+            var error = await Failing(pool.RunInteraction(t =>
+            {
+                Interlocked.Increment(ref attempts);
+                Provider.BreakFromInside(t);
+                return t.Execute("SELECT 1");
+            }));
+            Assert.Same(loop, Thread.CurrentThread);
+            var lost = Assert.IsType<DatabaseConnectionLostException>(error);
+            Assert.Contains("broke again", lost.Message);
+            Assert.NotNull(lost.InnerException);
+            Assert.Equal(2, attempts);
+            Assert.Equal(3L, Long((await pool.RunQuery("SELECT 3"))[0][0]));
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void WorkOnABareConnectionIsNotRetriedWhenItBreaks()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            var table = NewTable();
+            await pool.RunOperation(Provider.CreateTable(table));
+            var attempts = 0;
+            var error = await Failing(pool.RunInteraction(t =>
+            {
+                Interlocked.Increment(ref attempts);
+                return 0;
+            }).AddCallback(_ => pool.RunWithConnection<int>(c =>
+            {
+                Interlocked.Increment(ref attempts);
+                c.Close();
+                using var command = c.CreateCommand();
+                command.CommandText = "SELECT 1";
+                return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            })));
+            var lost = Assert.IsType<DatabaseConnectionLostException>(error);
+            Assert.Contains("not run again", lost.Message);
+            Assert.Equal(2, attempts);
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void ShutdownFailsQueuedWorkClearlyAndLetsRunningWorkFinish()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            // Registered after the pool's own trigger, so it runs once the pool has closed.
+            var shuttingDown = new Deferred();
+            reactor.AddSystemEventTrigger(TriggerPhase.Before, SystemEvent.Shutdown, () => shuttingDown.Callback());
+            using var gate = new ManualResetEventSlim();
+            var running = new Deferred();
+            var first = pool.RunWithConnection(c =>
+            {
+                reactor.CallFromThread(() => running.Callback());
+                Assert.True(gate.Wait(TimeSpan.FromSeconds(60)), "the gate never opened");
+                using var command = c.CreateCommand();
+                command.CommandText = "SELECT 7";
+                return Long(command.ExecuteScalar());
+            });
+            var queued = Enumerable.Range(0, 3).Select(i => pool.RunQuery("SELECT @p0", i)).ToList();
+            await running;
+            Assert.Equal(3, pool.Waiting);
+            // The before-shutdown trigger closes the pool; the loop keeps running until the first work is done.
+            StopOnce(reactor);
+            await shuttingDown;
+            Assert.True(pool.Closed);
+            foreach (var d in queued)
+            {
+                var error = await Failing(d);
+                Assert.IsType<ConnectionPoolClosedException>(error);
+                Assert.Contains("not run", error.Message);
+            }
+            var late = await Failing(pool.RunQuery("SELECT 1"));
+            Assert.IsType<ConnectionPoolClosedException>(late);
+            gate.Set();
+            Assert.Equal(7L, await first);
+            Assert.Same(loop, Thread.CurrentThread);
+        });
+    }
+
+    [Fact]
+    public void AWaitBoundedByATimeoutFailsTrappablyAndTheWorkNeverRuns()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            var table = NewTable();
+            await pool.RunOperation(Provider.CreateTable(table));
+            using var gate = new ManualResetEventSlim();
+            // The only connection is held by slow work: the pool is exhausted.
+            var slow = pool.RunWithConnection(c =>
+            {
+                Assert.True(gate.Wait(TimeSpan.FromSeconds(60)), "the gate never opened");
+                return 1;
+            });
+            var waiting = pool.RunOperation($"INSERT INTO {table} (id, name) VALUES (1, 'never')").AddTimeout(0.2, reactor);
+            Assert.Equal(1, pool.Waiting);
+            var error = await Failing(waiting);
+            Assert.IsType<TimeoutException>(error);
+            Assert.Equal(0, pool.Waiting);
+            gate.Set();
+            Assert.Equal(1, await slow);
+            Assert.Equal(0L, Long((await pool.RunQuery($"SELECT COUNT(*) FROM {table}"))[0][0]));
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void AsyncVariantsCommitRollBackAndDeliverOnTheReactorThread()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 0, max: 2);
+            var table = NewTable();
+            await pool.RunOperationAsync(Provider.CreateTable(table));
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal(1, await pool.RunOperationAsync($"INSERT INTO {table} (id, name) VALUES (@p0, @p1)", 1, "one"));
+            Assert.Same(loop, Thread.CurrentThread);
+            var count = await pool.RunInteractionAsync(async t =>
+            {
+                await t.ExecuteAsync($"INSERT INTO {table} (id, name) VALUES (@p0, @p1)", 2, "two");
+                return (await t.QueryAsync($"SELECT COUNT(*) FROM {table}"))[0][0];
+            });
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal(2L, Long(count));
+            var error = await Failing(pool.RunInteractionAsync<int>(async t =>
+            {
+                await t.ExecuteAsync($"INSERT INTO {table} (id, name) VALUES (3, 'lost')");
+                throw new InvalidOperationException("async gives up");
+            }));
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal("async gives up", error.Message);
+            var rows = await pool.RunQueryAsync($"SELECT name FROM {table} ORDER BY id");
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal(new object?[] { "one", "two" }, rows.Select(r => r[0]));
+            var sqlError = await Failing(pool.RunQueryAsync("SELEKT 1"));
+            Assert.IsAssignableFrom<DbException>(sqlError);
+            await pool.Close();
+        });
+    }
+}
