@@ -24,6 +24,25 @@ public sealed class CapturedFixtureTests
         CapturedAnswer.AssertParsesAsDigSays(bytes, text);
     }
 
+    [Theory, InlineData("bind-referral"), InlineData("knot-referral")]
+    public void TheReferralWasCompressedAndStillParses(string fixture)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(Folder, fixture + ".bin"));
+        var message = Torsion.Names.Wire.DnsMessage.Parse(bytes);
+
+        // Spelled out in full, its names would take this many bytes; the server's compression saved some.
+        var records = message.Authority.Concat(message.Additional).ToList();
+        var uncompressed = 12 + message.Queries.Sum(q => q.Name.WireLength + 4) + records.Sum(r => r.Name.WireLength + 10 + r.Data switch
+        {
+            Torsion.Names.Wire.NsRecord ns => ns.Name.WireLength,
+            Torsion.Names.Wire.ARecord => 4,
+            var other => throw new InvalidDataException($"unexpected {other.Type} in a referral"),
+        });
+        Assert.Equal(2, message.Authority.Count);
+        Assert.Equal(2, message.Additional.Count);
+        Assert.True(bytes.Length < uncompressed - 40, $"{bytes.Length} bytes against {uncompressed} uncompressed");
+    }
+
     [Fact]
     public void TheFixturesCoverEveryKindTheCaseListNames()
     {
