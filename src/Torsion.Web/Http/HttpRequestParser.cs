@@ -22,8 +22,7 @@ public sealed class HttpRequestParser
     private readonly HttpParserOptions _options;
 
     private State _state = State.RequestLine;
-    private byte[] _lineBuffer = [];
-    private int _lineLength;
+    private readonly HttpLineReader _lines = new();
 
     // Per message; ResetMessage clears them.
     private int _preambleBytes;
@@ -73,7 +72,7 @@ public sealed class HttpRequestParser
     /// True between messages with nothing buffered: the connection is idle, so closing it now loses no
     /// request (and the idle timeout, rather than the slow-sender one, applies).
     /// </summary>
-    public bool IsAtMessageBoundary => _state == State.RequestLine && _lineLength == 0 && _preambleBytes == 0;
+    public bool IsAtMessageBoundary => _state == State.RequestLine && _lines.Pending == 0 && _preambleBytes == 0;
 
     /// <summary>
     /// Parses <paramref name="data"/> as far as it goes, or until the handler pauses or an error.
@@ -165,41 +164,19 @@ public sealed class HttpRequestParser
         }
     }
 
-    /// <summary>
-    /// Reads up to the next LF. A line that arrives whole is returned in place; a split one is gathered
-    /// in the line buffer. The length limit is checked on the partial line and again, identically, on the
-    /// whole one, so every split of the input reaches the same verdict.
-    /// </summary>
+    // Reads up to the next LF through the shared line reader; false when the input ends first or the line is too long.
     private bool TryReadLine(ReadOnlySpan<byte> data, ref int pos, out ReadOnlySpan<byte> line)
     {
-        line = default;
-        var rest = data[pos..];
-        var lf = rest.IndexOf((byte)'\n');
-        var limit = LineLimit();
-        var length = _lineLength + (lf < 0 ? rest.Length : lf);
-        if (length > limit)
+        switch (_lines.TryRead(data, ref pos, LineLimit(), out line))
         {
-            FailLineTooLong();
-            return false;
+            case HttpLineReader.Result.Line:
+                return true;
+            case HttpLineReader.Result.TooLong:
+                FailLineTooLong();
+                return false;
+            default:
+                return false;
         }
-        if (lf < 0)
-        {
-            Append(rest);
-            pos = data.Length;
-            return false;
-        }
-        if (_lineLength == 0)
-        {
-            line = rest[..lf];
-        }
-        else
-        {
-            Append(rest[..lf]);
-            line = _lineBuffer.AsSpan(0, _lineLength);
-            _lineLength = 0;
-        }
-        pos += lf + 1;
-        return true;
     }
 
     // The most bytes (before the LF) the current line may have.
@@ -221,29 +198,13 @@ public sealed class HttpRequestParser
         };
     }
 
-    private void Append(ReadOnlySpan<byte> bytes)
-    {
-        var needed = _lineLength + bytes.Length;
-        if (needed > _lineBuffer.Length)
-        {
-            Array.Resize(ref _lineBuffer, Math.Max(needed, Math.Max(256, _lineBuffer.Length * 2)));
-        }
-        bytes.CopyTo(_lineBuffer.AsSpan(_lineLength));
-        _lineLength = needed;
-    }
-
     // False to stop: an error (state Error) or a pause.
     private bool ProcessLine(ReadOnlySpan<byte> line)
     {
         // CRLF only: a bare LF ends no line here, and a CR anywhere else is refused (RFC 9112 §2.2).
-        if (line.IsEmpty || line[^1] != (byte)'\r')
+        if (HttpLines.CheckEnding(line, out var content) is { } bad)
         {
-            return Fail(400, "bare LF");
-        }
-        var content = line[..^1];
-        if (content.Contains((byte)'\r'))
-        {
-            return Fail(400, "bare CR");
+            return Fail(400, bad);
         }
         return _state switch
         {
@@ -378,7 +339,6 @@ public sealed class HttpRequestParser
         }
         if (HttpSyntax.IsWhitespace(content[0]))
         {
-            // obs-fold, or whitespace between the start line and the first field (RFC 9112 §5.2, §2.2).
             return Fail(400, "obsolete line folding");
         }
         if (++_fieldCount > _options.MaxHeaderCount)
@@ -386,24 +346,9 @@ public sealed class HttpRequestParser
             return Fail(431, trailers ? "too many trailer fields" : "too many header fields");
         }
         _sectionBytes += lineBytes;
-        var colon = content.IndexOf((byte)':');
-        if (colon < 0)
+        if (HttpLines.SplitField(content, out var name, out var value) is { } bad)
         {
-            return Fail(400, "field line without a colon");
-        }
-        var name = content[..colon];
-        if (name.IsEmpty || HttpSyntax.IsWhitespace(name[^1]))
-        {
-            return Fail(400, name.IsEmpty ? "empty field name" : "whitespace before colon");
-        }
-        if (!HttpSyntax.IsToken(name))
-        {
-            return Fail(400, "invalid field name");
-        }
-        var value = HttpSyntax.TrimWhitespace(content[(colon + 1)..]);
-        if (!HttpSyntax.IsFieldValue(value))
-        {
-            return Fail(400, "invalid field value");
+            return Fail(400, bad);
         }
         if (trailers)
         {
@@ -557,23 +502,9 @@ public sealed class HttpRequestParser
     private bool ChunkSizeLine(ReadOnlySpan<byte> content, int lineBytes)
     {
         _extensionBytes += Math.Max(0, lineBytes - FreeChunkLineBytes);
-        var digits = 0;
-        ulong size = 0;
-        while (digits < content.Length && HttpSyntax.HexValue(content[digits]) is var v and >= 0)
+        if (HttpLines.ParseChunkSize(content, out var size) is { } bad)
         {
-            if (++digits > 16)
-            {
-                return Fail(400, "chunk size too long");
-            }
-            size = (size << 4) | (uint)v;
-        }
-        if (digits == 0)
-        {
-            return Fail(400, "invalid chunk size");
-        }
-        if (!HttpSyntax.IsChunkExtensions(content[digits..]))
-        {
-            return Fail(400, "invalid chunk extension");
+            return Fail(400, bad);
         }
         if (size > (ulong)(_options.MaxBodySize - _bodyBytes))
         {

@@ -27,8 +27,7 @@ public sealed class HttpResponseParser
     private readonly HttpParserOptions _options;
 
     private State _state = State.StatusLine;
-    private byte[] _lineBuffer = [];
-    private int _lineLength;
+    private readonly HttpLineReader _lines = new();
 
     private bool _isHead;
     private bool _isConnect;
@@ -76,7 +75,7 @@ public sealed class HttpResponseParser
     public string? ErrorReason { get; private set; }
 
     /// <summary>True between responses with nothing buffered: a close now cuts no response short.</summary>
-    public bool IsAtMessageBoundary => _state == State.StatusLine && _lineLength == 0;
+    public bool IsAtMessageBoundary => _state == State.StatusLine && _lines.Pending == 0;
 
     /// <summary>True once a 101 or a 2xx answer to CONNECT has ended HTTP on this connection.</summary>
     public bool IsUpgraded => _state == State.Upgraded;
@@ -224,7 +223,7 @@ public sealed class HttpResponseParser
             case State.MessageEnd:
                 Parse([], out _);
                 return HttpParseStatus.NeedMoreData;
-            case State.StatusLine when _lineLength == 0:
+            case State.StatusLine when _lines.Pending == 0:
             case State.Upgraded:
                 return HttpParseStatus.NeedMoreData;
             case State.Error:
@@ -239,39 +238,22 @@ public sealed class HttpResponseParser
 
     private bool TryReadLine(ReadOnlySpan<byte> data, ref int pos, out ReadOnlySpan<byte> line)
     {
-        line = default;
-        var rest = data[pos..];
-        var lf = rest.IndexOf((byte)'\n');
-        var length = _lineLength + (lf < 0 ? rest.Length : lf);
-        if (length > LineLimit())
+        switch (_lines.TryRead(data, ref pos, LineLimit(), out line))
         {
-            Fail(_state switch
-            {
-                State.StatusLine => "status line too long",
-                State.Headers => "header section too large",
-                State.Trailers => "trailer section too large",
-                _ => "chunk extensions too long",
-            });
-            return false;
+            case HttpLineReader.Result.Line:
+                return true;
+            case HttpLineReader.Result.TooLong:
+                Fail(_state switch
+                {
+                    State.StatusLine => "status line too long",
+                    State.Headers => "header section too large",
+                    State.Trailers => "trailer section too large",
+                    _ => "chunk extensions too long",
+                });
+                return false;
+            default:
+                return false;
         }
-        if (lf < 0)
-        {
-            Append(rest);
-            pos = data.Length;
-            return false;
-        }
-        if (_lineLength == 0)
-        {
-            line = rest[..lf];
-        }
-        else
-        {
-            Append(rest[..lf]);
-            line = _lineBuffer.AsSpan(0, _lineLength);
-            _lineLength = 0;
-        }
-        pos += lf + 1;
-        return true;
     }
 
     private long LineLimit() => _state switch
@@ -281,28 +263,12 @@ public sealed class HttpResponseParser
         _ => (long)FreeChunkLineBytes + _options.MaxChunkExtensionBytes - _extensionBytes,
     };
 
-    private void Append(ReadOnlySpan<byte> bytes)
-    {
-        var needed = _lineLength + bytes.Length;
-        if (needed > _lineBuffer.Length)
-        {
-            Array.Resize(ref _lineBuffer, Math.Max(needed, Math.Max(256, _lineBuffer.Length * 2)));
-        }
-        bytes.CopyTo(_lineBuffer.AsSpan(_lineLength));
-        _lineLength = needed;
-    }
-
     private bool ProcessLine(ReadOnlySpan<byte> line)
     {
         // CRLF only, as for requests: a bare LF or CR is refused (RFC 9112 §2.2).
-        if (line.IsEmpty || line[^1] != (byte)'\r')
+        if (HttpLines.CheckEnding(line, out var content) is { } bad)
         {
-            return Fail("bare LF");
-        }
-        var content = line[..^1];
-        if (content.Contains((byte)'\r'))
-        {
-            return Fail("bare CR");
+            return Fail(bad);
         }
         return _state switch
         {
@@ -376,24 +342,9 @@ public sealed class HttpResponseParser
             return Fail(trailers ? "too many trailer fields" : "too many header fields");
         }
         _sectionBytes += lineBytes;
-        var colon = content.IndexOf((byte)':');
-        if (colon < 0)
+        if (HttpLines.SplitField(content, out var name, out var value) is { } bad)
         {
-            return Fail("field line without a colon");
-        }
-        var name = content[..colon];
-        if (name.IsEmpty || HttpSyntax.IsWhitespace(name[^1]))
-        {
-            return Fail(name.IsEmpty ? "empty field name" : "whitespace before colon");
-        }
-        if (!HttpSyntax.IsToken(name))
-        {
-            return Fail("invalid field name");
-        }
-        var value = HttpSyntax.TrimWhitespace(content[(colon + 1)..]);
-        if (!HttpSyntax.IsFieldValue(value))
-        {
-            return Fail("invalid field value");
+            return Fail(bad);
         }
         if (trailers)
         {
@@ -529,23 +480,9 @@ public sealed class HttpResponseParser
     private bool ChunkSizeLine(ReadOnlySpan<byte> content, int lineBytes)
     {
         _extensionBytes += Math.Max(0, lineBytes - FreeChunkLineBytes);
-        var digits = 0;
-        ulong size = 0;
-        while (digits < content.Length && HttpSyntax.HexValue(content[digits]) is var v and >= 0)
+        if (HttpLines.ParseChunkSize(content, out var size) is { } bad)
         {
-            if (++digits > 16)
-            {
-                return Fail("chunk size too long");
-            }
-            size = (size << 4) | (uint)v;
-        }
-        if (digits == 0)
-        {
-            return Fail("invalid chunk size");
-        }
-        if (!HttpSyntax.IsChunkExtensions(content[digits..]))
-        {
-            return Fail("invalid chunk extension");
+            return Fail(bad);
         }
         if (size > (ulong)(_options.MaxBodySize - _bodyBytes))
         {

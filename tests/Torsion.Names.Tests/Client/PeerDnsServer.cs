@@ -17,6 +17,9 @@ internal sealed class PeerDnsServer : IDisposable
     public const string Nsd = "nsd";
     public const string Bind = "bind";
 
+    /// <summary>Torsion's own server, `torsiond dns`, run as a user runs it.</summary>
+    public const string Torsiond = "torsiond";
+
     private readonly Process _process;
     private readonly string _directory;
 
@@ -38,6 +41,7 @@ internal sealed class PeerDnsServer : IDisposable
             Knot => Peers.RequireProgram("knotd", "knot"),
             Nsd => Peers.RequireProgram("nsd", "nsd"),
             Bind => Peers.RequireProgram("named", "bind9"),
+            Torsiond => "dotnet",
             _ => throw new ArgumentException(kind),
         };
         var failures = new List<string>();
@@ -56,12 +60,16 @@ internal sealed class PeerDnsServer : IDisposable
             {
                 Knot => KnotConfig(directory, port, zones.Keys),
                 Nsd => NsdConfig(directory, port, zones.Keys),
+                Torsiond => "",
                 _ => BindConfig(directory, port, zones.Keys),
             });
+            info.WorkingDirectory = directory;
             foreach (var arg in kind switch
             {
                 Knot => new[] { "-c", config },
                 Nsd => ["-c", config, "-d"],
+                Torsiond => [TorsiondPath(), "-n", "-o", "--pidfile=", "dns", "--interface", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "--allow-transfer", "127.0.0.1", .. zones.Keys.SelectMany(origin => new[] { "--bindzone", origin + ".zone" })],
                 _ => ["-g", "-c", config],
             })
             {
@@ -82,6 +90,15 @@ internal sealed class PeerDnsServer : IDisposable
             failures.Add($"port {port}: {string.Join(" | ", output.TakeLast(8))}");
         }
         throw new InvalidOperationException($"{kind} did not start: {string.Join("; ", failures)}");
+    }
+
+    // artifacts/bin/Torsion.Names.Tests/CONFIG/ → artifacts/bin/Torsion.Runner/CONFIG/torsiond.dll
+    private static string TorsiondPath()
+    {
+        var testDir = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(testDir))!, "Torsion.Runner", Path.GetFileName(testDir), "torsiond.dll");
+        Assert.True(File.Exists(path), $"torsiond was not built next to the tests ({path})");
+        return path;
     }
 
     public void Dispose()

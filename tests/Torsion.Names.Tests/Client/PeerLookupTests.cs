@@ -7,8 +7,8 @@ using Torsion.Names.Wire;
 namespace Torsion.Names.Tests.Client;
 
 /// <summary>
-/// The client against servers no one here wrote (Knot, NSD, BIND 9), each started by the test on a free
-/// loopback port with the zones of <see cref="TestZones"/>: every lookup, NXDOMAIN and NODATA, TCP when
+/// The client against servers no one here wrote (Knot, NSD, BIND 9), and against Torsion's own
+/// `torsiond dns`, each started by the test on a free loopback port with the zones of <see cref="TestZones"/>: every lookup, NXDOMAIN and NODATA, TCP when
 /// the UDP answer is truncated, and a zone transfer.
 /// </summary>
 public sealed class PeerLookupTests : IClassFixture<PeerServers>
@@ -18,7 +18,7 @@ public sealed class PeerLookupTests : IClassFixture<PeerServers>
 
     public PeerLookupTests(PeerServers peers) => _peers = peers;
 
-    public static TheoryData<string> Kinds => [PeerDnsServer.Knot, PeerDnsServer.Nsd, PeerDnsServer.Bind];
+    public static TheoryData<string> Kinds => [PeerDnsServer.Knot, PeerDnsServer.Nsd, PeerDnsServer.Bind, PeerDnsServer.Torsiond];
 
     private DnsLookupResult Lookup(string kind, Func<Resolver, Torsion.Defer.Deferred<DnsLookupResult>> lookup)
     {
