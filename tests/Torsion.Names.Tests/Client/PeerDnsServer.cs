@@ -197,6 +197,7 @@ internal sealed class PeerDnsServer : IDisposable
             udp-workers: 1
             tcp-workers: 1
             background-workers: 1
+            nsid: torsion-knot
         database:
             storage: "{dir}/db"
         acl:
@@ -247,6 +248,7 @@ internal sealed class PeerDnsServer : IDisposable
             recursion no;
             allow-transfer { 127.0.0.1; };
             dnssec-validation no;
+            server-id "torsion-bind";
         };
         controls { };
         {{string.Concat(zones.Select(z => $"zone \"{z}\" {{ type primary; file \"{dir}/{z}.zone\"; }};\n"))}}
