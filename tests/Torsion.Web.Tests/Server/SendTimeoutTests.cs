@@ -77,10 +77,10 @@ public sealed class SendTimeoutTests
         var sw = Stopwatch.StartNew();
         c.Send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
         c.ReadUntil("\r\n\r\n"u8);
+        long received = c.TakeBuffered().Length;
         // 32 KiB every 10 ms at most (~3 MB/s, so 12 MiB takes 4 s; the kernel buffers a few MiB): slower than the server writes, so it is paused again and
         // again, but each full buffer drains well within the 1 s SendTimeout. At least 384 reads of 10 ms.
         var buffer = new byte[32 * 1024];
-        long received = 0;
         for (var i = 0; i < 100_000 && received < total; i++)
         {
             Thread.Sleep(10);
