@@ -41,9 +41,11 @@ public sealed class Request
     private List<string>? _prepath;
     private List<string>? _postpath;
 
-    internal Request(HttpChannel channel, string method, string uri, HttpProtocolVersion version)
+    internal Request(HttpChannel channel, string method, string uri, HttpProtocolVersion version, int requestFields = 4, int responseFields = 4)
     {
         _channel = channel;
+        RequestHeaders = new Headers(requestFields);
+        ResponseHeaders = new Headers(responseFields);
         Method = method;
         Uri = uri;
         Version = version;
@@ -82,10 +84,10 @@ public sealed class Request
     public IList<string> Postpath => _postpath ??= SplitPath(Path);
 
     /// <summary>The request's header fields.</summary>
-    public Headers RequestHeaders { get; } = new();
+    public Headers RequestHeaders { get; }
 
     /// <summary>The response's header fields; values are checked as they are set (CR/LF refused).</summary>
-    public Headers ResponseHeaders { get; } = new();
+    public Headers ResponseHeaders { get; }
 
     /// <summary>The response status (default 200).</summary>
     public int Code { get; private set; } = 200;
