@@ -15,15 +15,10 @@ namespace Torsion.Web.Http;
 /// </remarks>
 public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
 {
-    // An array and a count rather than a List: one object less per Headers, and a server makes two per request.
-    private KeyValuePair<string, string>[] _fields = [];
-    private int _count;
+    private readonly List<KeyValuePair<string, string>> _fields = [];
 
     /// <summary>An empty set of fields.</summary>
     public Headers() { }
-
-    /// <summary>Empty, with room for <paramref name="capacity"/> fields (the server sizes a keep-alive connection's next request by its last).</summary>
-    internal Headers(int capacity) => _fields = capacity > 0 ? new KeyValuePair<string, string>[capacity] : [];
 
     /// <summary>Fields copied from <paramref name="fields"/>, each checked as by <see cref="Add"/>.</summary>
     public Headers(IEnumerable<KeyValuePair<string, string>> fields)
@@ -36,7 +31,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     }
 
     /// <summary>How many fields there are (a name sent twice counts twice).</summary>
-    public int Count => _count;
+    public int Count => _fields.Count;
 
     /// <summary>Appends a field, keeping any others of the same name.</summary>
     /// <exception cref="ArgumentException">The name is not a token or the value holds CR, LF or another control character.</exception>
@@ -44,7 +39,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     {
         CheckName(name);
         CheckValue(name, value);
-        Append(new(name, value));
+        _fields.Add(new(name, value));
     }
 
     /// <summary>Replaces every field named <paramref name="name"/> with one holding <paramref name="value"/>.</summary>
@@ -56,7 +51,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
         var at = IndexOf(name);
         if (at < 0)
         {
-            Append(new(name, value));
+            _fields.Add(new(name, value));
             return;
         }
         _fields[at] = new(name, value);
@@ -77,18 +72,18 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
         Remove(name);
         foreach (var value in list)
         {
-            Append(new(name, value));
+            _fields.Add(new(name, value));
         }
     }
 
     /// <summary>The first value of <paramref name="name"/>, or <see langword="null"/> when there is none.</summary>
     public string? Get(string name)
     {
-        for (var i = 0; i < _count; i++)
+        foreach (var field in _fields)
         {
-            if (Matches(_fields[i].Key, name))
+            if (Matches(field.Key, name))
             {
-                return _fields[i].Value;
+                return field.Value;
             }
         }
         return null;
@@ -98,11 +93,11 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     public IReadOnlyList<string> GetAll(string name)
     {
         List<string>? values = null;
-        for (var i = 0; i < _count; i++)
+        foreach (var field in _fields)
         {
-            if (Matches(_fields[i].Key, name))
+            if (Matches(field.Key, name))
             {
-                (values ??= []).Add(_fields[i].Value);
+                (values ??= []).Add(field.Value);
             }
         }
         return values ?? (IReadOnlyList<string>)[];
@@ -115,20 +110,10 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     public bool Remove(string name) => RemoveFrom(name, 0) > 0;
 
     /// <summary>Removes every field.</summary>
-    public void Clear()
-    {
-        Array.Clear(_fields, 0, _count);
-        _count = 0;
-    }
+    public void Clear() => _fields.Clear();
 
     /// <summary>The fields in order, each name spelt as it was added or received.</summary>
-    public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
-    {
-        for (var i = 0; i < _count; i++)
-        {
-            yield return _fields[i];
-        }
-    }
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _fields.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
@@ -136,16 +121,15 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     /// Appends a field the request parser has already checked against the same grammar; the server uses
     /// it to skip a second check per field.
     /// </summary>
-    internal void AddParsed(string name, string value) => Append(new(name, value));
+    internal void AddParsed(string name, string value) => _fields.Add(new(name, value));
 
     /// <summary>The field at <paramref name="index"/>, for writers that must not allocate an enumerator.</summary>
-    internal KeyValuePair<string, string> FieldAt(int index) =>
-        (uint)index < (uint)_count ? _fields[index] : throw new ArgumentOutOfRangeException(nameof(index));
+    internal KeyValuePair<string, string> FieldAt(int index) => _fields[index];
 
     // A loop rather than FindIndex with a lambda: Set runs for most responses, and the closure was an allocation each time.
     private int IndexOf(string name)
     {
-        for (var i = 0; i < _count; i++)
+        for (var i = 0; i < _fields.Count; i++)
         {
             if (Matches(_fields[i].Key, name))
             {
@@ -158,25 +142,15 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     private int RemoveFrom(string name, int start)
     {
         var removed = 0;
-        for (var i = _count - 1; i >= start; i--)
+        for (var i = _fields.Count - 1; i >= start; i--)
         {
             if (Matches(_fields[i].Key, name))
             {
-                Array.Copy(_fields, i + 1, _fields, i, _count - i - 1);
-                _fields[--_count] = default;
+                _fields.RemoveAt(i);
                 removed++;
             }
         }
         return removed;
-    }
-
-    private void Append(KeyValuePair<string, string> field)
-    {
-        if (_count == _fields.Length)
-        {
-            Array.Resize(ref _fields, Math.Max(4, _count * 2));
-        }
-        _fields[_count++] = field;
     }
 
     private static bool Matches(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

@@ -83,11 +83,6 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
     private readonly string?[] _names = new string?[MaxCachedFields];
     private readonly string?[] _values = new string?[MaxCachedFields];
 
-    // Header counts of the last request and response: a keep-alive client's next exchange is sized alike,
-    // so its Headers arrays are allocated once at the right size instead of grown.
-    private int _lastRequestFields = 4;
-    private int _lastResponseFields = 4;
-
     internal HttpChannel(Site site)
     {
         _site = site;
@@ -234,7 +229,7 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
     {
         _lastMethod = SameLatin1(line.Method, _lastMethod) ? _lastMethod : Encoding.Latin1.GetString(line.Method);
         _lastTarget = SameLatin1(line.Target, _lastTarget) ? _lastTarget : Encoding.Latin1.GetString(line.Target);
-        _current = new Request(this, _lastMethod!, _lastTarget!, line.Version, _lastRequestFields, _lastResponseFields);
+        _current = new Request(this, _lastMethod!, _lastTarget!, line.Version);
         if (_options.AccessLog)
         {
             _current.ReceivedUtc = DateTime.UtcNow;
@@ -274,7 +269,6 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
     public bool OnHeadersComplete(HttpMessageFraming framing)
     {
         var request = _current!;
-        _lastRequestFields = Math.Min(_fieldIndex, MaxCachedFields);
         request.KeepAlive = framing.KeepAlive;
         var hasBody = framing.BodyKind == MessageBodyKind.Chunked || framing.ContentLength > 0;
         _expectContinue = _expectContinue && hasBody && framing.Version == HttpProtocolVersion.Http11;
@@ -436,7 +430,6 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
     internal void ResponseFinished(Request request)
     {
         _site.RequestServed();
-        _lastResponseFields = Math.Min(request.ResponseHeaders.Count, MaxCachedFields);
         WriteAccessLog(request, request.Code, request.SentLength);
         if (_appProducer is not null)
         {

@@ -41,11 +41,9 @@ public sealed class Request
     private List<string>? _prepath;
     private List<string>? _postpath;
 
-    internal Request(HttpChannel channel, string method, string uri, HttpProtocolVersion version, int requestFields = 4, int responseFields = 4)
+    internal Request(HttpChannel channel, string method, string uri, HttpProtocolVersion version)
     {
         _channel = channel;
-        RequestHeaders = new Headers(requestFields);
-        ResponseHeaders = new Headers(responseFields);
         Method = method;
         Uri = uri;
         Version = version;
@@ -84,10 +82,10 @@ public sealed class Request
     public IList<string> Postpath => _postpath ??= SplitPath(Path);
 
     /// <summary>The request's header fields.</summary>
-    public Headers RequestHeaders { get; }
+    public Headers RequestHeaders { get; } = new();
 
     /// <summary>The response's header fields; values are checked as they are set (CR/LF refused).</summary>
-    public Headers ResponseHeaders { get; }
+    public Headers ResponseHeaders { get; } = new();
 
     /// <summary>The response status (default 200).</summary>
     public int Code { get; private set; } = 200;
