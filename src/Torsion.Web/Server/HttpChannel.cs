@@ -67,6 +67,10 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
     private double _deadline;
     private Phase _phase;
 
+    // When the transport's write buffer filled (PauseProducing) plus SendTimeout: the client must have
+    // drained it (ResumeProducing) by then. Read only while _writePaused, so the hot path never sets it.
+    private double _sendDeadline;
+
     // Inside a read, deadlines are noted and the clock read once when it ends (not once per request).
     private bool _inRead;
     private bool _deadlinePending;
@@ -86,7 +90,7 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
         _clock = site.Clock;
         _parser = new HttpRequestParser(this, _options.Limits);
         _onTimer = OnTimer;
-        _timerPeriod = Math.Min(_options.IdleTimeout, Math.Min(_options.HeaderTimeout, _options.BodyTimeout));
+        _timerPeriod = Math.Min(Math.Min(_options.IdleTimeout, _options.SendTimeout), Math.Min(_options.HeaderTimeout, _options.BodyTimeout));
         ServerHeader = site.ServerHeaderLine;
     }
 
@@ -382,6 +386,12 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
     public void PauseProducing()
     {
         _writePaused = true;
+        if (!_closed)
+        {
+            // A full write buffer starts the send timeout: only big or unread responses come here.
+            _sendDeadline = _clock.Seconds() + _options.SendTimeout;
+            _timer ??= _clock.CallLater(Math.Min(_options.SendTimeout, _timerPeriod), _onTimer);
+        }
         if (_appStreaming && _appProducer is IPushProducer push)
         {
             push.PauseProducing();
@@ -907,11 +917,27 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
     private void OnTimer()
     {
         _timer = null;
-        if (_closed || _phase == Phase.None)
+        if (_closed)
         {
             return;
         }
         var now = _clock.Seconds();
+        if (_writePaused && now >= _sendDeadline)
+        {
+            // The client has read nothing of what is queued for it for SendTimeout: a response cannot
+            // be ended cleanly, so drop the connection (its request's NotifyFinish fails, its producer stops).
+            Site.Log.Info("Client {peer} stopped reading its response: closing", ("peer", Transport.GetPeer()));
+            Abort();
+            return;
+        }
+        if (_phase == Phase.None)
+        {
+            if (_writePaused)
+            {
+                _timer = _clock.CallLater(Math.Min(_sendDeadline - now, _timerPeriod), _onTimer);
+            }
+            return;
+        }
         if (_phase == Phase.Body && _blocked)
         {
             // The application is not reading: that is not the client's delay.
@@ -919,11 +945,16 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
         }
         if (now < _deadline)
         {
-            _timer = _clock.CallLater(Math.Min(_deadline - now, _timerPeriod), _onTimer);
+            var next = _writePaused ? Math.Min(_deadline, _sendDeadline) : _deadline;
+            _timer = _clock.CallLater(Math.Min(next - now, _timerPeriod), _onTimer);
             return;
         }
         switch (_phase)
         {
+            case Phase.Idle when _writePaused:
+                // Responses are still queued for a slow reader: the send timeout decides, not the idle one.
+                _timer = _clock.CallLater(Math.Min(_sendDeadline - now, _timerPeriod), _onTimer);
+                break;
             case Phase.Idle:
                 Site.Log.Debug("Closing an idle connection from {peer}", ("peer", Transport.GetPeer()));
                 Close();

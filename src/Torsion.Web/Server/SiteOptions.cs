@@ -13,6 +13,7 @@ public sealed class SiteOptions
     private double _headerTimeout = 30;
     private double _bodyTimeout = 60;
     private double _sessionTimeout = 900;
+    private double _sendTimeout = 60;
 
     /// <summary>The parser's limits: request line (414), header count and bytes (431), body (413), chunk extensions (400).</summary>
     public HttpParserOptions Limits { get; } = new();
@@ -34,6 +35,14 @@ public sealed class SiteOptions
     /// then it answers 408 if it still can and closes. Time the application spends not reading does not count.
     /// </summary>
     public double BodyTimeout { get => _bodyTimeout; set => _bodyTimeout = Positive(value); }
+
+    /// <summary>
+    /// Seconds a response may make no progress towards a client that stopped reading it (default 60,
+    /// nginx's <c>send_timeout</c>): once the connection's write buffer is full, the client must drain it
+    /// within this time or the connection is aborted, its request's <c>NotifyFinish</c> fails and the
+    /// response's producer is stopped (so a file handle is not held forever).
+    /// </summary>
+    public double SendTimeout { get => _sendTimeout; set => _sendTimeout = Positive(value); }
 
     /// <summary>Seconds a session lives without being used (default 900, Twisted's <c>sessionTimeout</c>).</summary>
     public double SessionTimeout { get => _sessionTimeout; set => _sessionTimeout = Positive(value); }

@@ -119,6 +119,14 @@ internal sealed class RawClient : IDisposable
         }
     }
 
+    /// <summary>Returns and forgets the bytes read past what was parsed so far.</summary>
+    public byte[] TakeBuffered()
+    {
+        var result = _pending.ToArray();
+        _pending.Clear();
+        return result;
+    }
+
     public byte[] ReadExactly(int count)
     {
         while (_pending.Count < count)

@@ -7,14 +7,15 @@ namespace Torsion.Web.Tests.Server;
 /// <summary>
 /// A <see cref="Site"/> listening on 127.0.0.1:0 on a reactor running on its own thread, so a test can
 /// talk to it with blocking sockets (with timeouts) or external programs. Resources run on the reactor
-/// thread; <see cref="Call{T}"/> runs code there.
+/// thread; <see cref="Call{T}"/> runs code there. Pass a <c>Torsion.Testing.Clock</c> as <c>clock</c> to
+/// drive the site's timers (timeouts, sessions) by hand, from the reactor thread (<see cref="Advance"/>).
 /// </summary>
 internal sealed class SiteServer : IDisposable
 {
     private readonly Thread _thread;
     private Exception? _runError;
 
-    public SiteServer(Resource root, Action<SiteOptions>? configure = null, TlsServerOptions? tls = null, string? reactor = null)
+    public SiteServer(Resource root, Action<SiteOptions>? configure = null, TlsServerOptions? tls = null, string? reactor = null, IReactorTime? clock = null)
     {
         Reactor = reactor is null ? Reactors.Create() : Torsion.TestSupport.Backends.Create(reactor);
         var options = new SiteOptions { AccessLog = false };
@@ -24,7 +25,7 @@ internal sealed class SiteServer : IDisposable
         {
             try
             {
-                Site = new Site(root, options, Reactor);
+                Site = new Site(root, options, clock ?? Reactor);
                 var port = tls is null
                     ? Reactor.ListenTcp(0, Site, interfaceAddress: "127.0.0.1")
                     : TlsReactor.ListenSsl(Reactor, 0, Site, tls, interfaceAddress: "127.0.0.1");
@@ -79,6 +80,13 @@ internal sealed class SiteServer : IDisposable
     }
 
     public RawClient Connect() => new(Port);
+
+    /// <summary>Moves a hand-driven clock forward on the reactor thread (its due calls run there).</summary>
+    public void Advance(Torsion.Testing.Clock clock, double seconds) => Call(() =>
+    {
+        clock.Advance(seconds);
+        return 0;
+    });
 
     public void Dispose()
     {

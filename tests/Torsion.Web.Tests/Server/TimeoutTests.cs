@@ -98,17 +98,21 @@ public sealed class TimeoutTests
     }
 
     [Fact]
-    public void ASlowResourceIsNotTheClientsTimeout()
+    public async Task ASlowResourceIsNotTheClientsTimeout()
     {
-        SiteServer? self = null;
+        // On a hand-driven clock: 2 s of the resource's time pass in steps longer than every timeout,
+        // whatever the machine's load, and none of them fires.
+        var clock = new Torsion.Testing.Clock();
+        var rendered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var root = new Resource();
         root.PutChild("slow", new LambdaResource(get: r =>
         {
-            self!.Reactor.CallLater(2, () =>
+            clock.CallLater(2, () =>
             {
                 r.Write("done");
                 r.Finish();
             });
+            rendered.SetResult();
             return RenderResult.NotDoneYet;
         }));
         using var server = new SiteServer(root, o =>
@@ -116,10 +120,20 @@ public sealed class TimeoutTests
             o.HeaderTimeout = 0.5;
             o.IdleTimeout = 0.5;
             o.BodyTimeout = 0.5;
-        });
-        self = server;
+            o.SendTimeout = 0.5;
+        }, clock: clock);
         using var c = server.Connect();
         c.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+        await rendered.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        for (var i = 0; i < 3; i++)
+        {
+            server.Advance(clock, 0.6);
+        }
+        Assert.Equal(1, server.Site.OpenConnections);
+        server.Advance(clock, 0.6);
         Assert.Equal("done", c.ReadResponse().Text);
+        // Then the idle timeout applies again.
+        server.Advance(clock, 0.6);
+        Assert.True(c.WaitClosed());
     }
 }
