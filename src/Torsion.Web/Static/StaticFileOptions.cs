@@ -7,7 +7,7 @@ namespace Torsion.Web.Static;
 /// </summary>
 public sealed class StaticFileOptions
 {
-    private int _chunkSize = 64 * 1024;
+    private int _chunkSize = 256 * 1024;
     private long _bytesRead;
     private int _inlineReadLimit = 16 * 1024;
 
@@ -29,7 +29,11 @@ public sealed class StaticFileOptions
     /// </summary>
     public bool FollowSymlinksOutsideRoot { get; set; }
 
-    /// <summary>How many bytes are read from a file at a time, off the reactor thread (default 64 KiB).</summary>
+    /// <summary>
+    /// How many bytes are read from a file at a time, off the reactor thread (default 256 KiB: in the kit's
+    /// static scenario 64 KiB chunks reached 0.47x nginx's MB/s and 128 KiB 0.68x, 256 KiB 1.0x; one buffer of
+    /// this size is held per response being sent).
+    /// </summary>
     public int ChunkSize
     {
         get => _chunkSize;
