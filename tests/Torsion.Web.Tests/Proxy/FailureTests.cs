@@ -166,23 +166,24 @@ public sealed class FailureTests
     [Fact]
     public void AnUploadStillMovingIsNotTimedOut()
     {
-        // The response timeout is 0.3 s but the client takes about 1.5 s to send its body in pieces; the
-        // timeout counts from the last piece forwarded, so the answer is the upstream's, not 504.
+        // The response timeout is 1 s but the client takes about 3 s to send its body in pieces, 0.25 s
+        // apart (a 4x margin for a loaded machine); the timeout counts from the last piece forwarded, so
+        // the answer is the upstream's, not 504.
         var root = new Resource();
         root.PutChild("up", new UpstreamEcho());
         using var upstream = new SiteServer(root);
-        using var proxy = new ProxyPair(upstream.Port, upstreamPath: "/up", configure: o => o.ResponseTimeout = 0.3);
+        using var proxy = new ProxyPair(upstream.Port, upstreamPath: "/up", configure: o => o.ResponseTimeout = 1.0);
         using var c = proxy.Connect();
         c.Send("POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 12; i++)
         {
             c.Send("1\r\nx\r\n");
-            Thread.Sleep(150);
+            Thread.Sleep(250);
         }
         c.Send("0\r\n\r\n");
         var response = c.ReadResponse();
         Assert.Equal(200, response.Status);
-        Assert.Equal("10", UpstreamEcho.Field(response.Text, "length"));
+        Assert.Equal("12", UpstreamEcho.Field(response.Text, "length"));
     }
 
     [Fact]
