@@ -12,6 +12,8 @@
 //                     prints "listening DESCRIPTION ADDR" for each ("failed DESCRIPTION: WHY" if adopting it
 //                     fails), or "refused DESCRIPTION: WHY" for a description naming no passed socket,
 //                     exiting 1 if none could be used.
+//   stdio-echo REACTOR [plain|half|endpoint]: echoes stdin to stdout through StandardIO, events on stderr
+//                     (see StdioEcho.cs).
 //   resolve REACTOR NAME: asks the reactor's default name resolver for NAME on the loop; prints
 //                     "address A" per answer and "done", or "failed WHY".
 using Torsion.Internet;
@@ -136,6 +138,8 @@ switch (args.FirstOrDefault())
             reactor.Run();
             return code;
         }
+    case "stdio-echo":
+        return StdioEcho.Run(args);
     case "default-reactor":
         // Prints the name of the reactor Reactors.Create() picks (TORSION_REACTOR decides), or the error.
         try

@@ -9,7 +9,8 @@ namespace Torsion.Internet;
 /// <c>unix:PATH[:mode=666][:backlog=N][:lockfile=0|1]</c>, <c>systemd:domain=INET|INET6|UNIX:index=N</c>
 /// (or <c>name=NAME</c> from LISTEN_FDNAMES), <c>ssl:PORT[:privateKey=server.pem][:certKey=PEM][:extraCertChain=PEM]
 /// [:interface=ADDR][:backlog=N]</c>, <c>haproxy:DESCRIPTION</c> (any server description, its connections
-/// starting with a PROXY protocol header: <see cref="HAProxyServerEndpoint"/>). Clients: <c>tcp:host=H:port=P[:timeout=30][:bindAddress=A]</c>
+/// starting with a PROXY protocol header: <see cref="HAProxyServerEndpoint"/>), <c>stdio:</c> (the process's
+/// standard input and output: <see cref="StandardIOEndpoint"/>). Clients: <c>tcp:host=H:port=P[:timeout=30][:bindAddress=A]</c>
 /// (host and port may also be positional), <c>unix:path=P[:timeout=30][:checkPID=0|1]</c>,
 /// <c>tls:HOST:PORT[:trustRoots=ca.pem][:certificate=PEM:privateKey=PEM][:timeout=30][:bindAddress=A]</c>.
 /// More types can be registered with <see cref="RegisterServer"/> and <see cref="RegisterClient"/>.
@@ -24,6 +25,7 @@ public static class Endpoints
         ["systemd"] = Systemd,
         ["ssl"] = Ssl,
         ["haproxy"] = HAProxy,
+        ["stdio"] = Stdio,
     };
 
     private static readonly Dictionary<string, Func<IReactor, EndpointDescription, IStreamClientEndpoint>> Clients = new(StringComparer.OrdinalIgnoreCase)
@@ -158,6 +160,16 @@ public static class Endpoints
     }
 
     // Everything after "haproxy:" is the wrapped server's own description, escapes and all.
+    private static IStreamServerEndpoint Stdio(IReactor reactor, EndpointDescription d)
+    {
+        d.CheckNames();
+        if (d.Positional.Any(p => p.Length > 0))
+        {
+            throw new EndpointSyntaxException(d.Text, "'stdio' takes no arguments.");
+        }
+        return new StandardIOEndpoint(reactor);
+    }
+
     private static IStreamServerEndpoint HAProxy(IReactor reactor, EndpointDescription d)
     {
         var colon = d.Text.IndexOf(':', StringComparison.Ordinal);

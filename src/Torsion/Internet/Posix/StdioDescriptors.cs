@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+
+namespace Torsion.Internet;
+
+/// <summary>
+/// The descriptor calls StandardIO makes around the pipe layer: dup a standard descriptor (so the layer
+/// owns a copy), ask whether it is a terminal, save and restore its O_NONBLOCK flag, and park a closed
+/// standard descriptor on /dev/null so its number is not reused by the next socket.
+/// </summary>
+internal static unsafe partial class StdioDescriptors
+{
+    private const string Lib = "libc";
+    private const int F_DUPFD_CLOEXEC = 1030;
+    private const int F_GETFL = 3;
+    private const int F_SETFL = 4;
+    private const int O_NONBLOCK = 0x800;
+    private const int O_RDWR = 2;
+    private const int O_CLOEXEC = 0x80000;
+
+    [LibraryImport(Lib, EntryPoint = "isatty")]
+    private static partial int IsATty(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "dup2", SetLastError = true)]
+    private static partial int Dup2(int oldFd, int newFd);
+
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "fstat", SetLastError = true)]
+    private static partial int FStat(int fd, byte* statBuffer);
+
+    /// <summary>
+    /// Whether <paramref name="a"/> and <paramref name="b"/> are the same file (device and inode): a socket or
+    /// terminal passed as both stdin and stdout, whose O_NONBLOCK flag the two directions share.
+    /// </summary>
+    internal static bool SameFile(int a, int b)
+    {
+        if (a == b)
+        {
+            return true;
+        }
+        // st_dev and st_ino are the first two 8-byte fields of struct stat on x86-64 and arm64 alike.
+        var first = stackalloc byte[256];
+        var second = stackalloc byte[256];
+        if (FStat(a, first) < 0 || FStat(b, second) < 0)
+        {
+            return false;
+        }
+        return new ReadOnlySpan<byte>(first, 16).SequenceEqual(new ReadOnlySpan<byte>(second, 16));
+    }
+
+    /// <summary>A close-on-exec copy of <paramref name="fd"/> numbered 3 or above.</summary>
+    internal static int Duplicate(int fd)
+    {
+        var copy = LibC.Fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (copy < 0)
+        {
+            throw new SystemCallException("fcntl(F_DUPFD_CLOEXEC)", LibC.LastErrno);
+        }
+        return copy;
+    }
+
+    /// <summary>Whether <paramref name="fd"/> is a terminal.</summary>
+    internal static bool IsTerminal(int fd) => IsATty(fd) == 1;
+
+    /// <summary>Whether O_NONBLOCK is set on <paramref name="fd"/>'s open file description (false if it cannot be read).</summary>
+    internal static bool IsNonBlocking(int fd)
+    {
+        var flags = LibC.Fcntl(fd, F_GETFL, 0);
+        return flags >= 0 && (flags & O_NONBLOCK) != 0;
+    }
+
+    /// <summary>Sets O_NONBLOCK on <paramref name="fd"/>'s open file description back to <paramref name="nonBlocking"/>, ignoring errors.</summary>
+    internal static void RestoreNonBlocking(int fd, bool nonBlocking)
+    {
+        var flags = LibC.Fcntl(fd, F_GETFL, 0);
+        if (flags < 0)
+        {
+            return;
+        }
+        var wanted = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+        if (wanted != flags)
+        {
+            LibC.Fcntl(fd, F_SETFL, wanted);
+        }
+    }
+
+    /// <summary>
+    /// Closes <paramref name="fd"/>: a standard descriptor (0, 1, 2) is pointed at /dev/null instead, in one
+    /// step (dup2), so its number never goes to another file and a stray write to it goes nowhere.
+    /// </summary>
+    internal static void Release(int fd)
+    {
+        if (fd > 2)
+        {
+            LibC.Close(fd);
+            return;
+        }
+        var devNull = Open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (devNull < 0)
+        {
+            LibC.Close(fd);
+            return;
+        }
+        Dup2(devNull, fd);
+        LibC.Close(devNull);
+    }
+}
