@@ -10,7 +10,8 @@ using Torsion.Internet;
 /// in-tty=B out-tty=B in-nonblock=B out-nonblock=B", "read-eof", "write-closed", "lost TYPE", "exit"). plain: a protocol that is not
 /// half-closeable (end of input ends the connection); half: half-closeable, registered as its own producer so
 /// a full stdout pauses stdin, answering end of input with "[eof]\n" and closing stdout; endpoint: plain,
-/// connected through the "stdio:" server endpoint. Console is never touched (it would dup the descriptors).
+/// connected through the "stdio:" server endpoint. In half mode, input ending in "shut\n" closes stdout at once
+/// (LoseWriteConnection) while reading goes on. Console is never touched (it would dup the descriptors).
 /// </summary>
 static class StdioEcho
 {
@@ -82,7 +83,21 @@ static class StdioEcho
             stdio.RegisterProducer(stdio, streaming: true);
         }
 
-        public override void DataReceived(ReadOnlySpan<byte> data) => Transport.Write(data);
+        private byte[] _tail = [];
+
+        public override void DataReceived(ReadOnlySpan<byte> data)
+        {
+            Transport.Write(data);
+            _tail = [.. _tail, .. data[Math.Max(0, data.Length - 5)..]];
+            _tail = _tail[Math.Max(0, _tail.Length - 5)..];
+            if (_tail.AsSpan().SequenceEqual("shut\n"u8))
+            {
+                // Closing waits for a registered producer to unregister (Twisted's rule).
+                var stdio = (StandardIO)Transport;
+                stdio.UnregisterProducer();
+                stdio.LoseWriteConnection();
+            }
+        }
 
         public void ReadConnectionLost()
         {

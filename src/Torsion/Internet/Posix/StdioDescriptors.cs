@@ -4,8 +4,9 @@ namespace Torsion.Internet;
 
 /// <summary>
 /// The descriptor calls StandardIO makes around the pipe layer: dup a standard descriptor (so the layer
-/// owns a copy), ask whether it is a terminal, save and restore its O_NONBLOCK flag, and park a closed
-/// standard descriptor on /dev/null so its number is not reused by the next socket.
+/// owns a copy), ask whether it is a terminal, save and restore its O_NONBLOCK flag, park a closed
+/// standard descriptor on /dev/null so its number is not reused by the next socket, and end an output for
+/// real (every copy of a pipe's write end) so the reader sees end of file.
 /// </summary>
 internal static unsafe partial class StdioDescriptors
 {
@@ -15,6 +16,8 @@ internal static unsafe partial class StdioDescriptors
     private const int F_SETFL = 4;
     private const int O_NONBLOCK = 0x800;
     private const int O_RDWR = 2;
+    private const int O_WRONLY = 1;
+    private const int O_ACCMODE = 3;
     private const int O_CLOEXEC = 0x80000;
 
     [LibraryImport(Lib, EntryPoint = "isatty")]
@@ -33,20 +36,71 @@ internal static unsafe partial class StdioDescriptors
     /// Whether <paramref name="a"/> and <paramref name="b"/> are the same file (device and inode): a socket or
     /// terminal passed as both stdin and stdout, whose O_NONBLOCK flag the two directions share.
     /// </summary>
-    internal static bool SameFile(int a, int b)
+    internal static bool SameFile(int a, int b) => a == b || (FileId(a) is { } first && first == FileId(b));
+
+    // st_dev and st_ino (the first two 8-byte fields of struct stat on x86-64 and arm64 alike) and the file type bits.
+    private static (ulong Device, ulong Inode, int Type)? FileId(int fd)
     {
-        if (a == b)
+        var buffer = stackalloc byte[256];
+        if (FStat(fd, buffer) < 0)
         {
-            return true;
+            return null;
         }
-        // st_dev and st_ino are the first two 8-byte fields of struct stat on x86-64 and arm64 alike.
-        var first = stackalloc byte[256];
-        var second = stackalloc byte[256];
-        if (FStat(a, first) < 0 || FStat(b, second) < 0)
+        var modeOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 24 : 16;
+        return (*(ulong*)buffer, *(ulong*)(buffer + 8), *(int*)(buffer + modeOffset) & 0xF000);
+    }
+
+    /// <summary>
+    /// Ends the output on <paramref name="fd"/> so the reader at the other end sees end of file. A pipe reaches
+    /// end of file only once every descriptor for its write end is closed, and the runtime keeps copies of the
+    /// standard descriptors of its own (so does <see cref="Console"/> once used): every descriptor of this process
+    /// on the same pipe is pointed at /dev/null (not closed: their owners will still close them). A socket is
+    /// shut for sending instead. Then <paramref name="fd"/> itself is released (<see cref="Release"/>).
+    /// </summary>
+    internal static void ReleaseOutput(int fd)
+    {
+        if (FileId(fd) is { } id)
         {
-            return false;
+            if (id.Type == 0xC000)
+            {
+                LibC.Shutdown(fd, 1 /* SHUT_WR */);
+            }
+            else if (id.Type == 0x1000)
+            {
+                foreach (var other in OpenDescriptors())
+                {
+                    // Only write ends: a read end of the same pipe (same inode) held here must stay.
+                    if (other != fd && FileId(other) == id && (LibC.Fcntl(other, F_GETFL, 0) & O_ACCMODE) == O_WRONLY)
+                    {
+                        PointAtDevNull(other);
+                    }
+                }
+            }
         }
-        return new ReadOnlySpan<byte>(first, 16).SequenceEqual(new ReadOnlySpan<byte>(second, 16));
+        Release(fd);
+    }
+
+    private static List<int> OpenDescriptors()
+    {
+        var fds = new List<int>();
+        try
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+            {
+                if (int.TryParse(Path.GetFileName(entry), out var n))
+                {
+                    fds.Add(n);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // No /proc: the copies stay open, and the reader sees end of file when this process exits.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return fds;
     }
 
     /// <summary>A close-on-exec copy of <paramref name="fd"/> numbered 3 or above.</summary>
@@ -96,10 +150,18 @@ internal static unsafe partial class StdioDescriptors
             LibC.Close(fd);
             return;
         }
+        PointAtDevNull(fd);
+    }
+
+    private static void PointAtDevNull(int fd)
+    {
         var devNull = Open("/dev/null", O_RDWR | O_CLOEXEC);
         if (devNull < 0)
         {
-            LibC.Close(fd);
+            if (fd <= 2)
+            {
+                LibC.Close(fd);
+            }
             return;
         }
         Dup2(devNull, fd);

@@ -348,7 +348,7 @@ public sealed class StandardIO : ITransport, IConsumer, IPushProducer, IPipeRead
         }
         if (_stdin != _stdout || _readEnded)
         {
-            StdioDescriptors.Release(_stdout);
+            StdioDescriptors.ReleaseOutput(_stdout);
         }
     }
 }
