@@ -16,6 +16,8 @@ internal sealed class SpawnedProcess : IProcessTransport, IPipeReadHandler, IPip
     private readonly bool _terminal;
     private readonly Dictionary<int, PipeReader> _readers = new();
     private readonly Dictionary<int, PipeWriter> _writers = new();
+    // Descriptors whose writer has ended: writing to them is dropped, as to a closed transport.
+    private readonly HashSet<int> _closedWriters = new();
     private Failure? _exit;
     private bool _ended;
     private bool _losing;
@@ -116,8 +118,6 @@ internal sealed class SpawnedProcess : IProcessTransport, IPipeReadHandler, IPip
             throw new ArgumentException($"The child has no descriptor {childFd} set up for writing.", nameof(childFd));
         }
     }
-
-    private readonly HashSet<int> _closedWriters = new();
 
     /// <inheritdoc />
     public void CloseChildFd(int childFd)

@@ -377,4 +377,33 @@ public sealed class ProcessTests
         Assert.DoesNotContain("groups=0", p.Text(1), StringComparison.Ordinal);
         Assert.IsType<ProcessDone>(p.Ended!.Value);
     }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ShutdownClosesThePipesAndLeavesTheChildRunning(string name)
+    {
+        var reactor = Create(name);
+        var p = new RecordingProcessProtocol();
+        int pid = 0;
+        ReactorRunner.Run(reactor, () =>
+        {
+            pid = reactor.SpawnProcess(p, Sh, ["sh", "-c", "exec sleep 30"]).Pid!.Value;
+            reactor.CallLater(0.1, reactor.Stop);
+        }, timeout: 30);
+        try
+        {
+            Assert.Contains("lost 0", p.Events);
+            Assert.Contains("lost 1", p.Events);
+            Assert.Contains("lost 2", p.Events);
+            Assert.DoesNotContain("exited", p.Events);
+            Assert.True(ChildSpawn.Signal(pid, 0), "the child did not outlive the reactor");
+        }
+        finally
+        {
+            ChildSpawn.Signal(pid, 9);
+            for (var i = 0; i < 100 && !ChildSpawn.TryReap(pid, out _); i++)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
 }
