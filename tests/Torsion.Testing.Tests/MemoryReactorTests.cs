@@ -278,6 +278,17 @@ public sealed class MemoryReactorTests
         Assert.Throws<NotSupportedException>(() => _reactor.Resolve("unknown.example"));
     }
 
+    private sealed class NoProcess : ProcessProtocol
+    {
+    }
+
+    [Fact]
+    public void SpawnProcessIsNotSupportedAndSaysSo()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => _reactor.SpawnProcess(new NoProcess(), "/bin/true"));
+        Assert.Contains("real reactor", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FDSetRecordsReadersAndWriters()
     {

@@ -98,7 +98,7 @@ internal abstract class PipeReader
     internal bool Closed => _closed;
 
     /// <summary>What the owner may use to tell its readers apart (a child's descriptor number, say).</summary>
-    internal int Tag { get; init; }
+    internal int Tag { get; set; }
 
     /// <summary>Starts reading (unless paused meanwhile).</summary>
     internal abstract void Start();

@@ -72,7 +72,7 @@ internal abstract class PipeWriter : IConsumer
     internal int FileDescriptor { get; }
 
     /// <summary>What the owner may use to tell its writers apart (a child's descriptor number, say).</summary>
-    internal int Tag { get; init; }
+    internal int Tag { get; set; }
 
     /// <summary>Bytes written but not yet taken by the descriptor.</summary>
     internal abstract long BufferedBytes { get; }

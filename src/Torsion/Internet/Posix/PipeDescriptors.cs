@@ -121,4 +121,15 @@ internal static unsafe class PipeDescriptors
             }
         }
     }
+
+    /// <summary>A close-on-exec duplicate of <paramref name="fd"/>.</summary>
+    internal static int DuplicateCloseOnExec(int fd)
+    {
+        var copy = LibC.Fcntl(fd, 1030 /* F_DUPFD_CLOEXEC */, 0);
+        if (copy < 0)
+        {
+            throw new SystemCallException("fcntl", LibC.LastErrno);
+        }
+        return copy;
+    }
 }
