@@ -1,0 +1,195 @@
+using Microsoft.Win32.SafeHandles;
+using Torsion.Defer;
+using Torsion.Internet;
+
+namespace Torsion.Tests.Internet;
+
+/// <summary>
+/// StandardIO in this process over descriptors other than 0 and 1 (Twisted's <c>stdin=</c>/<c>stdout=</c>
+/// arguments), made with pipe2, on every backend: what the protocol sees, closing, a reader gone, shutdown.
+/// </summary>
+public sealed class StandardIOTests
+{
+    /// <summary>Records what the transport does to it, as text.</summary>
+    private sealed class Recorder(Action<Recorder>? onData = null) : Protocol, IHalfCloseableProtocol
+    {
+        public List<string> Events { get; } = new();
+        public MemoryStream Received { get; } = new();
+        public Failure? Reason { get; private set; }
+        public Action? Lost { get; set; }
+
+        public override void ConnectionMade() => Events.Add($"made {Transport.GetPeer()} {Transport.GetHost()}");
+
+        public override void DataReceived(ReadOnlySpan<byte> data)
+        {
+            Received.Write(data);
+            onData?.Invoke(this);
+        }
+
+        public Action? ReadEnded { get; set; }
+
+        public void ReadConnectionLost()
+        {
+            Events.Add("read-eof");
+            ReadEnded?.Invoke();
+        }
+
+        public void WriteConnectionLost() => Events.Add("write-closed");
+
+        public override void ConnectionLost(Failure reason)
+        {
+            Events.Add($"lost {reason.Type.Name}");
+            Reason = reason;
+            Lost?.Invoke();
+        }
+    }
+
+    private static FileStream Stream(int fd, FileAccess access) => new(new SafeFileHandle(fd, ownsHandle: true), access, 1);
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void DataBothWaysThenEndOfInputAndLoseWriteConnection(string name)
+    {
+        var reactor = ReactorNames.Create(name);
+        var (inRead, inWrite) = PipeDescriptors.CreatePipe();
+        var (outRead, outWrite) = PipeDescriptors.CreatePipe();
+        using var feed = Stream(inWrite, FileAccess.Write);
+        using var output = Stream(outRead, FileAccess.Read);
+        Recorder? protocol = null;
+        byte[]? echoed = null;
+        ReactorRunner.Run(reactor, () =>
+        {
+            protocol = new Recorder(p =>
+            {
+                if (p.Received.Length == 6)
+                {
+                    // End of our input arrives next; answer, then close our output: both directions closed.
+                    p.Transport.Write("got: "u8);
+                    p.Transport.Write(p.Received.ToArray());
+                }
+            });
+            var stdio = new StandardIO(protocol, reactor, stdin: inRead, stdout: outWrite);
+            Assert.Same(protocol, stdio.Protocol);
+            Assert.False(stdio.InputIsTerminal);
+            // Closing our output once the input has ended closes the connection (both directions closed).
+            protocol.ReadEnded = stdio.LoseWriteConnection;
+            protocol.Lost = () =>
+            {
+                if (echoed is not null) reactor.Stop();
+            };
+            reactor.CallInThread(() =>
+            {
+                feed.Write("hello\n"u8);
+                feed.Dispose();
+                var ms = new MemoryStream();
+                // Returns at end of file: once the transport has closed its output.
+                output.CopyTo(ms);
+                reactor.CallFromThread(() =>
+                {
+                    echoed = ms.ToArray();
+                    if (protocol.Reason is not null) reactor.Stop();
+                });
+            });
+        });
+        Assert.Equal(["made pipe pipe", "read-eof", "write-closed", "lost ConnectionDone"], protocol!.Events);
+        Assert.Equal("hello\n"u8.ToArray(), protocol.Received.ToArray());
+        Assert.Equal("got: hello\n"u8.ToArray(), echoed);
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void AReaderGoneFromStdoutLosesTheConnection(string name)
+    {
+        var reactor = ReactorNames.Create(name);
+        var (inRead, inWrite) = PipeDescriptors.CreatePipe();
+        var (outRead, outWrite) = PipeDescriptors.CreatePipe();
+        using var feed = Stream(inWrite, FileAccess.Write);
+        // Nobody will read stdout.
+        PipeDescriptors.Close(outRead);
+        Recorder? protocol = null;
+        ReactorRunner.Run(reactor, () =>
+        {
+            protocol = new Recorder();
+            _ = new StandardIO(protocol, reactor, stdin: inRead, stdout: outWrite);
+            protocol.Lost = reactor.Stop;
+            protocol.Transport.Write("into the void"u8);
+        });
+        Assert.Equal(["made pipe pipe", "lost ConnectionLost"], protocol!.Events);
+        Assert.IsType<ConnectionLost>(protocol.Reason!.Value);
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void LoseConnectionFlushesThenCloses(string name)
+    {
+        var reactor = ReactorNames.Create(name);
+        var (inRead, inWrite) = PipeDescriptors.CreatePipe();
+        var (outRead, outWrite) = PipeDescriptors.CreatePipe();
+        using var feed = Stream(inWrite, FileAccess.Write);
+        using var output = Stream(outRead, FileAccess.Read);
+        var payload = new byte[1 << 20];
+        new Random(7).NextBytes(payload);
+        Recorder? protocol = null;
+        byte[]? got = null;
+        ReactorRunner.Run(reactor, () =>
+        {
+            protocol = new Recorder();
+            _ = new StandardIO(protocol, reactor, stdin: inRead, stdout: outWrite);
+            // More than a pipe holds: most of it waits in the transport's buffer when LoseConnection is called.
+            protocol.Transport.Write(payload);
+            protocol.Transport.LoseConnection();
+            Assert.True(protocol.Transport.Disconnecting);
+            reactor.CallInThread(() =>
+            {
+                var ms = new MemoryStream();
+                output.CopyTo(ms);
+                reactor.CallFromThread(() =>
+                {
+                    got = ms.ToArray();
+                    if (protocol.Reason is not null) reactor.Stop();
+                });
+            });
+            protocol.Lost = () =>
+            {
+                if (got is not null) reactor.Stop();
+            };
+        });
+        Assert.Equal(["made pipe pipe", "lost ConnectionDone"], protocol!.Events);
+        Assert.Equal(payload, got);
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ReactorShutdownLosesTheConnection(string name)
+    {
+        var reactor = ReactorNames.Create(name);
+        var (inRead, inWrite) = PipeDescriptors.CreatePipe();
+        var (outRead, outWrite) = PipeDescriptors.CreatePipe();
+        using var feed = Stream(inWrite, FileAccess.Write);
+        using var output = Stream(outRead, FileAccess.Read);
+        Recorder? protocol = null;
+        ReactorRunner.Run(reactor, () =>
+        {
+            protocol = new Recorder();
+            _ = new StandardIO(protocol, reactor, stdin: inRead, stdout: outWrite);
+            reactor.CallLater(0, reactor.Stop);
+        });
+        Assert.Equal(["made pipe pipe", "lost ConnectionLost"], protocol!.Events);
+    }
+
+    [Fact]
+    public void TheStdioDescriptionMakesAStandardIOEndpoint()
+    {
+        var reactor = ReactorNames.Create("epoll");
+        Assert.IsType<StandardIOEndpoint>(Torsion.Internet.Endpoints.ServerFromString(reactor, "stdio:"));
+        Assert.IsType<StandardIOEndpoint>(Torsion.Internet.Endpoints.ServerFromString(reactor, "stdio"));
+        Assert.Contains("stdio", Torsion.Internet.Endpoints.ServerTypes);
+        Assert.Throws<EndpointSyntaxException>(() => Torsion.Internet.Endpoints.ServerFromString(reactor, "stdio:0"));
+        Assert.Throws<EndpointSyntaxException>(() => Torsion.Internet.Endpoints.ServerFromString(reactor, "stdio:fd=3"));
+        Assert.Equal("pipe", PipeAddress.Instance.ToString());
+        ((ReactorBase)reactor).Dispose();
+    }
+
+    [Fact]
+    public void AReactorThatIsNotABackendIsRefused()
+    {
+        var memory = new Torsion.Testing.MemoryReactor();
+        Assert.Throws<ArgumentException>(() => new StandardIO(new Recorder(), memory, stdin: 0, stdout: 1));
+    }
+}
