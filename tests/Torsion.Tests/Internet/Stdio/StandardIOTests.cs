@@ -173,6 +173,56 @@ public sealed class StandardIOTests
         Assert.Equal(["made pipe pipe", "lost ConnectionLost"], protocol!.Events);
     }
 
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void AFileSenderStreamsAFileToStdoutUnderItsFlowControl(string name)
+    {
+        var reactor = ReactorNames.Create(name);
+        var (inRead, inWrite) = PipeDescriptors.CreatePipe();
+        var (outRead, outWrite) = PipeDescriptors.CreatePipe();
+        using var feed = Stream(inWrite, FileAccess.Write);
+        using var output = Stream(outRead, FileAccess.Read);
+        var path = Path.GetTempFileName();
+        var content = new byte[4 << 20];
+        new Random(11).NextBytes(content);
+        File.WriteAllBytes(path, content);
+        byte[]? got = null;
+        Outcome<byte?>? sent = null;
+        try
+        {
+            ReactorRunner.Run(reactor, () =>
+            {
+                var protocol = new Recorder();
+                _ = new StandardIO(protocol, reactor, stdin: inRead, stdout: outWrite);
+                var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+                // A pipe holds 64 KiB: the sender is paused and resumed many times on the way.
+                new Torsion.Protocols.FileSender(reactor).BeginFileTransfer(file, protocol.Transport).AddBoth(o =>
+                {
+                    sent = o;
+                    file.Dispose();
+                    protocol.Transport.LoseConnection();
+                    return 0;
+                });
+                reactor.CallInThread(() =>
+                {
+                    var ms = new MemoryStream();
+                    output.CopyTo(ms);
+                    reactor.CallFromThread(() =>
+                    {
+                        got = ms.ToArray();
+                        reactor.Stop();
+                    });
+                });
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        Assert.True(sent!.Value.Succeeded);
+        Assert.Equal(content[^1], sent.Value.Value);
+        Assert.Equal(content, got);
+    }
+
     [Fact]
     public void TheStdioDescriptionMakesAStandardIOEndpoint()
     {
