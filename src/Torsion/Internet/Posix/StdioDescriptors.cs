@@ -53,9 +53,10 @@ internal static unsafe partial class StdioDescriptors
     /// <summary>
     /// Ends the output on <paramref name="fd"/> so the reader at the other end sees end of file. A pipe reaches
     /// end of file only once every descriptor for its write end is closed, and the runtime keeps copies of the
-    /// standard descriptors of its own (so does <see cref="Console"/> once used): every descriptor of this process
-    /// on the same pipe is pointed at /dev/null (not closed: their owners will still close them). A socket is
-    /// shut for sending instead. Then <paramref name="fd"/> itself is released (<see cref="Release"/>).
+    /// standard descriptors of its own (so does <see cref="Console"/> once used): every other descriptor above 2
+    /// on the same pipe's write end is pointed at /dev/null (not closed: their owners will still close them),
+    /// unless another standard descriptor (stderr after <c>2&gt;&amp;1</c>) writes to that pipe too, which then stays open for
+    /// it. A socket is shut for sending instead. Then <paramref name="fd"/> itself is released (<see cref="Release"/>).
     /// </summary>
     internal static void ReleaseOutput(int fd)
     {
@@ -65,12 +66,12 @@ internal static unsafe partial class StdioDescriptors
             {
                 LibC.Shutdown(fd, 1 /* SHUT_WR */);
             }
-            else if (id.Type == 0x1000)
+            else if (id.Type == 0x1000 && !Enumerable.Range(0, 3).Any(other => other != fd && IsWriteEndOf(other, id)))
             {
+                // (When stderr writes to the same pipe, as after 2>&1, the pipe stays open for it: nothing to do.)
                 foreach (var other in OpenDescriptors())
                 {
-                    // Only write ends: a read end of the same pipe (same inode) held here must stay.
-                    if (other != fd && FileId(other) == id && (LibC.Fcntl(other, F_GETFL, 0) & O_ACCMODE) == O_WRONLY)
+                    if (other > 2 && IsWriteEndOf(other, id))
                     {
                         PointAtDevNull(other);
                     }
@@ -79,6 +80,10 @@ internal static unsafe partial class StdioDescriptors
         }
         Release(fd);
     }
+
+    // A write end of the pipe id names (a read end of the same pipe, held here too, has the same inode).
+    private static bool IsWriteEndOf(int fd, (ulong, ulong, int) id) =>
+        FileId(fd) == id && (LibC.Fcntl(fd, F_GETFL, 0) & O_ACCMODE) == O_WRONLY;
 
     private static List<int> OpenDescriptors()
     {

@@ -86,6 +86,21 @@ public sealed class StandardIOChildTests : IDisposable
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ClosingStdoutLeavesStderrOnTheSamePipeWorking(string name)
+    {
+        ReactorNames.Create(name);
+        // 2>&1: stderr writes to stdout's pipe, so closing stdout must not take stderr with it.
+        using var child = StdioChild.StartShell("exec dotnet \"$0\" stdio-echo \"$1\" half 2>&1", ChildProcess.ProgramPath(Program), name);
+        child.Write("one\nshut\n");
+        child.WaitFor(c => c.StdoutText.Contains("write-closed\n"), "write-closed");
+        child.CloseStdin();
+        Assert.Equal(0, child.WaitForExit());
+        var text = child.StdoutText;
+        Assert.Contains("one\nshut\n", text);
+        Assert.EndsWith("write-closed\nread-eof\nlost ConnectionDone\nexit\n", text);
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void AFileAsStdinIsReadToItsEnd(string name)
     {
         ReactorNames.Create(name);
