@@ -13,9 +13,6 @@ internal static unsafe class UringProbe
     private const uint RegisterProbe = 8;
     private const ushort OpSupported = 1;
 
-    /// <summary>Test seam: when set, used instead of io_uring_setup, so a failing setup can be simulated.</summary>
-    internal static Func<IoRing>? SetupOverride { get; set; }
-
     /// <summary>The operations every io_uring reactor submits.</summary>
     private static readonly (byte Op, string Name)[] Required =
     [
@@ -24,11 +21,14 @@ internal static unsafe class UringProbe
         (Uring.OpRead, "READ"), (Uring.OpRecv, "RECV"), (Uring.OpShutdown, "SHUTDOWN"),
     ];
 
-    /// <summary>A ring for the backend, or the exception saying why there is none.</summary>
-    internal static IoRing Setup(uint entries, uint flags) => SetupOverride is { } make ? make() : new IoRing(entries, flags);
-
     /// <summary>Null when the backend can run here; otherwise the reason.</summary>
-    internal static string? UnsupportedReason()
+    internal static string? UnsupportedReason() => UnsupportedReason(static () => new IoRing(8, 0));
+
+    /// <summary>
+    /// The probe with <paramref name="setup"/> making its ring: the seam through which a test simulates
+    /// a kernel that refuses io_uring (a parameter, not a static, so it cannot leak into tests that run meanwhile).
+    /// </summary>
+    internal static string? UnsupportedReason(Func<IoRing> setup)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -37,7 +37,7 @@ internal static unsafe class UringProbe
         IoRing ring;
         try
         {
-            ring = Setup(8, 0);
+            ring = setup();
         }
         catch (SystemCallException e)
         {

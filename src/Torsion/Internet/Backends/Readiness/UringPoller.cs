@@ -38,7 +38,7 @@ internal sealed class UringPoller : Poller
 
     internal UringPoller(uint entries = 256)
     {
-        _ring = UringProbe.Setup(entries, 0);
+        _ring = new IoRing(entries, 0);
     }
 
     public override void Add(int fd, ulong token, bool read, bool write) => Set(fd, token, read, write);
