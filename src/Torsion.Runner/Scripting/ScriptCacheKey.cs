@@ -15,7 +15,8 @@ namespace Torsion.Runner.Scripting;
 /// Covered: the script's bytes and full path (relative <c>#load</c> and <c>#r</c> directives, and the
 /// file names in stack traces, depend on where it lives); the module version ids of Torsion.dll and
 /// torsiond.dll (a new build of either, which also covers the compile options and default imports
-/// chosen here); Roslyn's assemblies; and the runtime, whose implementation assemblies scripts are
+/// chosen here); Roslyn's assemblies; the libraries every script may use (<see cref="ScriptLibraries"/>:
+/// Torsion.Enterprise and the database providers); and the runtime, whose implementation assemblies scripts are
 /// compiled against. <c>#load</c>ed files and <c>#r</c> assemblies are only known after compiling, so
 /// they are checked separately against the hashes stored beside the cached assembly.
 /// </remarks>
@@ -40,7 +41,7 @@ internal static class ScriptCacheKey
         {
             Add($"{assembly.GetName().Name} {assembly.ManifestModule.ModuleVersionId}");
         }
-        foreach (var name in RoslynAssemblies)
+        foreach (var name in RoslynAssemblies.Concat(ScriptLibraries.Names))
         {
             Add($"{name} {ModuleVersionId(name)}");
         }
