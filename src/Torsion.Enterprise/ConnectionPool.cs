@@ -22,7 +22,7 @@ public sealed class ConnectionPool
     private readonly IReactor _reactor;
     private readonly DbProviderFactory _factory;
     private readonly string _connectionString;
-    private readonly ReactorThreadPool _threads;
+    private readonly WorkerPool _threads;
     private readonly Queue<QueuedWork> _waiting = new();
     private readonly Stack<DbConnection> _idle = new();
     private readonly CancellationTokenSource _aborting = new();
@@ -83,7 +83,7 @@ public sealed class ConnectionPool
         CloseTimeout = closeTimeout;
         _reactor = reactor ?? Reactors.Current;
         // One thread per connection: blocking work never waits for a thread while holding a connection.
-        _threads = new ReactorThreadPool(max, "torsion-dbpool");
+        _threads = new WorkerPool(max, "torsion-dbpool");
         _startTrigger = _reactor.CallWhenRunning(Start);
         _shutdownTrigger = _reactor.AddSystemEventTrigger(TriggerPhase.Before, SystemEvent.Shutdown, () => (Deferred?)CloseCore(fromShutdown: true));
     }
@@ -308,7 +308,7 @@ public sealed class ConnectionPool
         else
         {
             // Closing a connection is I/O (a goodbye to the server): not on the reactor thread.
-            closing = ReactorThreads.DeferToThreadPool(_reactor, _threads, () =>
+            closing = _threads.Defer(_reactor, () =>
             {
                 foreach (var connection in idle)
                 {
@@ -363,7 +363,7 @@ public sealed class ConnectionPool
         _connections++;
         _running++;
         _opening++;
-        ReactorThreads.DeferToThreadPool(_reactor, _threads, () => Open()).AddBoth(outcome =>
+        _threads.Defer(_reactor, () => Open()).AddBoth(outcome =>
         {
             if (outcome.Succeeded)
             {
@@ -436,7 +436,7 @@ public sealed class ConnectionPool
             return d;
         }
         queued = new QueuedWork(
-            connection => ReactorThreads.DeferToThreadPool(_reactor, _threads, () => RunBlocking(connection, work))
+            connection => _threads.Defer(_reactor, () => RunBlocking(connection, work))
                 .AddBoth(outcome =>
                 {
                     if (outcome.Failure is { } failure)
