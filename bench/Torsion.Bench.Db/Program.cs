@@ -1,4 +1,4 @@
-// Torsion.Bench.Db [--queries N] [--postgres] [--dir DIR]: microseconds per query through ConnectionPool
+// Torsion.Bench.Db [--queries N] [--rounds R] [--only select|insert] [--postgres] [--dir DIR]: microseconds per query through ConnectionPool
 // against direct ADO.NET on the same connection string and the same statements, one query at a time (each
 // waits for the last), so the difference is the pool's cost per query. Two workloads:
 //   select  SELECT v FROM bench WHERE id = @p0      (one row by primary key, 1000-row table)
@@ -19,6 +19,7 @@ var queries = 20000;
 var rounds = 5;
 var postgres = false;
 var dir = Path.GetTempPath();
+string? only = null; // "select" or "insert": one workload
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -27,6 +28,7 @@ for (var i = 0; i < args.Length; i++)
         case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--postgres": postgres = true; break;
         case "--dir": dir = args[++i]; break;
+        case "--only": only = args[++i]; break;
         default: queries = int.Parse(args[i], CultureInfo.InvariantCulture); break; // the old positional form
     }
 }
@@ -51,7 +53,7 @@ else
     Console.WriteLine("postgres: skipped (no --postgres / TORSION_TEST_POSTGRES)");
 }
 
-Console.WriteLine($"{queries} queries a run, {rounds} rounds alternating the rows; medians of wall-clock us and process CPU us per query");
+Console.WriteLine($"{queries} queries a run, {rounds} rounds alternating the rows; medians of wall-clock us, process CPU us and bytes allocated per query");
 try
 {
     foreach (var (name, factory, connectionString) in targets)
@@ -59,6 +61,10 @@ try
         Setup(factory, connectionString, name == "sqlite");
         foreach (var workload in new[] { Workload.Select, Workload.Insert })
         {
+            if (only is not null && !string.Equals(only, workload.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
             // Each row: a label and how to run it once; the baseline the pool rows compare with.
             var rows = new List<(string Label, Func<Cost> Run, int Baseline)>();
             if (workload == Workload.Select)
@@ -85,11 +91,11 @@ try
                     costs[r].Add(rows[r].Run());
                 }
             }
-            var medians = costs.Select(c => new Cost(Median(c.Select(x => x.Wall)), Median(c.Select(x => x.Cpu)))).ToArray();
+            var medians = costs.Select(c => new Cost(Median(c.Select(x => x.Wall)), Median(c.Select(x => x.Cpu)), Median(c.Select(x => x.Bytes)))).ToArray();
             for (var r = 0; r < rows.Count; r++)
             {
                 var m = medians[r];
-                var line = $"{name} {workload.ToString().ToLowerInvariant(),-6} {rows[r].Label,-50} wall {m.Wall,8:F2} us  cpu {m.Cpu,8:F2} us";
+                var line = $"{name} {workload.ToString().ToLowerInvariant(),-6} {rows[r].Label,-50} wall {m.Wall,8:F2} us  cpu {m.Cpu,8:F2} us  alloc {m.Bytes,6:F0} B";
                 if (rows[r].Baseline >= 0)
                 {
                     var b = medians[rows[r].Baseline];
@@ -122,11 +128,13 @@ static Cost Measure(int queries, Action run)
 {
     var process = Process.GetCurrentProcess();
     var cpu = process.TotalProcessorTime;
+    var bytes = GC.GetTotalAllocatedBytes(precise: true);
     var clock = Stopwatch.StartNew();
     run();
     var wall = clock.Elapsed;
     process.Refresh();
-    return new Cost(wall.TotalMicroseconds / queries, (process.TotalProcessorTime - cpu).TotalMicroseconds / queries);
+    return new Cost(wall.TotalMicroseconds / queries, (process.TotalProcessorTime - cpu).TotalMicroseconds / queries,
+        (double)(GC.GetTotalAllocatedBytes(precise: true) - bytes) / queries);
 }
 
 static void Setup(DbProviderFactory factory, string connectionString, bool sqlite)
@@ -241,6 +249,7 @@ static Cost Pooled(DbProviderFactory factory, string connectionString, int queri
         }
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
+        var bytes = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < queries; i++)
         {
@@ -248,7 +257,8 @@ static Cost Pooled(DbProviderFactory factory, string connectionString, int queri
         }
         var wall = clock.Elapsed;
         process.Refresh();
-        perQuery = new Cost(wall.TotalMicroseconds / queries, (process.TotalProcessorTime - cpu).TotalMicroseconds / queries);
+        perQuery = new Cost(wall.TotalMicroseconds / queries, (process.TotalProcessorTime - cpu).TotalMicroseconds / queries,
+            (double)(GC.GetTotalAllocatedBytes(precise: true) - bytes) / queries);
         await pool.Close();
     }
 
@@ -271,7 +281,7 @@ static Cost Pooled(DbProviderFactory factory, string connectionString, int queri
     };
 }
 
-internal readonly record struct Cost(double Wall, double Cpu);
+internal readonly record struct Cost(double Wall, double Cpu, double Bytes);
 
 internal enum Mode
 {
