@@ -14,8 +14,14 @@ namespace Torsion.Enterprise;
 /// </summary>
 internal sealed class WorkerPool
 {
-    /// <summary>How long an idle worker keeps checking for work before it sleeps.</summary>
-    public static readonly TimeSpan SpinTime = TimeSpan.FromMicroseconds(50);
+    /// <summary>
+    /// How long an idle worker keeps checking for work before it sleeps: 50 µs, or the microseconds in the
+    /// environment variable <c>TORSION_DBPOOL_SPIN_US</c> (0 turns spinning off, for a machine whose cores
+    /// are all busy anyway).
+    /// </summary>
+    public static readonly TimeSpan SpinTime = TimeSpan.FromMicroseconds(
+        int.TryParse(Environment.GetEnvironmentVariable("TORSION_DBPOOL_SPIN_US"), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var us) ? us : 50);
 
     private static readonly long SpinTicks = (long)(SpinTime.TotalSeconds * Stopwatch.Frequency);
 
@@ -48,6 +54,9 @@ internal sealed class WorkerPool
             }
         }
     }
+
+    /// <summary>Workers asleep now (past their spin, waiting for work).</summary>
+    internal int Sleeping => Volatile.Read(ref _sleeping);
 
     /// <summary>
     /// Runs <paramref name="f"/> on a worker; the Deferred fires on <paramref name="reactor"/>'s thread with its
