@@ -65,23 +65,26 @@ try
             {
                 continue;
             }
-            // Each row: a label and how to run it once; the baseline the pool rows compare with.
+            // Each row: a label, how to run it once, and the row (by index) it is compared with (-1: none).
             var rows = new List<(string Label, Func<Cost> Run, int Baseline)>();
             if (workload == Workload.Select)
             {
                 rows.Add(("direct, autocommit", () => Direct(factory, connectionString, queries, Workload.Select), -1));
                 rows.Add(("direct in a transaction (begin, select, commit)", () => Direct(factory, connectionString, queries, Workload.SelectInTransaction), -1));
+                rows.Add(("direct async in a transaction", () => DirectAsync(factory, connectionString, queries, Workload.SelectInTransaction), -1));
+                rows.Add(("pool RunWithConnection, no statement: the pool's own cost", () => Pooled(factory, connectionString, queries, Mode.Nothing), -1));
                 rows.Add(("pool RunWithConnection (autocommit)", () => Pooled(factory, connectionString, queries, Mode.Bare), 0));
                 rows.Add(("pool RunQuery (in a transaction, as adbapi)", () => Pooled(factory, connectionString, queries, Mode.Query), 1));
-                rows.Add(("pool RunQueryAsync (in a transaction)", () => Pooled(factory, connectionString, queries, Mode.QueryAsync), 1));
+                rows.Add(("pool RunQueryAsync (in a transaction)", () => Pooled(factory, connectionString, queries, Mode.QueryAsync), 2));
             }
             else
             {
                 // A commit waits for the disk (fsync): a tenth as many keeps the run short.
                 var inserts = Math.Max(1, queries / 10);
                 rows.Add(("direct (begin, insert, commit)", () => Direct(factory, connectionString, inserts, Workload.Insert), -1));
+                rows.Add(("direct async (begin, insert, commit)", () => DirectAsync(factory, connectionString, inserts, Workload.Insert), -1));
                 rows.Add(("pool RunOperation", () => Pooled(factory, connectionString, inserts, Mode.Operation), 0));
-                rows.Add(("pool RunOperationAsync", () => Pooled(factory, connectionString, inserts, Mode.OperationAsync), 0));
+                rows.Add(("pool RunOperationAsync", () => Pooled(factory, connectionString, inserts, Mode.OperationAsync), 1));
             }
             var costs = rows.Select(_ => new List<Cost>()).ToArray();
             for (var round = 0; round < rounds; round++)
@@ -223,6 +226,62 @@ static Cost Direct(DbProviderFactory factory, string connectionString, int queri
     });
 }
 
+// Direct ADO.NET on the provider's async API (what the pool's ...Async methods use), from a thread-pool thread.
+static Cost DirectAsync(DbProviderFactory factory, string connectionString, int queries, Workload workload) =>
+    Task.Run(async () =>
+    {
+        var connection = factory.CreateConnection()!;
+        await using (connection)
+        {
+            connection.ConnectionString = connectionString;
+            await connection.OpenAsync();
+            var command = connection.CreateCommand();
+            await using (command)
+            {
+                command.CommandText = workload == Workload.Insert ? "INSERT INTO bench_log (v) VALUES (@p0)" : "SELECT v FROM bench WHERE id = @p0";
+                var p = command.CreateParameter();
+                p.ParameterName = "p0";
+                command.Parameters.Add(p);
+                async Task One(int i)
+                {
+                    var tx = await connection.BeginTransactionAsync();
+                    await using (tx)
+                    {
+                        command.Transaction = tx;
+                        if (workload == Workload.Insert)
+                        {
+                            p.Value = "line " + i.ToString(CultureInfo.InvariantCulture);
+                            await command.ExecuteNonQueryAsync();
+                        }
+                        else
+                        {
+                            p.Value = i % 1000;
+                            await command.ExecuteScalarAsync();
+                        }
+                        await tx.CommitAsync();
+                        command.Transaction = null;
+                    }
+                }
+                for (var i = 0; i < Math.Min(queries, 1000); i++)
+                {
+                    await One(i);
+                }
+                var process = Process.GetCurrentProcess();
+                var cpu = process.TotalProcessorTime;
+                var bytes = GC.GetTotalAllocatedBytes(precise: true);
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < queries; i++)
+                {
+                    await One(i);
+                }
+                var wall = clock.Elapsed;
+                process.Refresh();
+                return new Cost(wall.TotalMicroseconds / queries, (process.TotalProcessorTime - cpu).TotalMicroseconds / queries,
+                    (double)(GC.GetTotalAllocatedBytes(precise: true) - bytes) / queries);
+            }
+        }
+    }).GetAwaiter().GetResult();
+
 // The same statements through a one-connection pool on a running reactor, each awaited before the next.
 static Cost Pooled(DbProviderFactory factory, string connectionString, int queries, Mode mode)
 {
@@ -264,6 +323,7 @@ static Cost Pooled(DbProviderFactory factory, string connectionString, int queri
 
     Deferred<object?> Query(ConnectionPool pool, int i) => mode switch
     {
+        Mode.Nothing => pool.RunWithConnection(static c => (object?)null),
         Mode.Bare => pool.RunWithConnection(c =>
         {
             using var command = c.CreateCommand();
@@ -285,6 +345,7 @@ internal readonly record struct Cost(double Wall, double Cpu, double Bytes);
 
 internal enum Mode
 {
+    Nothing,
     Bare,
     Query,
     QueryAsync,
