@@ -41,9 +41,14 @@ internal static class ScriptCacheKey
         {
             Add($"{assembly.GetName().Name} {assembly.ManifestModule.ModuleVersionId}");
         }
-        foreach (var name in RoslynAssemblies.Concat(ScriptLibraries.Names))
+        foreach (var name in RoslynAssemblies)
         {
             Add($"{name} {ModuleVersionId(name)}");
+        }
+        foreach (var name in ScriptLibraries.Names)
+        {
+            // A build without one of them (trimmed) compiles scripts without it: that is a key of its own.
+            Add(ScriptLibraries.PathOf(name) is null ? $"{name} absent" : $"{name} {ModuleVersionId(name)}");
         }
         Add(script.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         hash.AppendData(script);
