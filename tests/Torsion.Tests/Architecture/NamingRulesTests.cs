@@ -15,7 +15,7 @@ public sealed partial class NamingRulesTests
     [
         "ConnectionDone", "ConnectionLost", "ConnectionAborted",
         "CannotListenError", "ConnectError", "ConnectionRefusedError", "TimeoutError", "DnsLookupError",
-        "MessageLengthError", "MulticastJoinError", "UserError", "ConnectingCancelledError",
+        "MessageLengthError", "MulticastJoinError", "UserError", "ConnectingCancelledError", "ProcessDone", "ProcessTerminated",
     ];
 
     private static readonly Assembly[] Shipped =
