@@ -12,7 +12,7 @@ public sealed class UnexpectedErrorOutputException : IOException
     /// <summary>Creates the exception.</summary>
     /// <param name="error">The first bytes the child wrote to stderr.</param>
     /// <param name="processEnded">Fires when the child has ended (see <see cref="ProcessEnded"/>).</param>
-    public UnexpectedErrorOutputException(byte[] error, Deferred<Failure> processEnded)
+    public UnexpectedErrorOutputException(byte[] error, Deferred<Exception> processEnded)
         : base("got stderr: " + System.Text.Encoding.UTF8.GetString(error))
     {
         ArgumentNullException.ThrowIfNull(processEnded);
@@ -24,9 +24,9 @@ public sealed class UnexpectedErrorOutputException : IOException
     public byte[] Error { get; }
 
     /// <summary>
-    /// Fires with the reason the child ended (<see cref="ProcessDone"/> or <see cref="ProcessTerminated"/>)
-    /// once it has exited and its pipes are closed. Twisted errbacks this Deferred with the reason; here it
-    /// is the callback's value, so a caller that ignores it leaves no unhandled failure behind.
+    /// Fires with why the child ended (a <see cref="ProcessDone"/> or <see cref="ProcessTerminated"/>) once it
+    /// has exited and its pipes are closed. Twisted errbacks this Deferred with the reason; here the reason is
+    /// the callback's value, so a caller that ignores it leaves no unhandled failure behind.
     /// </summary>
-    public Deferred<Failure> ProcessEnded { get; }
+    public Deferred<Exception> ProcessEnded { get; }
 }

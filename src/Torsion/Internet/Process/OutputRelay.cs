@@ -10,7 +10,7 @@ namespace Torsion.Internet;
 internal sealed class OutputRelay(bool errorToo) : DeferredProcessProtocol<byte[]>
 {
     private readonly MemoryStream _output = new();
-    private Deferred<Failure>? _onProcessEnded;
+    private Deferred<Exception>? _onProcessEnded;
 
     public override void OutReceived(ReadOnlySpan<byte> data) => _output.Write(data);
 
@@ -25,12 +25,12 @@ internal sealed class OutputRelay(bool errorToo) : DeferredProcessProtocol<byte[
         {
             return;
         }
-        _onProcessEnded = new Deferred<Failure>();
+        _onProcessEnded = new Deferred<Exception>();
         Result.Errback(new UnexpectedErrorOutputException(data.ToArray(), _onProcessEnded));
         Transport!.LoseConnection();
     }
 
     protected override void Ended(Failure reason) => Result.Callback(_output.ToArray());
 
-    protected override void EndedAfterResult(Failure reason) => _onProcessEnded?.Callback(reason);
+    protected override void EndedAfterResult(Failure reason) => _onProcessEnded?.Callback(reason.Value);
 }
