@@ -329,6 +329,16 @@ public sealed class MemoryReactor : IReactor, IReactorFDSet
     }
 
     /// <summary>
+    /// Not supported: a memory reactor starts no processes. Test process code on a real reactor (the children
+    /// are real, short and bounded), or drive a <see cref="ProcessProtocol"/> directly with a transport of your own.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public IProcessTransport SpawnProcess(ProcessProtocol processProtocol, string executable, IReadOnlyList<string>? args = null,
+        IReadOnlyDictionary<string, string>? env = null, string? path = null, int? uid = null, int? gid = null, bool usePty = false,
+        IReadOnlyDictionary<int, ChildFd>? childFds = null) =>
+        throw new NotSupportedException("MemoryReactor does not start processes: spawn them on a real reactor (Reactors.Create), or call the ProcessProtocol's methods directly.");
+
+    /// <summary>
     /// Records the call, tells the factory <c>StartedConnecting</c> (as Twisted's does) and returns a
     /// <see cref="MemoryConnector"/> that never connects.
     /// </summary>

@@ -493,6 +493,20 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     /// </summary>
     protected abstract IMulticastTransport ListenDatagram(int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize, bool listenMultiple);
 
+    // ---- processes --------------------------------------------------------------------------------
+
+    /// <inheritdoc />
+    public abstract IProcessTransport SpawnProcess(
+        ProcessProtocol processProtocol,
+        string executable,
+        IReadOnlyList<string>? args = null,
+        IReadOnlyDictionary<string, string>? env = null,
+        string? path = null,
+        int? uid = null,
+        int? gid = null,
+        bool usePty = false,
+        IReadOnlyDictionary<int, ChildFd>? childFds = null);
+
     // ---- TLS ------------------------------------------------------------------------------------
 
     /// <inheritdoc />

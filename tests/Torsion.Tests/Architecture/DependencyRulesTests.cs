@@ -24,6 +24,8 @@ public sealed class DependencyRulesTests
     [
         ("Internet/Tls", "Internet",
             "every reactor offers ListenSsl/ConnectSsl (IReactorSsl, part of IReactor, takes the TLS options; ReactorBase implements it with TlsReactor), and TLS is a protocol wrapper over the transport contracts"),
+        ("Internet/Process", "Internet",
+            "every reactor offers SpawnProcess (IReactorProcess, part of IReactor), and the folder holds only contracts (ProcessProtocol, IProcessTransport, ChildFd) over ITransport and IConsumer; the implementation is in Internet/Spawn and Internet/Pipes, above Transport"),
         (Registry, "Internet/Group",
             "the registry makes groups (Reactors.CreateGroup) and a group makes its loops by backend name through the registry"),
     ];

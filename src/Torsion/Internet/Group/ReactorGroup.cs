@@ -491,6 +491,12 @@ public sealed class ReactorGroup : IReactor, IReactorSsl, IReactorSocket, IDispo
     public IConnector ConnectTcp(string host, int port, ClientFactory factory, double timeout = 30, EndPoint? bindAddress = null) =>
         CurrentGroupLoop.Reactor.ConnectTcp(host, port, factory, timeout, bindAddress);
 
+    /// <summary>Starts the child on <see cref="CurrentLoop"/>: its pipes and its exit are handled there.</summary>
+    public IProcessTransport SpawnProcess(ProcessProtocol processProtocol, string executable, IReadOnlyList<string>? args = null,
+        IReadOnlyDictionary<string, string>? env = null, string? path = null, int? uid = null, int? gid = null, bool usePty = false,
+        IReadOnlyDictionary<int, ChildFd>? childFds = null) =>
+        CurrentGroupLoop.Reactor.SpawnProcess(processProtocol, executable, args, env, path, uid, gid, usePty, childFds);
+
     /// <summary>Listens on <see cref="CurrentLoop"/> only: a Unix socket cannot be shared with <c>SO_REUSEPORT</c>.</summary>
     public IListeningPort ListenUnix(string path, Factory factory, int backlog = IReactorTcp.DefaultBacklog, int mode = 0x1B6, bool wantPid = false) =>
         CurrentGroupLoop.Reactor.ListenUnix(path, factory, backlog, mode, wantPid);

@@ -74,9 +74,10 @@ internal sealed unsafe class WriteBuffer(SegmentPool pool)
 
     /// <summary>
     /// Sends as much as the kernel takes. Returns 0 when all was sent or the socket is full,
-    /// otherwise the errno of the failed send.
+    /// otherwise the errno of the failed send. With <paramref name="pipe"/> the descriptor is not a
+    /// socket (a pipe or terminal), so the gathered write is writev(2) instead of sendmsg(2).
     /// </summary>
-    internal int Flush(int fd)
+    internal int Flush(int fd, bool pipe = false)
     {
         var iov = stackalloc IoVec[MaxIov];
         while (_count > 0)
@@ -91,10 +92,18 @@ internal sealed unsafe class WriteBuffer(SegmentPool pool)
                 iov[i].Length = (nuint)(s.End - s.Start);
                 want += s.End - s.Start;
             }
-            MsgHdr msg = default;
-            msg.Iov = iov;
-            msg.IovLen = (nuint)n;
-            var sent = LibC.SendMsg(fd, &msg, Sock.MSG_NOSIGNAL | Sock.MSG_DONTWAIT);
+            nint sent;
+            if (pipe)
+            {
+                sent = ProcessLibC.WriteV(fd, iov, n);
+            }
+            else
+            {
+                MsgHdr msg = default;
+                msg.Iov = iov;
+                msg.IovLen = (nuint)n;
+                sent = LibC.SendMsg(fd, &msg, Sock.MSG_NOSIGNAL | Sock.MSG_DONTWAIT);
+            }
             if (sent < 0)
             {
                 var errno = LibC.LastErrno;

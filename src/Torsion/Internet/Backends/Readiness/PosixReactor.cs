@@ -500,4 +500,12 @@ internal sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
         p.StartListening();
         return p;
     }
+
+    // ---- processes -------------------------------------------------------------------------------
+
+    /// <inheritdoc />
+    public override IProcessTransport SpawnProcess(ProcessProtocol processProtocol, string executable, IReadOnlyList<string>? args = null,
+        IReadOnlyDictionary<string, string>? env = null, string? path = null, int? uid = null, int? gid = null, bool usePty = false,
+        IReadOnlyDictionary<int, ChildFd>? childFds = null) =>
+        ProcessSpawner.Spawn(this, processProtocol, executable, args, env, path, uid, gid, usePty, childFds);
 }

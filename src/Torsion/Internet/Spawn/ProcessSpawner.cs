@@ -1,0 +1,184 @@
+using System.Collections;
+using System.ComponentModel;
+
+namespace Torsion.Internet;
+
+/// <summary>
+/// <see cref="IReactorProcess.SpawnProcess"/> for every backend: resolves the program, builds the child's
+/// descriptors (pipes, inherited descriptors or a pseudo-terminal), starts it with posix_spawn and hands the
+/// parent's ends to a <see cref="SpawnedProcess"/>. Failures before the child runs (no such program, not
+/// executable, bad directory) throw from here with every descriptor already closed.
+/// </summary>
+internal static class ProcessSpawner
+{
+    private const string SetPriv = "setpriv";
+
+    private static readonly IReadOnlyDictionary<int, ChildFd> DefaultChildFds = new Dictionary<int, ChildFd>
+    {
+        [0] = ChildFd.Write,
+        [1] = ChildFd.Read,
+        [2] = ChildFd.Read,
+    };
+
+    /// <summary>Starts the child on <paramref name="reactor"/> (its loop thread, or before it runs).</summary>
+    internal static IProcessTransport Spawn(ReactorBase reactor, ProcessProtocol processProtocol, string executable,
+        IReadOnlyList<string>? args, IReadOnlyDictionary<string, string>? env, string? path, int? uid, int? gid,
+        bool usePty, IReadOnlyDictionary<int, ChildFd>? childFds)
+    {
+        ArgumentNullException.ThrowIfNull(processProtocol);
+        ArgumentException.ThrowIfNullOrEmpty(executable);
+        if (usePty && childFds is not null)
+        {
+            throw new ArgumentException("A pseudo-terminal child gets the terminal as descriptors 0, 1 and 2; childFds cannot be given with usePty.", nameof(childFds));
+        }
+        var environment = env is null ? ParentEnvironment() : new Dictionary<string, string>(env);
+        var program = Resolve(executable, environment);
+        var argv = args is null || args.Count == 0 ? new List<string> { executable } : args.ToList();
+        if (uid is not null || gid is not null)
+        {
+            (program, argv) = WithIds(program, argv, uid, gid);
+        }
+        var envp = environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();
+
+        // (parent end kept, child end given, child descriptor, kind)
+        var parentEnds = new List<(int ChildFd, int Fd, ChildFdKind Kind)>();
+        var childEnds = new List<int>();
+        var mappings = new List<(int Source, int Target)>();
+        string? terminal = null;
+        int pid;
+        try
+        {
+            if (usePty)
+            {
+                var (master, slave) = ChildSpawn.OpenTerminal();
+                terminal = slave;
+                parentEnds.Add((1, master, ChildFdKind.Read));
+                // The writer gets its own descriptor for the same terminal, so each side closes its own.
+                parentEnds.Add((0, Duplicate(master), ChildFdKind.Write));
+            }
+            else
+            {
+                foreach (var (target, how) in childFds ?? DefaultChildFds)
+                {
+                    ArgumentOutOfRangeException.ThrowIfNegative(target, nameof(childFds));
+                    switch (how.Kind)
+                    {
+                        case ChildFdKind.Read:
+                        {
+                            var (read, write) = PipeDescriptors.CreatePipe();
+                            parentEnds.Add((target, read, ChildFdKind.Read));
+                            childEnds.Add(write);
+                            mappings.Add((write, target));
+                            break;
+                        }
+                        case ChildFdKind.Write:
+                        {
+                            var (read, write) = PipeDescriptors.CreatePipe();
+                            parentEnds.Add((target, write, ChildFdKind.Write));
+                            childEnds.Add(read);
+                            mappings.Add((read, target));
+                            break;
+                        }
+                        default:
+                            mappings.Add((how.ParentFd, target));
+                            break;
+                    }
+                }
+            }
+            pid = ChildSpawn.Spawn(program, argv, envp, path, mappings, terminal);
+        }
+        catch
+        {
+            foreach (var (_, fd, _) in parentEnds)
+            {
+                PipeDescriptors.Close(fd);
+            }
+            foreach (var fd in childEnds)
+            {
+                PipeDescriptors.Close(fd);
+            }
+            throw;
+        }
+        foreach (var fd in childEnds)
+        {
+            PipeDescriptors.Close(fd);
+        }
+        var child = new SpawnedProcess(reactor, processProtocol, pid, usePty);
+        for (var i = 0; i < parentEnds.Count; i++)
+        {
+            var (childFd, fd, kind) = parentEnds[i];
+            try
+            {
+                if (kind == ChildFdKind.Read)
+                {
+                    child.AddReader(childFd, fd);
+                }
+                else
+                {
+                    child.AddWriter(childFd, fd);
+                }
+            }
+            catch
+            {
+                // The child runs: close what is left and let it be reaped, then report.
+                for (var j = i + 1; j < parentEnds.Count; j++)
+                {
+                    PipeDescriptors.Close(parentEnds[j].Fd);
+                }
+                child.Start();
+                child.LoseConnection();
+                throw;
+            }
+        }
+        child.Start();
+        return child;
+    }
+
+    private static Dictionary<string, string> ParentEnvironment()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
+        {
+            result[(string)e.Key] = (string?)e.Value ?? "";
+        }
+        return result;
+    }
+
+    /// <summary>A path as given; a bare name looked up in the child's PATH, else the parent's.</summary>
+    private static string Resolve(string executable, IReadOnlyDictionary<string, string> environment)
+    {
+        if (executable.Contains('/', StringComparison.Ordinal))
+        {
+            return executable;
+        }
+        var searchPath = environment.TryGetValue("PATH", out var p) ? p : Environment.GetEnvironmentVariable("PATH");
+        return ChildSpawn.FindProgram(executable, searchPath)
+            ?? throw new Win32Exception(Errno.ENOENT, $"Cannot start {executable}: not found on PATH ({searchPath}).");
+    }
+
+    /// <summary>
+    /// posix_spawn cannot change ids, so the child runs through util-linux's setpriv, which sets them (and
+    /// drops supplementary groups) and then execs the program. The child's argv[0] becomes the program's path.
+    /// </summary>
+    private static (string Program, List<string> Argv) WithIds(string program, List<string> argv, int? uid, int? gid)
+    {
+        var setpriv = ChildSpawn.FindProgram(SetPriv, "/usr/bin:/bin:/usr/sbin:/sbin")
+            ?? throw new Win32Exception(Errno.ENOENT, $"Cannot start {program} with uid/gid: setpriv (util-linux) is not installed.");
+        var wrapped = new List<string> { setpriv };
+        if (uid is { } u)
+        {
+            wrapped.Add($"--reuid={u}");
+        }
+        if (gid is { } g)
+        {
+            wrapped.Add($"--regid={g}");
+        }
+        wrapped.Add("--clear-groups");
+        wrapped.Add("--");
+        wrapped.Add(program);
+        wrapped.AddRange(argv.Skip(1));
+        return (setpriv, wrapped);
+    }
+
+    private static int Duplicate(int fd) => PipeDescriptors.DuplicateCloseOnExec(fd);
+}
