@@ -43,15 +43,15 @@ if (options["only"] is "" or "spawn")
     TorsionSpawns(reactorName, program, 50, 4);
     Baselines.ProcessStartPerSecond(program, 50, 4, redirect: false);
     Console.WriteLine($"spawn and reap {program}, {spawns} children, reactor {reactorName}: children per second (higher is better)");
-    Console.WriteLine("| in flight | Torsion SpawnProcess | Process.Start | Process.Start, 3 pipes | Twisted spawnProcess | vs Process.Start | vs Twisted |");
-    Console.WriteLine("|---|---|---|---|---|---|---|");
+    Console.WriteLine("| in flight | Torsion SpawnProcess | Process.Start | Process.Start, 3 pipes | Twisted spawnProcess | vs Process.Start | vs Twisted | loop thread in SpawnProcess, us per child |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|");
     foreach (var c in concurrencies)
     {
-        var torsion = TorsionSpawns(reactorName, program, spawns, c);
+        var (torsion, inSpawn) = TorsionSpawns(reactorName, program, spawns, c);
         var start = Baselines.ProcessStartPerSecond(program, spawns, c, redirect: false);
         var startPiped = Baselines.ProcessStartPerSecond(program, spawns, c, redirect: true);
         double? tw = twisted is null ? null : Baselines.Twisted(twisted, "spawns_per_s", "spawn", spawns.ToString(CultureInfo.InvariantCulture), c.ToString(CultureInfo.InvariantCulture), program);
-        Console.WriteLine($"| {c} | {torsion:F0} | {start:F0} | {startPiped:F0} | {(tw is { } t ? t.ToString("F0", CultureInfo.InvariantCulture) : "-")} | {torsion / start:F2}x | {(tw is { } t2 ? $"{torsion / t2:F2}x" : "-")} |");
+        Console.WriteLine($"| {c} | {torsion:F0} | {start:F0} | {startPiped:F0} | {(tw is { } t ? t.ToString("F0", CultureInfo.InvariantCulture) : "-")} | {torsion / start:F2}x | {(tw is { } t2 ? $"{torsion / t2:F2}x" : "-")} | {inSpawn:F0} |");
         targets.Add(($"spawn rate >= 1x Process.Start ({c} in flight)", torsion >= start, $"{torsion:F0}/s vs {start:F0}/s ({torsion / start:F2}x)"));
         if (tw is { } t3)
         {
@@ -81,7 +81,7 @@ foreach (var (label, met, detail) in targets)
 }
 return 0;
 
-static double TorsionSpawns(string reactorName, string program, int total, int concurrency)
+static (double PerSecond, double SpawnMicroseconds) TorsionSpawns(string reactorName, string program, int total, int concurrency)
 {
     var reactor = Reactors.Create(reactorName);
     var run = new SpawnRun(reactor, program, total, concurrency);
@@ -91,7 +91,7 @@ static double TorsionSpawns(string reactorName, string program, int total, int c
     {
         throw new InvalidOperationException("SpawnProcess failed", e);
     }
-    return total / run.Elapsed.TotalSeconds;
+    return (total / run.Elapsed.TotalSeconds, run.InSpawn.TotalMicroseconds / total);
 }
 
 static (double MBps, long Reads) TorsionPipe(string reactorName, long bytes)

@@ -17,6 +17,11 @@ internal sealed class SpawnRun(IReactor reactor, string program, int total, int 
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
+    /// <summary>How long the loop thread spent inside SpawnProcess calls (posix_spawn blocks it until the child has exec'd).</summary>
+    public TimeSpan InSpawn => Stopwatch.GetElapsedTime(0, _spawnTicks);
+
+    private long _spawnTicks;
+
     public Exception? Error { get; private set; }
 
     public void Start()
@@ -31,9 +36,11 @@ internal sealed class SpawnRun(IReactor reactor, string program, int total, int 
     private void SpawnNext()
     {
         _started++;
+        var before = Stopwatch.GetTimestamp();
         try
         {
             ((IReactorProcess)reactor).SpawnProcess(new Child(this), program, _argv);
+            _spawnTicks += Stopwatch.GetTimestamp() - before;
         }
         catch (Exception e)
         {
