@@ -24,6 +24,12 @@ internal sealed class ReadinessPipeReader : PipeReader, IReadDescriptor
         }
         catch (SystemCallException e) when (e.Errno == Errno.EPERM)
         {
+            // epoll refuses descriptors it cannot watch (a regular file, /dev/null).
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // select refuses descriptors at or above FD_SETSIZE.
             return false;
         }
         _fdSet.RemoveReader(this);

@@ -20,7 +20,12 @@ internal sealed class ThreadPipeWriter : PipeWriter
 
     internal ThreadPipeWriter(ReactorBase reactor, int fd, IPipeWriteHandler handler) : base(reactor, fd, handler)
     {
+        // Only a pipe's idle writer watches for its reader going away: a terminal also reports a hang-up
+        // while idle (its slave closed), which is for the reading side to act on.
+        _watchReader = PipeDescriptors.KindOf(fd) == DescriptorKind.Fifo;
     }
+
+    private readonly bool _watchReader;
 
     /// <inheritdoc />
     internal override long BufferedBytes => _buffered;
@@ -63,7 +68,9 @@ internal sealed class ThreadPipeWriter : PipeWriter
                         offset = 0;
                     }
                 }
-                var ready = PipeDescriptors.WaitReady(FileDescriptor, write: true, watch: current is not null, _wake.FileDescriptor);
+                // poll(2) skips a negative descriptor: an idle writer that does not watch its reader waits for the loop only.
+                var watched = current is not null || _watchReader ? FileDescriptor : -1;
+                var ready = PipeDescriptors.WaitReady(watched, write: true, watch: current is not null, _wake.FileDescriptor);
                 if (ready < 0)
                 {
                     _wake.Reset();

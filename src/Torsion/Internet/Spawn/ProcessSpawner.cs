@@ -120,13 +120,13 @@ internal static class ProcessSpawner
             }
             catch
             {
-                // The child runs: close what is left and let it be reaped, then report.
+                // The child already runs, but the caller will never hear of it: close what is left, kill it
+                // and have it reaped without a word to the protocol, then report.
                 for (var j = i + 1; j < parentEnds.Count; j++)
                 {
                     PipeDescriptors.Close(parentEnds[j].Fd);
                 }
-                child.Start();
-                child.LoseConnection();
+                child.Abandon();
                 throw;
             }
         }

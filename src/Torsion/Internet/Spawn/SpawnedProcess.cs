@@ -21,6 +21,8 @@ internal sealed class SpawnedProcess : IProcessTransport, IPipeReadHandler, IPip
     private Failure? _exit;
     private bool _ended;
     private bool _losing;
+    // Set up failed and the caller got an exception instead of this transport: the protocol hears nothing.
+    private bool _abandoned;
 
     internal SpawnedProcess(ReactorBase reactor, ProcessProtocol protocol, int pid, bool terminal)
     {
@@ -65,6 +67,23 @@ internal sealed class SpawnedProcess : IProcessTransport, IPipeReadHandler, IPip
             reader.Start();
         }
         ChildReaper.For(_reactor).Add(Pid!.Value, this);
+    }
+
+    /// <summary>Setting up the parent's side failed after the child started: kill it, close its pipes and reap it silently.</summary>
+    internal void Abandon()
+    {
+        _abandoned = true;
+        var gone = new Failure(new ConnectionLost("The child's pipes could not be set up."));
+        foreach (var reader in _readers.Values.ToArray())
+        {
+            reader.Abort(gone);
+        }
+        foreach (var writer in _writers.Values.ToArray())
+        {
+            writer.Abort(gone);
+        }
+        ChildSpawn.Signal(Pid!.Value, 9);
+        ChildReaper.For(_reactor).Add(Pid.Value, this);
     }
 
     // ---- ITransport ------------------------------------------------------------------------------
@@ -201,14 +220,23 @@ internal sealed class SpawnedProcess : IProcessTransport, IPipeReadHandler, IPip
 
     // ---- pipe and reaper events ------------------------------------------------------------------------
 
-    void IPipeReadHandler.PipeDataReceived(PipeReader reader, ReadOnlySpan<byte> data) => _protocol.ChildDataReceived(reader.Tag, data);
+    void IPipeReadHandler.PipeDataReceived(PipeReader reader, ReadOnlySpan<byte> data)
+    {
+        if (!_abandoned)
+        {
+            _protocol.ChildDataReceived(reader.Tag, data);
+        }
+    }
 
     void IPipeReadHandler.PipeReadEnded(PipeReader reader, Failure reason)
     {
         _readers.Remove(reader.Tag);
-        if (_terminal && _writers.TryGetValue(0, out var writer))
+        // One terminal: when it can no longer be read, it is gone for writing too. But closing the last
+        // master descriptor hangs the terminal up, which sends SIGHUP to a child that has closed the slave
+        // and is still on its way out (cat closes its descriptors before it exits): so the writer's
+        // descriptor keeps the master open until the child is reaped.
+        if (_terminal && _exit is not null && _writers.TryGetValue(0, out var writer))
         {
-            // One terminal: when it can no longer be read, it is gone for writing too.
             writer.Abort(reason);
         }
         ChildLost(reader.Tag);
@@ -223,6 +251,10 @@ internal sealed class SpawnedProcess : IProcessTransport, IPipeReadHandler, IPip
 
     private void ChildLost(int childFd)
     {
+        if (_abandoned)
+        {
+            return;
+        }
         try
         {
             _protocol.ChildConnectionLost(childFd);
@@ -239,6 +271,10 @@ internal sealed class SpawnedProcess : IProcessTransport, IPipeReadHandler, IPip
     {
         Pid = null;
         _exit = ReasonFor(status);
+        if (_abandoned)
+        {
+            return;
+        }
         try
         {
             _protocol.ProcessExited(_exit);
@@ -246,6 +282,11 @@ internal sealed class SpawnedProcess : IProcessTransport, IPipeReadHandler, IPip
         catch (Exception e)
         {
             ReactorBase.LogError("Unhandled error in ProcessExited", e);
+        }
+        if (_terminal && _readers.Count == 0 && _writers.TryGetValue(0, out var writer))
+        {
+            // The terminal was read to its end before the exit: now it can go (see PipeReadEnded).
+            writer.Abort(new Failure(new ConnectionDone()));
         }
         MaybeEnded();
     }

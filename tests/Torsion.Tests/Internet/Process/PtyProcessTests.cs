@@ -62,7 +62,7 @@ public sealed partial class PtyProcessTests
             transport.Write("a line\n"u8);
         });
         Assert.Equal("a line\r\na line\r\n", p.Text(1));
-        Assert.IsType<ProcessDone>(p.Ended!.Value);
+        Assert.True(p.Ended!.Value is ProcessDone, p.Ended.Value.Message + " events: " + string.Join(", ", p.Events) + " text: " + p.Text(1).Replace("\r", "\\r").Replace("\n", "\\n"));
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
