@@ -85,7 +85,8 @@ internal static unsafe class ChildSpawn
             var rc = ProcessLibC.PosixSpawn(&pid, program, actions, attributes, nativeArgv, nativeEnvp);
             if (rc != 0)
             {
-                throw new Win32Exception(rc, $"Cannot start {program}: {LibC.StrError(rc)} (errno {rc})");
+                var where = directory is null ? "" : $" in {directory}";
+                throw new Win32Exception(rc, $"Cannot start {program}{where}: {LibC.StrError(rc)} (errno {rc})");
             }
             return pid;
         }

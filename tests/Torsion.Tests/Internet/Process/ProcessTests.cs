@@ -319,6 +319,7 @@ public sealed class ProcessTests
         Assert.Equal(2, byName!.NativeErrorCode);
         Assert.Contains("torsion-no-such-program", byName.Message, StringComparison.Ordinal);
         Assert.Equal(2, badDirectory!.NativeErrorCode);
+        Assert.Contains("/nonexistent/dir", badDirectory.Message, StringComparison.Ordinal);
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
