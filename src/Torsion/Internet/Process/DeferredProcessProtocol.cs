@@ -10,6 +10,10 @@ namespace Torsion.Internet;
 /// </summary>
 internal abstract class DeferredProcessProtocol<T> : ProcessProtocol
 {
+    // Set while the canceller runs: closing the pipes may end the process right there, and that end must not
+    // fire the Deferred the cancellation is about to fail.
+    private bool _cancelling;
+
     protected DeferredProcessProtocol() => Result = new Deferred<T>(_ => Kill());
 
     /// <summary>Fires once: from <see cref="ProcessEnded"/>, earlier for some failures, or by cancellation.</summary>
@@ -34,7 +38,7 @@ internal abstract class DeferredProcessProtocol<T> : ProcessProtocol
     {
         // After a cancellation the Deferred has already failed with CancelledException: the end of the
         // killed child is expected and reported nowhere.
-        if (!Result.Called)
+        if (!Result.Called && !_cancelling)
         {
             Ended(reason);
         }
@@ -58,6 +62,7 @@ internal abstract class DeferredProcessProtocol<T> : ProcessProtocol
         {
             return;
         }
+        _cancelling = true;
         try
         {
             if (transport.Pid is not null)

@@ -1,21 +1,29 @@
-using System.ComponentModel;
 using Torsion.Defer;
 using Torsion.Internet;
+using Torsion.Testing;
 
 namespace Torsion.Tests.Internet.Processes;
 
 /// <summary>
 /// What GetProcessOutput, GetProcessValue and GetProcessOutputAndValue make of each thing a child can do,
-/// driven by hand through a <see cref="FakeProcessReactor"/> (the same behaviours against real children
-/// on every backend are in <see cref="ProcessUtilitiesTests"/>).
+/// played by hand through <see cref="MemoryReactor"/>'s fake children (the same behaviours against real
+/// children on every backend are in <see cref="ProcessUtilitiesTests"/>).
 /// </summary>
 public sealed class ProcessUtilitiesSemanticsTests
 {
-    private static Failure Done() => new(new ProcessDone());
+    private readonly MemoryReactor _reactor = new();
 
-    private static Failure Exited(int code) => new(new ProcessTerminated(code, null, code << 8));
+    private MemoryProcessTransport Child => _reactor.Processes[^1].Transport;
 
-    private static Failure Signalled(int signal) => new(new ProcessTerminated(null, signal, signal));
+    /// <summary>The child closes what it still has open, then exits: ProcessEnded follows.</summary>
+    private void End(int exitCode, int? signal = null)
+    {
+        foreach (var fd in Child.OpenChildFds.ToArray())
+        {
+            Child.CloseFromChild(fd);
+        }
+        Child.Exit(exitCode, signal);
+    }
 
     private static Outcome<T> OutcomeOf<T>(Deferred<T> d)
     {
@@ -27,97 +35,94 @@ public sealed class ProcessUtilitiesSemanticsTests
     [Fact]
     public void ExecutableIsArgvZeroAndEnvironmentAndPathPassThrough()
     {
-        var reactor = new FakeProcessReactor();
         var env = new Dictionary<string, string> { ["A"] = "1" };
-        reactor.GetProcessOutput("/bin/echo", ["x", "y"], env, "/tmp");
-        Assert.Equal("/bin/echo", reactor.Executable);
-        Assert.Equal(["/bin/echo", "x", "y"], reactor.Args!);
-        Assert.Same(env, reactor.Env);
-        Assert.Equal("/tmp", reactor.Path);
+        _reactor.GetProcessOutput("/bin/echo", ["x", "y"], env, "/tmp");
+        var record = Assert.Single(_reactor.Processes);
+        Assert.Equal("/bin/echo", record.Executable);
+        Assert.Equal(["/bin/echo", "x", "y"], record.Args!);
+        Assert.Same(env, record.Env);
+        Assert.Equal("/tmp", record.Path);
+        Assert.Null(record.ChildFds);
         // The child's stdin is closed at once, so a child that reads it sees end of file.
-        Assert.Equal(["close0"], reactor.Transport!.Events);
+        Assert.Equal([1, 2], Child.OpenChildFds.Order());
     }
 
     [Fact]
-    public void OutputIsEverythingOnStdoutWhateverTheExitCode()
+    public void OutputIsEverythingOnStdoutWhateverTheExitCodeOnceTheChildHasEnded()
     {
-        var reactor = new FakeProcessReactor();
-        var d = reactor.GetProcessOutput("prog");
-        reactor.Protocol!.ChildDataReceived(1, "hello "u8);
-        reactor.Protocol.ChildDataReceived(1, "world"u8);
+        var d = _reactor.GetProcessOutput("prog");
+        Child.Deliver(1, "hello "u8);
+        Child.Deliver(1, "world"u8);
+        Child.Exit(3);
+        // Exited, but its pipes are still open (a grandchild could still write): not ended yet.
         Assert.False(d.Called);
-        reactor.Protocol.ProcessExited(Exited(3));
-        Assert.False(d.Called);
-        reactor.Protocol.ProcessEnded(Exited(3));
+        Child.CloseFromChild(1);
+        Child.CloseFromChild(2);
         Assert.Equal("hello world"u8.ToArray(), OutcomeOf(d).GetValueOrThrow());
     }
 
     [Fact]
     public void StderrFailsTheOutputAtOnceAndClosesThePipes()
     {
-        var reactor = new FakeProcessReactor();
-        var d = reactor.GetProcessOutput("prog");
-        reactor.Protocol!.ChildDataReceived(1, "partial"u8);
-        reactor.Protocol.ChildDataReceived(2, "oops"u8);
+        var d = _reactor.GetProcessOutput("prog");
+        Child.Deliver(1, "partial"u8);
+        Child.Deliver(2, "oops"u8);
         var error = Assert.IsType<UnexpectedErrorOutputException>(OutcomeOf(d).Failure!.Value);
         Assert.Equal("oops"u8.ToArray(), error.Error);
         Assert.Contains("oops", error.Message);
-        Assert.Contains("lose", reactor.Transport!.Events);
-        // More stderr changes nothing; the end of the child fires ProcessEnded with the reason.
-        reactor.Protocol.ChildDataReceived(2, "more"u8);
+        Assert.True(Child.Disconnecting);
+        Assert.Empty(Child.OpenChildFds);
+        // The end of the child fires ProcessEnded with the reason.
         Assert.False(error.ProcessEnded.Called);
-        reactor.Protocol.ProcessEnded(Exited(1));
-        var reason = OutcomeOf(error.ProcessEnded).GetValueOrThrow();
-        Assert.Equal(1, Assert.IsType<ProcessTerminated>(reason).ExitCode);
+        Child.Exit(1);
+        Assert.Equal(1, Assert.IsType<ProcessTerminated>(OutcomeOf(error.ProcessEnded).GetValueOrThrow()).ExitCode);
     }
 
     [Fact]
     public void ErrorTooMergesStderrInArrivalOrder()
     {
-        var reactor = new FakeProcessReactor();
-        var d = reactor.GetProcessOutput("prog", errorToo: true);
-        reactor.Protocol!.ChildDataReceived(1, "a"u8);
-        reactor.Protocol.ChildDataReceived(2, "b"u8);
-        reactor.Protocol.ChildDataReceived(1, "c"u8);
-        reactor.Protocol.ProcessEnded(Done());
+        var d = _reactor.GetProcessOutput("prog", errorToo: true);
+        Child.Deliver(1, "a"u8);
+        Child.Deliver(2, "b"u8);
+        Child.Deliver(1, "c"u8);
+        Assert.False(Child.Disconnecting);
+        End(0);
         Assert.Equal("abc"u8.ToArray(), OutcomeOf(d).GetValueOrThrow());
-        Assert.DoesNotContain("lose", reactor.Transport!.Events);
     }
 
     [Fact]
     public void ValueIsTheExitCode()
     {
-        var reactor = new FakeProcessReactor();
-        var zero = reactor.GetProcessValue("prog");
-        reactor.Protocol!.ProcessEnded(Done());
+        var zero = _reactor.GetProcessValue("prog");
+        End(0);
         Assert.Equal(0, OutcomeOf(zero).GetValueOrThrow());
 
-        var seven = reactor.GetProcessValue("prog");
-        reactor.Protocol!.ChildDataReceived(1, "ignored"u8);
-        reactor.Protocol.ChildDataReceived(2, "ignored too"u8);
-        reactor.Protocol.ProcessEnded(Exited(7));
+        var seven = _reactor.GetProcessValue("prog");
+        Child.Deliver(1, "ignored"u8);
+        Child.Deliver(2, "ignored too"u8);
+        End(7);
         Assert.Equal(7, OutcomeOf(seven).GetValueOrThrow());
     }
 
     [Fact]
     public void ValueOfAChildKilledByASignalIsTheProcessTerminatedFailure()
     {
-        var reactor = new FakeProcessReactor();
-        var d = reactor.GetProcessValue("prog");
-        reactor.Protocol!.ProcessEnded(Signalled(9));
-        Assert.Equal(9, Assert.IsType<ProcessTerminated>(OutcomeOf(d).Failure!.Value).Signal);
+        var d = _reactor.GetProcessValue("prog");
+        End(0, signal: 9);
+        var terminated = Assert.IsType<ProcessTerminated>(OutcomeOf(d).Failure!.Value);
+        Assert.Equal(9, terminated.Signal);
+        Assert.Null(terminated.ExitCode);
     }
 
     [Fact]
     public void OutputAndValueKeepsTheStreamsApartAndWritesStdinFirst()
     {
-        var reactor = new FakeProcessReactor();
-        var d = reactor.GetProcessOutputAndValue("prog", stdinBytes: "input"u8.ToArray());
-        Assert.Equal("input"u8.ToArray(), reactor.Transport!.Stdin.ToArray());
-        Assert.Equal(["close0"], reactor.Transport.Events);
-        reactor.Protocol!.ChildDataReceived(1, "out"u8);
-        reactor.Protocol.ChildDataReceived(2, "err"u8);
-        reactor.Protocol.ProcessEnded(Exited(2));
+        var d = _reactor.GetProcessOutputAndValue("prog", stdinBytes: "input"u8.ToArray());
+        Assert.Equal("input"u8.ToArray(), Child.Written(0));
+        Assert.DoesNotContain(0, Child.OpenChildFds);
+        Child.Deliver(1, "out"u8);
+        Child.Deliver(2, "err"u8);
+        End(2);
         var result = OutcomeOf(d).GetValueOrThrow();
         Assert.Equal("out"u8.ToArray(), result.Out);
         Assert.Equal("err"u8.ToArray(), result.Err);
@@ -127,11 +132,10 @@ public sealed class ProcessUtilitiesSemanticsTests
     [Fact]
     public void OutputAndValueOfAChildKilledByASignalCarriesWhatItWrote()
     {
-        var reactor = new FakeProcessReactor();
-        var d = reactor.GetProcessOutputAndValue("prog");
-        reactor.Protocol!.ChildDataReceived(1, "so far"u8);
-        reactor.Protocol.ChildDataReceived(2, "dying"u8);
-        reactor.Protocol.ProcessEnded(Signalled(15));
+        var d = _reactor.GetProcessOutputAndValue("prog");
+        Child.Deliver(1, "so far"u8);
+        Child.Deliver(2, "dying"u8);
+        End(0, signal: 15);
         var e = Assert.IsType<ProcessSignalledException>(OutcomeOf(d).Failure!.Value);
         Assert.Equal("so far"u8.ToArray(), e.Out);
         Assert.Equal("dying"u8.ToArray(), e.Err);
@@ -141,40 +145,34 @@ public sealed class ProcessUtilitiesSemanticsTests
     [Fact]
     public void CancellingKillsTheChildAndItsEndIsIgnored()
     {
-        var reactor = new FakeProcessReactor();
-        var d = reactor.GetProcessOutputAndValue("prog");
+        var d = _reactor.GetProcessOutputAndValue("prog");
         d.Cancel();
         Assert.IsType<CancelledException>(OutcomeOf(d).Failure!.Value);
-        Assert.Equal(["close0", "signal KILL", "lose"], reactor.Transport!.Events);
+        Assert.Equal([9], Child.Signals);
+        Assert.True(Child.Disconnecting);
+        Assert.Empty(Child.OpenChildFds);
         // The killed child's end arrives later and must not fire the Deferred again (that would throw).
-        reactor.Protocol!.ProcessEnded(Signalled(9));
+        Child.Exit(0, signal: 9);
     }
 
     [Fact]
-    public void CancellingAfterTheChildExitedOnlyClosesThePipes()
+    public void CancellingAfterTheChildExitedClosesThePipesAndStillCancels()
     {
-        var reactor = new FakeProcessReactor();
-        var d = reactor.GetProcessValue("prog");
-        reactor.Transport!.Pid = null;
+        var d = _reactor.GetProcessValue("prog");
+        Child.Exit(0);
+        // Exited but not ended (its pipes are open): no signal to send, and the end that closing the pipes
+        // brings about inside the cancellation does not fire the Deferred with the exit code.
         d.Cancel();
         Assert.IsType<CancelledException>(OutcomeOf(d).Failure!.Value);
-        Assert.Equal(["close0", "lose"], reactor.Transport.Events);
-        reactor.Protocol!.ProcessEnded(Done());
-    }
-
-    [Fact]
-    public void AChildThatCannotStartFailsTheDeferred()
-    {
-        var reactor = new FakeProcessReactor { SpawnError = new Win32Exception(2, "No such file or directory") };
-        var d = reactor.GetProcessOutput("/nonexistent");
-        Assert.Equal(2, Assert.IsType<Win32Exception>(OutcomeOf(d).Failure!.Value).NativeErrorCode);
+        Assert.Empty(Child.Signals);
+        Assert.Empty(Child.OpenChildFds);
     }
 
     [Fact]
     public void BadArgumentsThrow()
     {
-        var reactor = new FakeProcessReactor();
-        Assert.Throws<ArgumentException>(() => reactor.GetProcessValue(""));
+        Assert.Throws<ArgumentException>(() => _reactor.GetProcessValue(""));
         Assert.Throws<ArgumentNullException>(() => ((IReactorProcess)null!).GetProcessValue("x"));
+        Assert.Empty(_reactor.Processes);
     }
 }
