@@ -10,7 +10,10 @@ namespace Torsion.Enterprise;
 /// </summary>
 public sealed class AsyncTransaction
 {
-    private List<object?[]> _rows = new();
+    // Never added to: replaced by each statement's rows, so one empty list serves every transaction.
+    private static readonly List<object?[]> NoRows = new();
+
+    private List<object?[]> _rows = NoRows;
     private int _next;
 
     internal AsyncTransaction(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
@@ -38,15 +41,23 @@ public sealed class AsyncTransaction
     /// </summary>
     public async Task<int> ExecuteAsync(string sql, params object?[] parameters)
     {
-        var command = Commands.Create(Connection, DbTransaction, sql, parameters);
-        await using (command.ConfigureAwait(false))
+        var command = CommandCache.Rent(Connection, DbTransaction, sql, parameters);
+        var succeeded = false;
+        List<object?[]> rows;
+        int affected;
+        try
         {
-            var (rows, affected) = await Commands.RunAsync(command, CancellationToken).ConfigureAwait(false);
-            _rows = rows;
-            _next = 0;
-            RowCount = affected;
-            return affected;
+            (rows, affected) = await Commands.RunAsync(command, CancellationToken).ConfigureAwait(false);
+            succeeded = true;
         }
+        finally
+        {
+            await CommandCache.ReturnAsync(Connection, sql, parameters, command, succeeded).ConfigureAwait(false);
+        }
+        _rows = rows;
+        _next = 0;
+        RowCount = affected;
+        return affected;
     }
 
     /// <summary>Runs <paramref name="sql"/> and returns all its rows (database NULL as null).</summary>
@@ -62,6 +73,17 @@ public sealed class AsyncTransaction
     /// <summary>The rows of the last <see cref="ExecuteAsync"/> not fetched yet.</summary>
     public IReadOnlyList<object?[]> FetchAll()
     {
+        if (_next >= _rows.Count)
+        {
+            return Array.Empty<object?[]>();
+        }
+        if (_next == 0)
+        {
+            // All of them: hand over the list itself rather than a copy.
+            var all = _rows;
+            _rows = NoRows;
+            return all;
+        }
         var rest = _rows.GetRange(_next, _rows.Count - _next);
         _next = _rows.Count;
         return rest;

@@ -22,7 +22,7 @@ public sealed class ConnectionPool
     private readonly IReactor _reactor;
     private readonly DbProviderFactory _factory;
     private readonly string _connectionString;
-    private readonly ReactorThreadPool _threads;
+    private readonly WorkerPool _threads;
     private readonly Queue<QueuedWork> _waiting = new();
     private readonly Stack<DbConnection> _idle = new();
     private readonly CancellationTokenSource _aborting = new();
@@ -83,7 +83,7 @@ public sealed class ConnectionPool
         CloseTimeout = closeTimeout;
         _reactor = reactor ?? Reactors.Current;
         // One thread per connection: blocking work never waits for a thread while holding a connection.
-        _threads = new ReactorThreadPool(max, "torsion-dbpool");
+        _threads = new WorkerPool(max, "torsion-dbpool");
         _startTrigger = _reactor.CallWhenRunning(Start);
         _shutdownTrigger = _reactor.AddSystemEventTrigger(TriggerPhase.Before, SystemEvent.Shutdown, () => (Deferred?)CloseCore(fromShutdown: true));
     }
@@ -117,6 +117,12 @@ public sealed class ConnectionPool
 
     /// <summary>The pool's worker threads alive now.</summary>
     internal int WorkerThreads => _threads.ThreadCount;
+
+    /// <summary>The pool's worker threads, for the work items.</summary>
+    internal WorkerPool Workers => _threads;
+
+    /// <summary>The reactor whose thread the pool's Deferreds fire on.</summary>
+    internal IReactor Reactor => _reactor;
 
     /// <summary>Fires once the pool started and the connections it opens at start are open (or failed).</summary>
     internal Deferred WhenOpened()
@@ -308,7 +314,7 @@ public sealed class ConnectionPool
         else
         {
             // Closing a connection is I/O (a goodbye to the server): not on the reactor thread.
-            closing = ReactorThreads.DeferToThreadPool(_reactor, _threads, () =>
+            closing = _threads.Defer(_reactor, () =>
             {
                 foreach (var connection in idle)
                 {
@@ -363,7 +369,7 @@ public sealed class ConnectionPool
         _connections++;
         _running++;
         _opening++;
-        ReactorThreads.DeferToThreadPool(_reactor, _threads, () => Open()).AddBoth(outcome =>
+        _threads.Defer(_reactor, () => Open()).AddBoth(outcome =>
         {
             if (outcome.Succeeded)
             {
@@ -410,7 +416,7 @@ public sealed class ConnectionPool
     /// Work is over (reactor thread): its connection is kept (or a discarded one forgotten) and handed to
     /// the next waiting work before the caller hears the result, so the caller finds the connection free.
     /// </summary>
-    private void Finish<T>(DbConnection? connection, Deferred<T> d, T value, Exception? error)
+    internal void Finish<T>(DbConnection? connection, Deferred<T> d, T value, Exception? error)
     {
         _running--;
         if (connection is null)
@@ -428,65 +434,28 @@ public sealed class ConnectionPool
 
     private Deferred<T> Submit<T>(Func<DbConnection, Attempt, T> work)
     {
-        QueuedWork? queued = null;
-        var d = new Deferred<T>(_ => Withdraw(queued));
-        if (_closed)
-        {
-            d.Errback(new ConnectionPoolClosedException());
-            return d;
-        }
-        queued = new QueuedWork(
-            connection => ReactorThreads.DeferToThreadPool(_reactor, _threads, () => RunBlocking(connection, work))
-                .AddBoth(outcome =>
-                {
-                    if (outcome.Failure is { } failure)
-                    {
-                        // No thread could be started: the work never ran and the connection is untouched.
-                        Finish(connection, d, default!, failure.Value);
-                    }
-                    else
-                    {
-                        var result = outcome.Value;
-                        Finish(result.Connection, d, result.Value, result.Error);
-                    }
-                    return Unit.Value;
-                }),
-            error => d.Errback(error));
-        _waiting.Enqueue(queued);
-        Pump();
-        return d;
+        var queued = new BlockingWork<T>(this, work);
+        Enqueue(queued);
+        return queued.Deferred;
     }
 
     private Deferred<T> SubmitAsync<T>(Func<DbConnection, Attempt, CancellationToken, Task<T>> work)
     {
-        QueuedWork? queued = null;
-        var d = new Deferred<T>(_ => Withdraw(queued));
+        var queued = new AsyncWork<T>(this, work);
+        Enqueue(queued);
+        return queued.Deferred;
+    }
+
+    /// <summary>Queues work for a connection, or refuses it when the pool is closed.</summary>
+    private void Enqueue(QueuedWork work)
+    {
         if (_closed)
         {
-            d.Errback(new ConnectionPoolClosedException());
-            return d;
+            work.Fail(new ConnectionPoolClosedException());
+            return;
         }
-        queued = new QueuedWork(
-            connection =>
-            {
-                // Task.Run only to leave the reactor thread; the work holds no thread while it awaits.
-                var task = Task.Run(() => RunNonBlocking(connection, work));
-                task.ContinueWith(
-                    t => _reactor.CallFromThread(() =>
-                    {
-                        var result = t.IsCompletedSuccessfully
-                            ? t.Result
-                            : new WorkResult<T>(default!, t.Exception?.InnerException ?? new TaskCanceledException(), connection);
-                        Finish(result.Connection, d, result.Value, result.Error);
-                    }),
-                    CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
-            },
-            error => d.Errback(error));
-        _waiting.Enqueue(queued);
+        _waiting.Enqueue(work);
         Pump();
-        return d;
     }
 
     /// <summary>
@@ -494,9 +463,9 @@ public sealed class ConnectionPool
     /// fails with CancelledException, so <c>AddTimeout</c> bounds the wait for a connection); running
     /// work cannot be stopped, and its result is ignored.
     /// </summary>
-    private void Withdraw(QueuedWork? work)
+    internal void Withdraw(QueuedWork work)
     {
-        if (work is null || work.Started || !_waiting.Contains(work))
+        if (work.Started || !_waiting.Contains(work))
         {
             return;
         }
@@ -521,7 +490,7 @@ public sealed class ConnectionPool
     }
 
     /// <summary>On a worker thread: opens the connection if needed, runs the work, and applies the reconnect rule.</summary>
-    private WorkResult<T> RunBlocking<T>(DbConnection? connection, Func<DbConnection, Attempt, T> work)
+    internal WorkResult<T> RunBlocking<T>(DbConnection? connection, Func<DbConnection, Attempt, T> work)
     {
         Interlocked.Increment(ref _busyWorkers);
         try
@@ -568,7 +537,7 @@ public sealed class ConnectionPool
     }
 
     /// <summary>The asynchronous form of <see cref="RunBlocking{T}"/>; it never throws.</summary>
-    private async Task<WorkResult<T>> RunNonBlocking<T>(DbConnection? connection, Func<DbConnection, Attempt, CancellationToken, Task<T>> work)
+    internal async Task<WorkResult<T>> RunNonBlocking<T>(DbConnection? connection, Func<DbConnection, Attempt, CancellationToken, Task<T>> work)
     {
         var token = _aborting.Token;
         var attempt = new Attempt();

@@ -10,7 +10,10 @@ namespace Torsion.Enterprise;
 /// </summary>
 public sealed class Transaction
 {
-    private List<object?[]> _rows = new();
+    // Never added to: replaced by each statement's rows, so one empty list serves every transaction.
+    private static readonly List<object?[]> NoRows = new();
+
+    private List<object?[]> _rows = NoRows;
     private int _next;
 
     internal Transaction(DbConnection connection, DbTransaction transaction)
@@ -34,8 +37,19 @@ public sealed class Transaction
     /// </summary>
     public int Execute(string sql, params object?[] parameters)
     {
-        using var command = Commands.Create(Connection, DbTransaction, sql, parameters);
-        var (rows, affected) = Commands.Run(command);
+        var command = CommandCache.Rent(Connection, DbTransaction, sql, parameters);
+        var succeeded = false;
+        List<object?[]> rows;
+        int affected;
+        try
+        {
+            (rows, affected) = Commands.Run(command);
+            succeeded = true;
+        }
+        finally
+        {
+            CommandCache.Return(Connection, sql, parameters, command, succeeded);
+        }
         _rows = rows;
         _next = 0;
         RowCount = affected;
@@ -55,6 +69,17 @@ public sealed class Transaction
     /// <summary>The rows of the last <see cref="Execute"/> not fetched yet.</summary>
     public IReadOnlyList<object?[]> FetchAll()
     {
+        if (_next >= _rows.Count)
+        {
+            return Array.Empty<object?[]>();
+        }
+        if (_next == 0)
+        {
+            // All of them: hand over the list itself rather than a copy.
+            var all = _rows;
+            _rows = NoRows;
+            return all;
+        }
         var rest = _rows.GetRange(_next, _rows.Count - _next);
         _next = _rows.Count;
         return rest;

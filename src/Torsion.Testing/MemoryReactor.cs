@@ -8,8 +8,8 @@ namespace Torsion.Testing;
 
 /// <summary>
 /// A reactor that does no I/O, for unit tests (Twisted's <c>MemoryReactor</c> and
-/// <c>MemoryReactorClock</c> in one): it records <see cref="ListenTcp"/> and <see cref="ConnectTcp"/>
-/// calls, keeps time with a fake <see cref="Clock"/>, and runs system event triggers.
+/// <c>MemoryReactorClock</c> in one): it records <see cref="ListenTcp"/>, <see cref="ConnectTcp"/> and
+/// <see cref="SpawnProcess"/> calls, keeps time with a fake <see cref="Clock"/>, and runs system event triggers.
 /// </summary>
 /// <remarks>
 /// Everything happens on the test's thread and only when the test asks:
@@ -329,14 +329,26 @@ public sealed class MemoryReactor : IReactor, IReactorFDSet
     }
 
     /// <summary>
-    /// Not supported: a memory reactor starts no processes. Test process code on a real reactor (the children
-    /// are real, short and bounded), or drive a <see cref="ProcessProtocol"/> directly with a transport of your own.
+    /// Records the call and returns a <see cref="MemoryProcessTransport"/> (no process starts): the protocol is
+    /// connected to it at once, and the test plays the child through it (see <see cref="Processes"/>). Its
+    /// descriptors are <paramref name="childFds"/>' keys (0, 1 and 2 by default and with a pseudo-terminal).
     /// </summary>
-    /// <exception cref="NotSupportedException">Always.</exception>
     public IProcessTransport SpawnProcess(ProcessProtocol processProtocol, string executable, IReadOnlyList<string>? args = null,
         IReadOnlyDictionary<string, string>? env = null, string? path = null, int? uid = null, int? gid = null, bool usePty = false,
-        IReadOnlyDictionary<int, ChildFd>? childFds = null) =>
-        throw new NotSupportedException("MemoryReactor does not start processes: spawn them on a real reactor (Reactors.Create), or call the ProcessProtocol's methods directly.");
+        IReadOnlyDictionary<int, ChildFd>? childFds = null)
+    {
+        ArgumentNullException.ThrowIfNull(processProtocol);
+        ArgumentNullException.ThrowIfNull(executable);
+        var transport = new MemoryProcessTransport(processProtocol, 1000 + _processes.Count, usePty || childFds is null ? [0, 1, 2] : childFds.Keys);
+        _processes.Add(new ProcessRecord(processProtocol, executable, args, env, path, uid, gid, usePty, childFds, transport));
+        processProtocol.MakeConnection(transport);
+        return transport;
+    }
+
+    /// <summary>Every <see cref="SpawnProcess"/> call, in order.</summary>
+    public IReadOnlyList<ProcessRecord> Processes => _processes;
+
+    private readonly List<ProcessRecord> _processes = new();
 
     /// <summary>
     /// Records the call, tells the factory <c>StartedConnecting</c> (as Twisted's does) and returns a

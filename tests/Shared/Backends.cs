@@ -4,9 +4,12 @@ using Torsion.Internet;
 namespace Torsion.TestSupport;
 
 /// <summary>
-/// Where a reactor backend must run. On Linux x86-64 and arm64 every backend (epoll, poll, select,
-/// sockets) is supported, so one reporting itself unavailable there is a bug and fails the test with
-/// its reason; elsewhere a backend the platform lacks skips, saying why.
+/// Where a reactor backend must run. On Linux x86-64 and arm64 the backends built on system calls
+/// every kernel has (epoll, poll, select, sockets) are supported, so one reporting itself unavailable
+/// there is a bug and fails the test with its reason; elsewhere a backend the platform lacks skips,
+/// saying why. io_uring may be switched off legitimately (kernel.io_uring_disabled, a container's
+/// seccomp profile), so it skips with its reason everywhere; .ci/run's skip check (tests/expected-skips.txt)
+/// still fails a CI run where it does not run.
 /// </summary>
 public static class Backends
 {
@@ -21,7 +24,7 @@ public static class Backends
         {
             return;
         }
-        if (AllMustRun)
+        if (AllMustRun && info.Name != "io_uring")
         {
             Assert.Fail($"The {info.Name} reactor reports it cannot run here, but it must on Linux {RuntimeInformation.ProcessArchitecture}: {why}");
         }

@@ -408,4 +408,43 @@ public abstract class ConnectionPoolTests : PoolTestBase
             await pool.Close();
         });
     }
+
+    [Fact]
+    public void AStatementRunAgainIsBoundAfreshWhateverItsValuesAndAfterItFailed()
+    {
+        // Commands are kept per connection by their SQL (CommandCache): a rerun must bind the new values even
+        // when their type changes, and a command that failed must not poison the next run.
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            var table = NewTable();
+            await pool.RunOperation(Provider.CreateTable(table));
+            var insert = $"INSERT INTO {table} (id, name) VALUES (@p0, @p1)";
+            Assert.Equal(1, await pool.RunOperation(insert, 1, "one"));
+            Assert.IsAssignableFrom<DbException>(await Failing(pool.RunOperation(insert, 1, "duplicate")));
+            Assert.IsAssignableFrom<DbException>(await Failing(pool.RunOperation(insert, 2, null)));
+            Assert.Equal(1, await pool.RunOperation(insert, 2, "two"));
+            Assert.Equal(1, await pool.RunOperationAsync(insert, 3, "three"));
+            var select = $"SELECT name FROM {table} WHERE id = @p0";
+            Assert.Equal("two", Assert.Single(await pool.RunQuery(select, 2))[0]);
+            Assert.Equal("three", Assert.Single(await pool.RunQueryAsync(select, 3))[0]);
+            Assert.Empty(await pool.RunQuery(select, 4));
+            // Values of another type than last time: the long and the string are bound as what they are.
+            Assert.Equal("one", Assert.Single(await pool.RunQuery(select, 1L))[0]);
+            var echo = Provider.Factory.GetType().Name.Contains("Npgsql") ? "SELECT CAST(@p0 AS text)" : "SELECT @p0";
+            Assert.Equal("7", Assert.Single(await pool.RunQuery(echo, "7"))[0]);
+            Assert.Null(Assert.Single(await pool.RunQuery(echo, (object?)null))[0]);
+            Assert.Equal("x", Assert.Single(await pool.RunQuery(echo, "x"))[0]);
+            // Within one interaction too, and FetchOne/FetchAll still see each statement's own rows.
+            var names = await pool.RunInteraction(t =>
+            {
+                var first = t.Query(select, 1);
+                t.Execute(select, 2);
+                var second = t.FetchOne();
+                return (first[0][0], second![0], t.FetchAll().Count);
+            });
+            Assert.Equal(("one", "two", 0), names);
+            await pool.Close();
+        });
+    }
 }

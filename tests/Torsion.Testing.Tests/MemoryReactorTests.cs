@@ -278,15 +278,43 @@ public sealed class MemoryReactorTests
         Assert.Throws<NotSupportedException>(() => _reactor.Resolve("unknown.example"));
     }
 
-    private sealed class NoProcess : ProcessProtocol
+    private sealed class ProcessEvents : ProcessProtocol
     {
+        public readonly List<string> Events = new();
+        public override void ConnectionMade() => Events.Add("made");
+        public override void ChildDataReceived(int childFd, ReadOnlySpan<byte> data) => Events.Add($"data {childFd} {System.Text.Encoding.ASCII.GetString(data)}");
+        public override void ChildConnectionLost(int childFd) => Events.Add($"lost {childFd}");
+        public override void ProcessExited(Failure reason) => Events.Add($"exited {reason.Value.GetType().Name}");
+        public override void ProcessEnded(Failure reason) => Events.Add($"ended {reason.Value.GetType().Name}");
     }
 
     [Fact]
-    public void SpawnProcessIsNotSupportedAndSaysSo()
+    public void SpawnProcessIsRecordedAndTheTestPlaysTheChild()
     {
-        var e = Assert.Throws<NotSupportedException>(() => _reactor.SpawnProcess(new NoProcess(), "/bin/true"));
-        Assert.Contains("real reactor", e.Message, StringComparison.Ordinal);
+        var protocol = new ProcessEvents();
+        var transport = _reactor.SpawnProcess(protocol, "/bin/cat", ["cat", "-u"], path: "/tmp");
+
+        var record = Assert.Single(_reactor.Processes);
+        Assert.Equal("/bin/cat", record.Executable);
+        Assert.Equal(["cat", "-u"], record.Args!);
+        Assert.Equal("/tmp", record.Path);
+        Assert.Same(transport, record.Transport);
+        Assert.Same(transport, protocol.Transport);
+        Assert.NotNull(transport.Pid);
+
+        transport.Write("in"u8);
+        transport.CloseStdin();
+        transport.SignalProcess("SIGTERM");
+        record.Transport.Deliver(1, "out"u8);
+        record.Transport.CloseFromChild(2);
+        record.Transport.Exit(3);
+        Assert.Null(transport.Pid);
+        record.Transport.CloseFromChild(1);
+
+        Assert.Equal("in"u8.ToArray(), record.Transport.Written(0));
+        Assert.Equal([15], record.Transport.Signals);
+        Assert.Equal(["made", "lost 0", "data 1 out", "lost 2", "exited ProcessTerminated", "lost 1", "ended ProcessTerminated"], protocol.Events);
+        Assert.Throws<ProcessExitedAlreadyException>(() => transport.SignalProcess(9));
     }
 
     [Fact]

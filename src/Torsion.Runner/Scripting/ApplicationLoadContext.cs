@@ -8,7 +8,7 @@ namespace Torsion.Runner.Scripting;
 /// its private dependencies.
 /// </summary>
 /// <remarks>
-/// Torsion, torsiond and the framework are always taken from the default context: the application
+/// Torsion, torsiond, Torsion.Enterprise and the framework are always taken from the default context: the application
 /// must see the very <c>IService</c> and <c>IReactor</c> types torsiond uses, or the service tree it
 /// returns could not even be cast. Anything else is looked up by the resolver first (the script's
 /// <c>#r</c> files, the <c>.dll</c>'s deps.json and directory), so an application may carry its own
@@ -30,7 +30,7 @@ internal sealed class ApplicationLoadContext : AssemblyLoadContext
         _resolveUnmanaged = resolveUnmanaged ?? (static _ => null);
     }
 
-    /// <summary>True for the assemblies every application shares with torsiond: the framework's, Torsion's and torsiond's own.</summary>
+    /// <summary>True for the assemblies every application shares with torsiond: the framework's, Torsion's, torsiond's own and Torsion.Enterprise.</summary>
     public static bool IsShared(AssemblyName name) => name.Name is { } simple && SharedNames.Value.Contains(simple);
 
     /// <inheritdoc/>
@@ -58,6 +58,7 @@ internal sealed class ApplicationLoadContext : AssemblyLoadContext
             typeof(Torsion.Internet.IReactor).Assembly.GetName().Name!,
             typeof(ApplicationLoadContext).Assembly.GetName().Name!,
         };
+        names.UnionWith(ScriptLibraries.SharedNames);
         foreach (var path in FrameworkAssemblies.Paths)
         {
             names.Add(System.IO.Path.GetFileNameWithoutExtension(path));

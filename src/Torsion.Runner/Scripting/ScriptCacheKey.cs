@@ -15,7 +15,8 @@ namespace Torsion.Runner.Scripting;
 /// Covered: the script's bytes and full path (relative <c>#load</c> and <c>#r</c> directives, and the
 /// file names in stack traces, depend on where it lives); the module version ids of Torsion.dll and
 /// torsiond.dll (a new build of either, which also covers the compile options and default imports
-/// chosen here); Roslyn's assemblies; and the runtime, whose implementation assemblies scripts are
+/// chosen here); Roslyn's assemblies; the libraries every script may use (<see cref="ScriptLibraries"/>:
+/// Torsion.Enterprise and the database providers); and the runtime, whose implementation assemblies scripts are
 /// compiled against. <c>#load</c>ed files and <c>#r</c> assemblies are only known after compiling, so
 /// they are checked separately against the hashes stored beside the cached assembly.
 /// </remarks>
@@ -43,6 +44,11 @@ internal static class ScriptCacheKey
         foreach (var name in RoslynAssemblies)
         {
             Add($"{name} {ModuleVersionId(name)}");
+        }
+        foreach (var name in ScriptLibraries.Names)
+        {
+            // A build without one of them (trimmed) compiles scripts without it: that is a key of its own.
+            Add(ScriptLibraries.PathOf(name) is null ? $"{name} absent" : $"{name} {ModuleVersionId(name)}");
         }
         Add(script.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         hash.AppendData(script);

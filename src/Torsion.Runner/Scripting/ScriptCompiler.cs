@@ -112,7 +112,8 @@ internal static class ScriptCompiler
     {
         var paths = FrameworkAssemblies.Paths
             .Append(typeof(Torsion.Internet.IReactor).Assembly.Location)
-            .Append(typeof(ScriptGlobals).Assembly.Location);
+            .Append(typeof(ScriptGlobals).Assembly.Location)
+            .Concat(ScriptLibraries.Paths);
         return [.. paths.Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     }
 }

@@ -6,6 +6,6 @@ namespace Torsion.Internet;
 /// </summary>
 public interface IReactor : IReactorCore, IReactorTime, IReactorThreads, IReactorTcp, IReactorUnix, IReactorUdp, IReactorMulticast, IReactorPluggableNameResolver, IReactorProcess
 {
-    /// <summary>The backend's registry name (epoll, poll, select, sockets).</summary>
+    /// <summary>The backend's registry name (epoll, poll, select, sockets, io_uring).</summary>
     string Name { get; }
 }

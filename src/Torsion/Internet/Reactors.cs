@@ -21,6 +21,7 @@ public static class Reactors
         ReadinessBackends.Poll,
         ReadinessBackends.Select,
         SocketsBackend.Sockets,
+        ReadinessBackends.IoUring,
     ];
 
     /// <summary>The default backend's name: <c>TORSION_REACTOR</c> if set, otherwise epoll on Linux.</summary>

@@ -306,4 +306,33 @@ public sealed class ApplicationLoaderScriptTests : ScriptLoaderTestBase
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "torsiond");
         Assert.Equal(expected, ApplicationLoader.DefaultCacheDirectory);
     }
+
+    [Fact]
+    public void AScriptUsesTorsionEnterpriseAndBothProvidersWithoutAnyReference()
+    {
+        // No #r: torsiond compiles scripts against Torsion.Enterprise, Microsoft.Data.Sqlite and Npgsql, and the
+        // script's load context shares torsiond's copies; SQLite's native library loads from the output.
+        var db = Path.Combine(Dir.Path, "lines.db");
+        var path = Dir.Write("db.csx", $$"""
+            using Microsoft.Data.Sqlite;
+            using Npgsql;
+            using Torsion.Enterprise;
+
+            var pool = new ConnectionPool(SqliteFactory.Instance, "Data Source={{db}}", min: 0, max: 1, reactor: Reactor);
+            var builder = new NpgsqlConnectionStringBuilder("Host=127.0.0.1;Database=none");
+            var connection = new SqliteConnection("Data Source={{db}}");
+            connection.Open();
+            var command = connection.CreateCommand();
+            command.CommandText = "SELECT sqlite_version()";
+            var application = new Application($"sqlite {command.ExecuteScalar()} {builder.Database} {pool.Max}");
+            connection.Dispose();
+            """);
+        var loaded = ApplicationLoader.Load(path, Reactor, CacheDir);
+        Assert.Matches(@"^sqlite 3\.\d+\.\d+ none 1$", loaded.Application.Name);
+        // The pool's types are torsiond's own, not a second copy in the script's context.
+        var poolType = typeof(Torsion.Enterprise.ConnectionPool);
+        Assert.Contains(loaded.Assembly.GetReferencedAssemblies(), a => a.Name == poolType.Assembly.GetName().Name);
+        Assert.Same(System.Runtime.Loader.AssemblyLoadContext.Default, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(poolType.Assembly));
+        Assert.Single(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "Torsion.Enterprise");
+    }
 }

@@ -29,7 +29,7 @@ public sealed class ReactorRegistryTests
         using var child = ChildProcess.StartDotnet("Torsion.TestPrograms", new Dictionary<string, string> { [Reactors.EnvironmentVariable] = "iocp" }, "default-reactor");
         Assert.Equal(1, child.WaitForExit());
         Assert.Contains("Unknown reactor 'iocp'", child.Output);
-        Assert.Contains("epoll, poll, select, sockets", child.Output);
+        Assert.Contains("epoll, poll, select, sockets, io_uring", child.Output);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Torsion.Web.Server;
 namespace Torsion.Web.Tests.Server;
 
 /// <summary>
-/// The server's transport-sensitive paths on every reactor backend (epoll, poll, select, sockets):
+/// The server's transport-sensitive paths on every reactor backend (epoll, poll, select, sockets, io_uring):
 /// keep-alive, pipelining in order, a streamed upload with back-pressure, a streamed response with a
 /// producer, and the upgrade seam.
 /// </summary>

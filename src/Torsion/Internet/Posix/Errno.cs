@@ -11,11 +11,14 @@ internal static class Errno
     internal const int ENOMEM = 12;
     internal const int EACCES = 13;
     internal const int ENODEV = 19;
+    internal const int EBUSY = 16;
     internal const int EEXIST = 17;
     internal const int EINVAL = 22;
     internal const int ENFILE = 23;
     internal const int EMFILE = 24;
     internal const int EPIPE = 32;
+    internal const int ENOSYS = 38;
+    internal const int ETIME = 62;
     internal const int EMSGSIZE = 90;
     internal const int ENOPROTOOPT = 92;
     internal const int EADDRINUSE = 98;

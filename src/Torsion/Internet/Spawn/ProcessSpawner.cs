@@ -40,7 +40,7 @@ internal static class ProcessSpawner
         }
         var envp = environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();
 
-        // (parent end kept, child end given, child descriptor, kind)
+        // The parent's ends (child descriptor, descriptor, kind), the child's ends to close once it runs, and the mappings.
         var parentEnds = new List<(int ChildFd, int Fd, ChildFdKind Kind)>();
         var childEnds = new List<int>();
         var mappings = new List<(int Source, int Target)>();

@@ -94,6 +94,7 @@ internal sealed class SpawnedProcess : IProcessTransport, IPipeReadHandler, IPip
     /// <inheritdoc />
     public void WriteSequence(IEnumerable<ReadOnlyMemory<byte>> data)
     {
+        ArgumentNullException.ThrowIfNull(data);
         foreach (var chunk in data)
         {
             Write(chunk.Span);

@@ -147,6 +147,50 @@ public sealed class PipeLayerTests
         Assert.IsType<ConnectionDone>(r.WriteEnded!.Value);
     }
 
+    /// <summary>Writes one chunk each time it is asked, a fixed number of times, then unregisters and closes the writer.</summary>
+    private sealed class Chunks(PipeWriter writer, int count) : IPullProducer
+    {
+        public int Asked;
+
+        public void ResumeProducing()
+        {
+            Asked++;
+            if (Asked > count)
+            {
+                writer.UnregisterProducer();
+                writer.LoseConnection();
+                return;
+            }
+            writer.Write(new byte[40 * 1024]);
+        }
+
+        public void StopProducing()
+        {
+        }
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void APullProducerIsAskedAgainOnEachDrain(string name)
+    {
+        const int count = 50;
+        var reactor = (ReactorBase)ReactorNames.Create(name);
+        var r = new Recorder();
+        r.OnReadEnded = reactor.Stop;
+        Chunks? chunks = null;
+        ReactorRunner.Run(reactor, () =>
+        {
+            var (readFd, writeFd) = PipeDescriptors.CreatePipe();
+            var reader = PipeReader.Open(reactor, readFd, r);
+            var writer = PipeWriter.Open(reactor, writeFd, r);
+            reader.Start();
+            chunks = new Chunks(writer, count);
+            writer.RegisterProducer(chunks, streaming: false);
+        }, timeout: 30);
+        Assert.Equal(count + 1, chunks!.Asked);
+        Assert.Equal(count * 40 * 1024, r.Data.Length);
+        Assert.IsType<ConnectionDone>(r.WriteEnded!.Value);
+    }
+
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void WritingToAPipeWhoseReaderIsGoneEndsTheWriterWithEpipe(string name)
     {

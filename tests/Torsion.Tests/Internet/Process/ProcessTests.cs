@@ -364,6 +364,37 @@ public sealed class ProcessTests
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ManyChildrenExitingTogetherEachGetTheirOwnCode(string name)
+    {
+        const int count = 20;
+        var reactor = Create(name);
+        var protocols = Enumerable.Range(0, count).Select(_ => new RecordingProcessProtocol()).ToArray();
+        var ended = 0;
+        foreach (var p in protocols)
+        {
+            p.OnEnded = () =>
+            {
+                if (++ended == count)
+                {
+                    reactor.Stop();
+                }
+            };
+        }
+        ReactorRunner.Run(reactor, () =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                // Signals that arrive together coalesce: every child must still be reaped with its own status.
+                reactor.SpawnProcess(protocols[i], Sh, ["sh", "-c", $"sleep 0.2; exit {i + 1}"]);
+            }
+        }, timeout: 30);
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(i + 1, Assert.IsType<ProcessTerminated>(protocols[i].Ended!.Value).ExitCode);
+        }
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void UidAndGidAreApplied(string name)
     {
         if (Environment.UserName != "root")

@@ -1,0 +1,118 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+
+namespace Torsion.Enterprise;
+
+/// <summary>
+/// Commands kept per connection by their SQL, so a statement the application runs again reuses its command:
+/// no new command and parameter objects, and for SQLite no new <c>sqlite3_prepare</c> (Microsoft.Data.Sqlite
+/// keeps a command's prepared statements until its text changes). A command is taken out while it runs, so
+/// it is never shared, and put back only after it ran to the end without an error.
+/// </summary>
+/// <remarks>
+/// A connection is used by one piece of work at a time and handed between threads through the pool's own
+/// synchronisation, so the per-connection dictionary needs no lock of its own.
+/// </remarks>
+internal sealed class CommandCache
+{
+    // Enough for an application's handful of statements; SQL built by splicing values in would otherwise
+    // grow it without bound (those statements simply are not kept once it is full).
+    private const int Capacity = 64;
+
+    private static readonly ConditionalWeakTable<DbConnection, CommandCache> Caches = new();
+
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
+    /// <summary>A command for <paramref name="sql"/> on <paramref name="connection"/>, reused when one was kept, with the values bound.</summary>
+    public static DbCommand Rent(DbConnection connection, DbTransaction? transaction, string sql, object?[]? parameters)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        if (Cacheable(parameters) && Caches.TryGetValue(connection, out var cache) && cache._commands.Remove(sql, out var command))
+        {
+            if (Rebind(command, parameters))
+            {
+                command.Transaction = transaction;
+                return command;
+            }
+            command.Dispose();
+        }
+        return Commands.Create(connection, transaction, sql, parameters);
+    }
+
+    /// <summary>
+    /// Gives <paramref name="command"/> back after it ran: kept for the next run of <paramref name="sql"/> when
+    /// it <paramref name="succeeded"/> and holds only values the cache bound, disposed otherwise.
+    /// </summary>
+    public static void Return(DbConnection connection, string sql, object?[]? parameters, DbCommand command, bool succeeded)
+    {
+        if (succeeded && Cacheable(parameters))
+        {
+            var cache = Caches.GetValue(connection, static _ => new CommandCache());
+            if (cache._commands.Count < Capacity && cache._commands.TryAdd(sql, command))
+            {
+                return;
+            }
+        }
+        command.Dispose();
+    }
+
+    /// <summary><see cref="Return"/> for the asynchronous path.</summary>
+    public static ValueTask ReturnAsync(DbConnection connection, string sql, object?[]? parameters, DbCommand command, bool succeeded)
+    {
+        if (succeeded && Cacheable(parameters))
+        {
+            var cache = Caches.GetValue(connection, static _ => new CommandCache());
+            if (cache._commands.Count < Capacity && cache._commands.TryAdd(sql, command))
+            {
+                return ValueTask.CompletedTask;
+            }
+        }
+        return command.DisposeAsync();
+    }
+
+    /// <summary>Values only: a <see cref="DbParameter"/> given by the caller is theirs, not ours to keep.</summary>
+    private static bool Cacheable(object?[]? parameters)
+    {
+        if (parameters is null)
+        {
+            return true;
+        }
+        foreach (var p in parameters)
+        {
+            if (p is DbParameter)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Binds the new values into the kept parameters when each has the type the last one had: a provider may
+    /// have settled the parameter's database type from the old value (Npgsql does), and a value of another
+    /// type must not be sent as it.
+    /// </summary>
+    private static bool Rebind(DbCommand command, object?[]? parameters)
+    {
+        var count = parameters?.Length ?? 0;
+        var bound = command.Parameters;
+        if (bound.Count != count)
+        {
+            return false;
+        }
+        for (var i = 0; i < count; i++)
+        {
+            var old = bound[i].Value;
+            var value = parameters![i] ?? DBNull.Value;
+            if (old is null || old.GetType() != value.GetType())
+            {
+                return false;
+            }
+        }
+        for (var i = 0; i < count; i++)
+        {
+            bound[i].Value = parameters![i] ?? DBNull.Value;
+        }
+        return true;
+    }
+}
