@@ -223,6 +223,56 @@ public sealed class StandardIOTests
         Assert.Equal(content, got);
     }
 
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void OneSocketAsStdinAndStdoutHalfClosesWithShutdown(string name)
+    {
+        // inetd's way: one connected socket is both descriptors. Closing stdout must send FIN even though
+        // other descriptors (here the runtime's Socket) still hold the socket.
+        var reactor = ReactorNames.Create(name);
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new System.Net.Sockets.TcpClient();
+        client.Connect((System.Net.IPEndPoint)listener.LocalEndpoint);
+        using var accepted = listener.AcceptSocket();
+        var fd = StdioDescriptors.Duplicate((int)accepted.Handle);
+        var wasNonBlocking = StdioDescriptors.IsNonBlocking(fd);
+        Recorder? protocol = null;
+        byte[]? reply = null;
+        ReactorRunner.Run(reactor, () =>
+        {
+            protocol = new Recorder();
+            var stdio = new StandardIO(protocol, reactor, stdin: fd, stdout: fd);
+            protocol.ReadEnded = () =>
+            {
+                stdio.Write("got "u8);
+                stdio.Write(protocol.Received.ToArray());
+                stdio.LoseWriteConnection();
+            };
+            protocol.Lost = () =>
+            {
+                if (reply is not null) reactor.Stop();
+            };
+            reactor.CallInThread(() =>
+            {
+                var stream = client.GetStream();
+                stream.Write("abc"u8);
+                client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+                client.ReceiveTimeout = 30_000;
+                var ms = new MemoryStream();
+                stream.CopyTo(ms);
+                reactor.CallFromThread(() =>
+                {
+                    reply = ms.ToArray();
+                    if (protocol.Reason is not null) reactor.Stop();
+                });
+            });
+        });
+        Assert.Equal(["made pipe pipe", "read-eof", "write-closed", "lost ConnectionDone"], protocol!.Events);
+        Assert.Equal("got abc"u8.ToArray(), reply);
+        // The socket's O_NONBLOCK, shared by both directions, is back as it was.
+        Assert.Equal(wasNonBlocking, StdioDescriptors.IsNonBlocking((int)accepted.Handle));
+    }
+
     [Fact]
     public void TheStdioDescriptionMakesAStandardIOEndpoint()
     {
