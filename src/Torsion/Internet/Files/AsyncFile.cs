@@ -10,8 +10,8 @@ namespace Torsion.Internet;
 /// <remarks>
 /// <para>
 /// A regular file gives no readiness to wait for on Linux: epoll refuses to watch one (EPERM) and
-/// poll and select report it always ready, though a read may still wait on the disk. So every backend
-/// (epoll, poll, select, sockets) runs file work on threads; docs/files.md says more.
+/// poll, select and io_uring's poll report it always ready, though a read may still wait on the disk. So
+/// every backend runs file work on threads; docs/files.md says more.
 /// </para>
 /// <para>
 /// Each call is independent: two writes or appends issued together may reach the file in either

@@ -27,8 +27,9 @@ namespace Torsion.Internet;
 /// <b>Terminals.</b> Twisted sets O_NONBLOCK on the terminal, a flag shared with the shell and every other
 /// process on it, and leaves it set if the program dies. A terminal here is read and written by a thread of
 /// its own (blocking calls, results handed to the loop), so its flags are never changed. Pipes and sockets are
-/// made non-blocking and watched by the reactor (no thread) on epoll, poll and select, and the flag is put back
-/// as it was when the transport closes; regular files, and everything on the sockets backend, use threads.
+/// made non-blocking and watched by the reactor (no thread) on the readiness backends (epoll, poll, select,
+/// io_uring), and the flag is put back as it was when the transport closes; regular files, and everything on
+/// the sockets backend, use threads.
 /// </para>
 /// <para>
 /// Bytes written straight to the same descriptors (<see cref="Console.Out"/>) bypass this transport and may
