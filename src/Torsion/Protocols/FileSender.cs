@@ -141,9 +141,10 @@ public sealed class FileSender : IPushProducer
     // Issues the next read and writes the chunk that is ready, until paused, waiting on a read, or at the end.
     private void Pump()
     {
-        if (_pumping)
+        if (_pumping || !_started)
         {
-            // A write below made the transport call back into us; the loop there picks up the new state.
+            // A write below made the transport call back into us (the loop there picks up the new state), or
+            // nothing was started yet.
             return;
         }
         _pumping = true;
