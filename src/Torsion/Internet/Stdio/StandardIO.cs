@@ -52,6 +52,8 @@ public sealed class StandardIO : ITransport, IConsumer, IPushProducer, IPipeRead
     private bool _writeEnded;
     private bool _disconnecting;
     private bool _disconnected;
+    // The constructor failed: the descriptors stay the caller's.
+    private bool _abandoned;
 
     /// <summary>
     /// Connects <paramref name="protocol"/> to descriptors <paramref name="stdin"/> and <paramref name="stdout"/>
@@ -94,15 +96,26 @@ public sealed class StandardIO : ITransport, IConsumer, IPushProducer, IPipeRead
             LibC.Close(output);
             throw;
         }
-        if (OutputIsTerminal)
+        try
         {
-            var writer = new ThreadPipeWriter(_reactor, output, this);
-            writer.Start();
-            _writer = writer;
+            if (OutputIsTerminal)
+            {
+                var writer = new ThreadPipeWriter(_reactor, output, this);
+                writer.Start();
+                _writer = writer;
+            }
+            else
+            {
+                _writer = PipeWriter.Open(_reactor, output, this);
+            }
         }
-        else
+        catch
         {
-            _writer = PipeWriter.Open(_reactor, output, this);
+            // Give the reader back without touching the caller's descriptors (beyond its flag, put back).
+            _abandoned = true;
+            _reader.Abort(new Failure(new ConnectionLost("StandardIO could not be set up.")));
+            StdioDescriptors.RestoreNonBlocking(stdin, _stdinWasNonBlocking);
+            throw;
         }
 
         try
@@ -243,6 +256,10 @@ public sealed class StandardIO : ITransport, IConsumer, IPushProducer, IPipeRead
     {
         _reader = null;
         _readEnded = true;
+        if (_abandoned)
+        {
+            return;
+        }
         ReleaseStdin();
         if (_disconnected || _disconnecting)
         {
