@@ -65,21 +65,27 @@ public sealed class AsyncFileTests : IDisposable
         Failure? missing = null, directory = null, noFolder = null;
         ReactorRunner.Run(reactor, () =>
         {
+            // The three run at once, finishing in any order: stop after the last.
+            var left = 3;
+            void Done()
+            {
+                if (--left == 0) reactor.Stop();
+            }
             AsyncFile.ReadAllBytes(reactor, Path.Combine(_dir, "deleted.bin")).AddErrback(f =>
             {
                 missing = f;
                 return [];
-            });
+            }).AddBoth(Done);
             AsyncFile.ReadAllText(reactor, _dir).AddErrback(f =>
             {
                 directory = f;
                 return "";
-            });
+            }).AddBoth(Done);
             AsyncFile.WriteAllText(reactor, Path.Combine(_dir, "no", "such", "folder.txt"), "x").AddErrback(f =>
             {
                 noFolder = f;
                 return Unit.Value;
-            }).AddBoth(reactor.Stop);
+            }).AddBoth(Done);
         });
         Assert.IsType<FileNotFoundException>(missing!.Value);
         Assert.IsType<UnauthorizedAccessException>(directory!.Value);
