@@ -22,6 +22,9 @@ internal static unsafe class ChildSpawn
     private const int WNOHANG = 1;
     private const int X_OK = 1;
     private const int ESRCH = 3;
+    private const int ENOSYS = 38;
+    private const long SYS_pidfd_open = 434;
+    private static volatile bool _noPidFd;
 
     /// <summary>
     /// Spawns <paramref name="program"/> (a path) with <paramref name="argv"/> and <paramref name="envp"/>
@@ -161,6 +164,30 @@ internal static unsafe class ChildSpawn
             status = -1;
             return true;
         }
+    }
+
+    /// <summary>
+    /// pidfd_open(2) (Linux 5.3+): a close-on-exec descriptor for <paramref name="pid"/> that polls readable once
+    /// the child has exited, or -errno. After one ENOSYS (an older kernel, or a seccomp filter that refuses the
+    /// call) it answers -ENOSYS without asking again.
+    /// </summary>
+    internal static int OpenPidFd(int pid)
+    {
+        if (_noPidFd)
+        {
+            return -ENOSYS;
+        }
+        var fd = ProcessLibC.Syscall(SYS_pidfd_open, pid, 0);
+        if (fd >= 0)
+        {
+            return (int)fd;
+        }
+        var errno = LibC.LastErrno;
+        if (errno is ENOSYS or Errno.EPERM)
+        {
+            _noPidFd = true;
+        }
+        return -errno;
     }
 
     /// <summary>kill(2); false when no such process exists any more.</summary>
