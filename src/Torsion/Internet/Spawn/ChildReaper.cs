@@ -28,7 +28,6 @@ internal sealed class ChildReaper
     private readonly Dictionary<int, (SpawnedProcess Child, ChildExitWatch? Watch)> _children = new();
     private int _signalled;
     private int _checkQueued;
-    private bool _stopped;
 
     private ChildReaper(ReactorBase reactor)
     {
@@ -36,7 +35,6 @@ internal sealed class ChildReaper
         // A stopped reactor reaps nothing more (as in Twisted): stop asking it.
         reactor.AddSystemEventTrigger(TriggerPhase.After, SystemEvent.Shutdown, () =>
         {
-            _stopped = true;
             lock (Gate)
             {
                 Active.Remove(this);
@@ -50,6 +48,12 @@ internal sealed class ChildReaper
     /// <summary>How many children wait to be reaped.</summary>
     internal int Count => _children.Count;
 
+    /// <summary>How many of them are watched through a pidfd (the rest on SIGCHLD).</summary>
+    internal int WatchedCount => _children.Count - _signalled;
+
+    /// <summary>False: new children are checked on SIGCHLD even where a pidfd would do (tests of that path).</summary>
+    internal bool UsePidFd { get; set; } = true;
+
     /// <summary>Watches <paramref name="child"/> (loop thread, or before the reactor runs).</summary>
     internal void Add(int pid, SpawnedProcess child)
     {
@@ -57,14 +61,19 @@ internal sealed class ChildReaper
         _children[pid] = (child, watch);
         if (watch is null)
         {
-            WatchBySignal();
+            _signalled++;
+        }
+        if (_signalled > 0)
+        {
+            // Also for a watched child: children left on the signal path (from a shutdown, say) are looked at again.
+            ListenForSignals();
         }
     }
 
     /// <summary>A registered pidfd watch for <paramref name="pid"/>, or null where there can be none.</summary>
     private ChildExitWatch? TryWatch(int pid)
     {
-        if (_reactor is not IReactorFDSet fdSet || _stopped)
+        if (_reactor is not IReactorFDSet fdSet || !UsePidFd)
         {
             return null;
         }
@@ -88,9 +97,8 @@ internal sealed class ChildReaper
         return watch;
     }
 
-    private void WatchBySignal()
+    private void ListenForSignals()
     {
-        _signalled++;
         lock (Gate)
         {
             Active.Add(this);
@@ -117,16 +125,18 @@ internal sealed class ChildReaper
     }
 
     /// <summary>
-    /// The reactor dropped <paramref name="watch"/> (its shutdown disconnects every reader): until the
-    /// shutdown is over the child is reaped on SIGCHLD instead, as it would have been without the pidfd.
+    /// The reactor dropped <paramref name="watch"/> (its shutdown disconnects every reader): the pidfd is closed
+    /// and the child goes on the SIGCHLD path, which reaps it until the shutdown is over (and nothing after it,
+    /// as in Twisted).
     /// </summary>
     internal void WatchLost(ChildExitWatch watch)
     {
         Unwatch(watch);
-        if (!_stopped && _children.TryGetValue(watch.Pid, out var entry) && ReferenceEquals(entry.Watch, watch))
+        if (_children.TryGetValue(watch.Pid, out var entry) && ReferenceEquals(entry.Watch, watch))
         {
             _children[watch.Pid] = (entry.Child, null);
-            WatchBySignal();
+            _signalled++;
+            ListenForSignals();
         }
     }
 
