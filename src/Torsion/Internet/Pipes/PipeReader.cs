@@ -55,16 +55,23 @@ internal abstract class PipeReader
     /// A reader of <paramref name="fd"/>, which it owns from here on (closes when finished, and also if this
     /// throws). Readiness-driven where the reactor and the descriptor allow it, else thread-driven. Reads
     /// start with <see cref="Start"/>. Loop thread (or before the reactor runs).
+    /// With <paramref name="freshPipe"/>, the caller vouches that <paramref name="fd"/> is a pipe's read end it made itself, already non-blocking on a
+    /// readiness reactor (see <see cref="PipeDescriptors.CreatePipe(bool, bool)"/>), and calls <see cref="Start"/>
+    /// before the loop runs again: no fstat, no fcntl, and the registration that checks the poller takes the
+    /// descriptor is kept for reading instead of being undone and redone.
     /// </summary>
-    internal static PipeReader Open(ReactorBase reactor, int fd, IPipeReadHandler handler)
+    internal static PipeReader Open(ReactorBase reactor, int fd, IPipeReadHandler handler, bool freshPipe = false)
     {
         try
         {
-            if (reactor is IReactorFDSet && Pollable(fd))
+            if (reactor is IReactorFDSet && (freshPipe || Pollable(fd)))
             {
-                PipeDescriptors.SetNonBlocking(fd);
+                if (!freshPipe)
+                {
+                    PipeDescriptors.SetNonBlocking(fd);
+                }
                 var reader = new ReadinessPipeReader(reactor, fd, handler);
-                if (reader.TryRegister())
+                if (reader.TryRegister(keep: freshPipe))
                 {
                     return reader;
                 }

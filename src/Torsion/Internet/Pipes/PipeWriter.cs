@@ -36,18 +36,23 @@ internal abstract class PipeWriter : IConsumer
     /// A writer of <paramref name="fd"/>, which it owns from here on (closes when finished, and also if this
     /// throws): readiness-driven where the reactor and the descriptor allow it, else thread-driven. It starts
     /// at once (a pipe's writer watches for its reader going away). Loop thread (or before the reactor runs).
+    /// With <paramref name="freshPipe"/>, the caller vouches that <paramref name="fd"/> is a pipe's write end it made itself, already non-blocking on a
+    /// readiness reactor (see <see cref="PipeDescriptors.CreatePipe(bool, bool)"/>): no fstat and no fcntl then.
     /// </summary>
-    internal static PipeWriter Open(ReactorBase reactor, int fd, IPipeWriteHandler handler)
+    internal static PipeWriter Open(ReactorBase reactor, int fd, IPipeWriteHandler handler, bool freshPipe = false)
     {
         try
         {
-            if (reactor is IReactorFDSet && PipeReader.Pollable(fd))
+            if (reactor is IReactorFDSet && (freshPipe || PipeReader.Pollable(fd)))
             {
-                PipeDescriptors.SetNonBlocking(fd);
-                var writer = new ReadinessPipeWriter(reactor, fd, handler);
-                if (writer.TryRegister())
+                if (!freshPipe)
                 {
-                    writer.Start();
+                    PipeDescriptors.SetNonBlocking(fd);
+                }
+                var fifo = freshPipe || PipeDescriptors.KindOf(fd) == DescriptorKind.Fifo;
+                var writer = new ReadinessPipeWriter(reactor, fd, handler, fifo);
+                if (writer.TryStart())
+                {
                     return writer;
                 }
                 writer.Forget();

@@ -15,8 +15,11 @@ internal sealed class ReadinessPipeReader : PipeReader, IReadDescriptor
 
     int IFileDescriptor.FileDescriptor => FileDescriptor;
 
-    /// <summary>Checks the poller takes the descriptor (epoll refuses some with EPERM), leaving it unregistered.</summary>
-    internal bool TryRegister()
+    /// <summary>
+    /// Checks the poller takes the descriptor (epoll refuses some with EPERM), leaving it unregistered, or with
+    /// <paramref name="keep"/> registered already (for a <see cref="Start"/> that follows before the loop runs).
+    /// </summary>
+    internal bool TryRegister(bool keep)
     {
         try
         {
@@ -32,7 +35,10 @@ internal sealed class ReadinessPipeReader : PipeReader, IReadDescriptor
             // select refuses descriptors at or above FD_SETSIZE.
             return false;
         }
-        _fdSet.RemoveReader(this);
+        if (!keep)
+        {
+            _fdSet.RemoveReader(this);
+        }
         return true;
     }
 

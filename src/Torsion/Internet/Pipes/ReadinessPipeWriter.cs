@@ -15,10 +15,10 @@ internal sealed class ReadinessPipeWriter : PipeWriter, IWriteDescriptor, IReadD
     private readonly bool _watchReader;
     private WriteBuffer? _buffer;
 
-    internal ReadinessPipeWriter(ReactorBase reactor, int fd, IPipeWriteHandler handler) : base(reactor, fd, handler)
+    internal ReadinessPipeWriter(ReactorBase reactor, int fd, IPipeWriteHandler handler, bool fifo) : base(reactor, fd, handler)
     {
         _fdSet = (IReactorFDSet)reactor;
-        _watchReader = PipeDescriptors.KindOf(fd) == DescriptorKind.Fifo;
+        _watchReader = fifo;
     }
 
     int IFileDescriptor.FileDescriptor => FileDescriptor;
@@ -26,11 +26,20 @@ internal sealed class ReadinessPipeWriter : PipeWriter, IWriteDescriptor, IReadD
     /// <inheritdoc />
     internal override long BufferedBytes => _buffer?.Length ?? 0;
 
-    /// <summary>Checks the poller takes the descriptor (epoll refuses some with EPERM), leaving it unregistered.</summary>
-    internal bool TryRegister()
+    /// <summary>
+    /// Registers the descriptor as it stays while idle, which also checks the poller takes it: false (left
+    /// unregistered) when it does not (epoll refuses some with EPERM, select anything past FD_SETSIZE). A pipe
+    /// is watched for its reader's departure from here on; anything else is registered and removed again.
+    /// </summary>
+    internal bool TryStart()
     {
         try
         {
+            if (_watchReader)
+            {
+                _fdSet.AddReader(this);
+                return true;
+            }
             _fdSet.AddWriter(this);
         }
         catch (SystemCallException e) when (e.Errno == Errno.EPERM)
@@ -49,15 +58,6 @@ internal sealed class ReadinessPipeWriter : PipeWriter, IWriteDescriptor, IReadD
 
     /// <summary>Drops this writer without closing the descriptor (a thread-driven one takes it over).</summary>
     internal void Forget() => Loop.Remove(this);
-
-    /// <summary>Starts watching for the reader's departure.</summary>
-    internal void Start()
-    {
-        if (_watchReader)
-        {
-            _fdSet.AddReader(this);
-        }
-    }
 
     /// <inheritdoc />
     protected override bool Send(ReadOnlySpan<byte> data)

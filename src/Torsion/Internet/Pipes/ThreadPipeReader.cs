@@ -3,7 +3,7 @@ using Torsion.Defer;
 namespace Torsion.Internet;
 
 /// <summary>
-/// A descriptor the reactor cannot watch, read by a thread of its own that hands each chunk to the loop
+/// A descriptor the reactor cannot watch, read by a thread of its own (from <see cref="PipeThreads"/>) that hands each chunk to the loop
 /// with CallFromThread. The thread reads the next chunk only once the loop has delivered the last one and
 /// the reader is not paused, so a paused reader leaves the data in the pipe (at most one chunk read just
 /// before the pause waits in this reader's buffer) and the writer blocks, as with readiness.
@@ -14,7 +14,7 @@ internal sealed class ThreadPipeReader : PipeReader
     private readonly byte[] _buffer = new byte[ChunkSize];
     private readonly object _lock = new();
     private readonly ThreadSignal _wake = new();
-    private Thread? _thread;
+    private bool _running;
     // Guarded by _lock: the thread may read the next chunk; the loop asked the thread to stop.
     private bool _mayRead;
     private bool _stop;
@@ -28,13 +28,13 @@ internal sealed class ThreadPipeReader : PipeReader
     /// <inheritdoc />
     internal override void Start()
     {
-        if (_thread is not null || Closed)
+        if (_running || Closed)
         {
             return;
         }
         _mayRead = !Paused;
-        _thread = new Thread(ReadLoop) { IsBackground = true, Name = $"torsion-pipe-read-{FileDescriptor}" };
-        _thread.Start();
+        _running = true;
+        PipeThreads.Run(ReadLoop);
     }
 
     private void ReadLoop()
@@ -163,7 +163,7 @@ internal sealed class ThreadPipeReader : PipeReader
             });
             return;
         }
-        if (_thread is not null)
+        if (_running)
         {
             Allow();
         }
@@ -172,7 +172,7 @@ internal sealed class ThreadPipeReader : PipeReader
     /// <inheritdoc />
     protected override void CloseDescriptor()
     {
-        if (_thread is null)
+        if (!_running)
         {
             // Never started: nobody else uses the descriptor.
             PipeDescriptors.Close(FileDescriptor);

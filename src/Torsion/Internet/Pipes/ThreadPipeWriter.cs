@@ -1,7 +1,7 @@
 namespace Torsion.Internet;
 
 /// <summary>
-/// A descriptor the reactor cannot watch, written by a thread of its own: the loop queues copies of the
+/// A descriptor the reactor cannot watch, written by a thread of its own (from <see cref="PipeThreads"/>): the loop queues copies of the
 /// data and counts them as buffered until the thread reports them written (with CallFromThread), so the
 /// producer rules see the same numbers as with readiness. While it has nothing to write the thread still
 /// polls the descriptor, which reports an error when a pipe's reader goes away.
@@ -12,7 +12,7 @@ internal sealed class ThreadPipeWriter : PipeWriter
     private readonly Queue<byte[]> _queue = new();
     private readonly object _lock = new();
     private readonly ThreadSignal _wake = new();
-    private Thread? _thread;
+    private bool _running;
     // Guarded by _lock.
     private bool _stop;
     // Loop thread: bytes queued and not yet reported written.
@@ -33,8 +33,8 @@ internal sealed class ThreadPipeWriter : PipeWriter
     /// <summary>Starts the thread.</summary>
     internal void Start()
     {
-        _thread = new Thread(WriteLoop) { IsBackground = true, Name = $"torsion-pipe-write-{FileDescriptor}" };
-        _thread.Start();
+        _running = true;
+        PipeThreads.Run(WriteLoop);
     }
 
     /// <inheritdoc />
@@ -129,7 +129,7 @@ internal sealed class ThreadPipeWriter : PipeWriter
     protected override void CloseDescriptor()
     {
         _buffered = 0;
-        if (_thread is null)
+        if (!_running)
         {
             PipeDescriptors.Close(FileDescriptor);
             _wake.Close();

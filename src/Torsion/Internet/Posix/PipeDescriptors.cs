@@ -16,12 +16,38 @@ internal static unsafe class PipeDescriptors
     private const int O_NONBLOCK = 0x800;
 
     /// <summary>A new pipe, both ends close-on-exec and blocking: (the end to read, the end to write).</summary>
-    internal static (int Read, int Write) CreatePipe()
+    internal static (int Read, int Write) CreatePipe() => CreatePipe(nonBlockingRead: false, nonBlockingWrite: false);
+
+    /// <summary>
+    /// A new pipe, both ends close-on-exec, the ends asked for non-blocking: (the end to read, the end to write).
+    /// O_NONBLOCK belongs to each end's own open file description, so one end can be non-blocking for a
+    /// reactor and the other blocking for a child; pipe2 sets it on both, so the blocking end costs one fcntl.
+    /// </summary>
+    internal static (int Read, int Write) CreatePipe(bool nonBlockingRead, bool nonBlockingWrite)
     {
         var fds = stackalloc int[2];
-        if (LibC.Pipe2(fds, O_CLOEXEC) < 0)
+        var any = nonBlockingRead || nonBlockingWrite;
+        if (LibC.Pipe2(fds, O_CLOEXEC | (any ? O_NONBLOCK : 0)) < 0)
         {
             throw new SystemCallException("pipe2", LibC.LastErrno);
+        }
+        try
+        {
+            // F_SETFL ignores the access mode and O_CLOEXEC is a descriptor flag: 0 just clears O_NONBLOCK.
+            if (any && !nonBlockingRead && LibC.Fcntl(fds[0], F_SETFL, 0) < 0)
+            {
+                throw new SystemCallException("fcntl", LibC.LastErrno);
+            }
+            if (any && !nonBlockingWrite && LibC.Fcntl(fds[1], F_SETFL, 0) < 0)
+            {
+                throw new SystemCallException("fcntl", LibC.LastErrno);
+            }
+        }
+        catch
+        {
+            LibC.Close(fds[0]);
+            LibC.Close(fds[1]);
+            throw;
         }
         return (fds[0], fds[1]);
     }

@@ -59,6 +59,12 @@ internal static unsafe partial class ProcessLibC
     [LibraryImport(Lib, EntryPoint = "waitpid", SetLastError = true)]
     internal static partial int WaitPid(int pid, int* status, int options);
 
+    // pidfd_open through syscall(2): glibc has a wrapper only from 2.36. The number is the same (434) on
+    // x86-64 and arm64, the two platforms Torsion runs on, and integer arguments to the variadic syscall
+    // are passed as for a plain call there.
+    [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
+    internal static partial long Syscall(long number, int pid, uint flags);
+
     [LibraryImport(Lib, EntryPoint = "fstat", SetLastError = true)]
     internal static partial int FStat(int fd, byte* statBuffer);
 

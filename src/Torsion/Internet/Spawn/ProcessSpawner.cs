@@ -45,6 +45,9 @@ internal static class ProcessSpawner
         var childEnds = new List<int>();
         var mappings = new List<(int Source, int Target)>();
         string? terminal = null;
+        // On a readiness reactor the parent's end of each pipe is made non-blocking by pipe2 itself and handed
+        // over as a fresh pipe (no fstat, no fcntl there); the child's end stays blocking, as children expect.
+        var readiness = reactor is IReactorFDSet;
         int pid;
         try
         {
@@ -65,7 +68,7 @@ internal static class ProcessSpawner
                     {
                         case ChildFdKind.Read:
                         {
-                            var (read, write) = PipeDescriptors.CreatePipe();
+                            var (read, write) = PipeDescriptors.CreatePipe(nonBlockingRead: readiness, nonBlockingWrite: false);
                             parentEnds.Add((target, read, ChildFdKind.Read));
                             childEnds.Add(write);
                             mappings.Add((write, target));
@@ -73,7 +76,7 @@ internal static class ProcessSpawner
                         }
                         case ChildFdKind.Write:
                         {
-                            var (read, write) = PipeDescriptors.CreatePipe();
+                            var (read, write) = PipeDescriptors.CreatePipe(nonBlockingRead: false, nonBlockingWrite: readiness);
                             parentEnds.Add((target, write, ChildFdKind.Write));
                             childEnds.Add(read);
                             mappings.Add((read, target));
@@ -111,11 +114,11 @@ internal static class ProcessSpawner
             {
                 if (kind == ChildFdKind.Read)
                 {
-                    child.AddReader(childFd, fd);
+                    child.AddReader(childFd, fd, freshPipe: readiness && !usePty);
                 }
                 else
                 {
-                    child.AddWriter(childFd, fd);
+                    child.AddWriter(childFd, fd, freshPipe: readiness && !usePty);
                 }
             }
             catch

@@ -35,18 +35,24 @@ internal sealed class SpawnedProcess : IProcessTransport, IPipeReadHandler, IPip
     /// <inheritdoc />
     public int? Pid { get; private set; }
 
-    /// <summary>Takes <paramref name="fd"/>, the parent's end of the pipe from the child's <paramref name="childFd"/>.</summary>
-    internal void AddReader(int childFd, int fd)
+    /// <summary>
+    /// Takes <paramref name="fd"/>, the parent's end of the pipe from the child's <paramref name="childFd"/>
+    /// (<paramref name="freshPipe"/>: see <see cref="PipeReader.Open"/>).
+    /// </summary>
+    internal void AddReader(int childFd, int fd, bool freshPipe)
     {
-        var reader = PipeReader.Open(_reactor, fd, this);
+        var reader = PipeReader.Open(_reactor, fd, this, freshPipe);
         reader.Tag = childFd;
         _readers[childFd] = reader;
     }
 
-    /// <summary>Takes <paramref name="fd"/>, the parent's end of the pipe to the child's <paramref name="childFd"/>.</summary>
-    internal void AddWriter(int childFd, int fd)
+    /// <summary>
+    /// Takes <paramref name="fd"/>, the parent's end of the pipe to the child's <paramref name="childFd"/>
+    /// (<paramref name="freshPipe"/>: see <see cref="PipeWriter.Open"/>).
+    /// </summary>
+    internal void AddWriter(int childFd, int fd, bool freshPipe)
     {
-        var writer = PipeWriter.Open(_reactor, fd, this);
+        var writer = PipeWriter.Open(_reactor, fd, this, freshPipe);
         writer.Tag = childFd;
         _writers[childFd] = writer;
     }
