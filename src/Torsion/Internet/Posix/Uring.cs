@@ -32,6 +32,7 @@ internal static class Uring
 
     // SQE flags.
     internal const byte SqeIoLink = 1 << 2;
+    internal const byte SqeIoHardlink = 1 << 3;
     internal const byte SqeCqeSkipSuccess = 1 << 6;
     internal const byte SqeBufferSelect = 1 << 5;
 
@@ -63,6 +64,9 @@ internal static class Uring
     // Op flags in ioprio.
     internal const ushort AcceptMultishot = 1 << 0;
     internal const ushort RecvMultishot = 1 << 1;
+    // Cancel flags (cancel_flags, in the op-flags word).
+    internal const uint AsyncCancelAll = 1u << 0;
+    internal const uint AsyncCancelFd = 1u << 1;
     // Poll flags in len.
     internal const uint PollAddMulti = 1u << 0;
 

@@ -108,7 +108,7 @@ internal sealed unsafe class TcpPort : StreamPort, IReadDescriptor
             LibC.Close(fd);
             return;
         }
-        new TcpConnection(_reactor, fd, peer, isUnix: IsUnix).Start(protocol);
+        _reactor.NewConnection(fd, peer, IsUnix).Start(protocol);
     }
 
     protected override void CloseSocket()
