@@ -5,6 +5,7 @@ internal static class Uring
 {
     // Setup flags.
     internal const uint SetupCqSize = 1u << 3;
+    internal const uint SetupRDisabled = 1u << 6;
     internal const uint SetupSubmitAll = 1u << 7;
     internal const uint SetupCoopTaskrun = 1u << 8;
     internal const uint SetupTaskrunFlag = 1u << 9;
@@ -74,4 +75,5 @@ internal static class Uring
     internal const uint RegisterPbufRing = 22;
     internal const uint UnregisterPbufRing = 23;
     internal const uint RegisterRingFds = 20;
+    internal const uint RegisterEnableRings = 12;
 }
