@@ -16,6 +16,9 @@ internal sealed unsafe class BufferRing : IDisposable
     private readonly ushort _count;
     private readonly ushort _mask;
     private ushort _tail;
+    // Buffers the kernel filled and the application has not recycled yet; starts at all of them,
+    // as none is the kernel's until the constructor recycles each.
+    private int _held;
     private bool _disposed;
 
     /// <summary>Registers <paramref name="count"/> (a power of two) buffers of <paramref name="bufferSize"/> bytes as group <paramref name="groupId"/> of <paramref name="ring"/>.</summary>
@@ -28,6 +31,7 @@ internal sealed unsafe class BufferRing : IDisposable
         _ring = ring;
         _count = count;
         _mask = (ushort)(count - 1);
+        _held = count;
         GroupId = groupId;
         BufferSize = bufferSize;
         // The kernel needs the entries page-aligned; the buffers are aligned for the same reason (pages, not cache lines, are what it pins).
@@ -55,6 +59,15 @@ internal sealed unsafe class BufferRing : IDisposable
     /// <summary>Bytes per buffer.</summary>
     internal int BufferSize { get; }
 
+    /// <summary>Buffers in the ring.</summary>
+    internal int Count => _count;
+
+    /// <summary>Buffers taken out of the ring (by completions) and not recycled yet: zero when every buffer is back.</summary>
+    internal int Held => _held;
+
+    /// <summary>Counts buffer a completion carried as taken out of the ring, until its <see cref="Recycle"/>.</summary>
+    internal void Taken() => _held++;
+
     /// <summary>The first <paramref name="length"/> bytes of buffer <paramref name="bufferId"/>.</summary>
     internal ReadOnlySpan<byte> Data(ushort bufferId, int length) => new(_memory + ((nint)bufferId * BufferSize), length);
 
@@ -66,6 +79,7 @@ internal sealed unsafe class BufferRing : IDisposable
         e.Len = (uint)BufferSize;
         e.Bid = bufferId;
         _tail++;
+        _held--;
     }
 
     /// <summary>Publishes the recycled buffers: the tail lives in entry 0's reserved field, stored with release ordering.</summary>

@@ -34,4 +34,5 @@ internal static class Errno
     internal const int EHOSTDOWN = 112;
     internal const int EHOSTUNREACH = 113;
     internal const int EINPROGRESS = 115;
+    internal const int ECANCELED = 125;
 }

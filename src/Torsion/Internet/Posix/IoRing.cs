@@ -123,6 +123,9 @@ internal sealed unsafe class IoRing : IDisposable
         return ref sqe;
     }
 
+    /// <summary>Queued entry <paramref name="i"/> (0 is the oldest of the <see cref="Unsubmitted"/> ones), to rewrite before it is submitted.</summary>
+    internal ref Sqe Queued(uint i) => ref _sqes[(_sqLocalTail - _unsubmitted + i) & _sqMask];
+
     /// <summary>Hands every queued entry to the kernel without waiting; returns how many it took.</summary>
     internal int Submit() => Enter(0, 0, waitMs: 0);
 
@@ -137,6 +140,21 @@ internal sealed unsafe class IoRing : IDisposable
             return _unsubmitted != 0 || NeedsEnter ? Enter(0, Uring.EnterGetEvents, 0) : 0;
         }
         return Enter(1, Uring.EnterGetEvents, timeoutMs);
+    }
+
+    /// <summary>
+    /// Hands the queued entries to the kernel and runs the ring's deferred task work (IORING_SETUP_DEFER_TASKRUN)
+    /// without waiting: a cancelled request is then finished, and the file it held released, when this returns.
+    /// </summary>
+    internal int SubmitAndRunTaskWork() => Enter(0, Uring.EnterGetEvents, 0);
+
+    /// <summary>Enables a ring set up with IORING_SETUP_R_DISABLED; with SINGLE_ISSUER the calling thread becomes its only submitter.</summary>
+    internal void Enable()
+    {
+        if (Register(Uring.RegisterEnableRings, null, 0) < 0)
+        {
+            throw new SystemCallException("io_uring_register(ENABLE_RINGS)", LibC.LastErrno);
+        }
     }
 
     /// <summary>Completions are posted and not yet reaped.</summary>

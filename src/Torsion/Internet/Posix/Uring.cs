@@ -5,6 +5,7 @@ internal static class Uring
 {
     // Setup flags.
     internal const uint SetupCqSize = 1u << 3;
+    internal const uint SetupRDisabled = 1u << 6;
     internal const uint SetupSubmitAll = 1u << 7;
     internal const uint SetupCoopTaskrun = 1u << 8;
     internal const uint SetupTaskrunFlag = 1u << 9;
@@ -32,6 +33,7 @@ internal static class Uring
 
     // SQE flags.
     internal const byte SqeIoLink = 1 << 2;
+    internal const byte SqeIoHardlink = 1 << 3;
     internal const byte SqeCqeSkipSuccess = 1 << 6;
     internal const byte SqeBufferSelect = 1 << 5;
 
@@ -63,6 +65,9 @@ internal static class Uring
     // Op flags in ioprio.
     internal const ushort AcceptMultishot = 1 << 0;
     internal const ushort RecvMultishot = 1 << 1;
+    // Cancel flags (cancel_flags, in the op-flags word).
+    internal const uint AsyncCancelAll = 1u << 0;
+    internal const uint AsyncCancelFd = 1u << 1;
     // Poll flags in len.
     internal const uint PollAddMulti = 1u << 0;
 
@@ -70,4 +75,5 @@ internal static class Uring
     internal const uint RegisterPbufRing = 22;
     internal const uint UnregisterPbufRing = 23;
     internal const uint RegisterRingFds = 20;
+    internal const uint RegisterEnableRings = 12;
 }

@@ -82,16 +82,7 @@ internal sealed unsafe class WriteBuffer(SegmentPool pool)
         var iov = stackalloc IoVec[MaxIov];
         while (_count > 0)
         {
-            var n = Math.Min(_count, MaxIov);
-            nint want = 0;
-            for (var i = 0; i < n; i++)
-            {
-                ref var s = ref _segments[(_head + i) % _segments.Length];
-                // Segments are pinned arrays, so their address is stable without a fixed block.
-                iov[i].Base = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s.Array)) + s.Start;
-                iov[i].Length = (nuint)(s.End - s.Start);
-                want += s.End - s.Start;
-            }
+            var n = Gather(iov, MaxIov, out var want);
             nint sent;
             if (pipe)
             {
@@ -116,6 +107,25 @@ internal sealed unsafe class WriteBuffer(SegmentPool pool)
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Points up to <paramref name="max"/> iovecs at the leading segments, for one vectored send;
+    /// returns how many, with the bytes they cover in <paramref name="bytes"/>.
+    /// </summary>
+    internal int Gather(IoVec* iov, int max, out nint bytes)
+    {
+        var n = Math.Min(_count, max);
+        bytes = 0;
+        for (var i = 0; i < n; i++)
+        {
+            ref var s = ref _segments[(_head + i) % _segments.Length];
+            // Segments are pinned arrays, so their address is stable without a fixed block.
+            iov[i].Base = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s.Array)) + s.Start;
+            iov[i].Length = (nuint)(s.End - s.Start);
+            bytes += s.End - s.Start;
+        }
+        return n;
     }
 
     /// <summary>Fills <paramref name="list"/> with up to <paramref name="max"/> leading segments, for one gathered send.</summary>

@@ -21,6 +21,8 @@ internal sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
     }
 
     private readonly Poller _poller;
+    // Set on the io_uring loop: connections do their I/O through its ring (UringTcpConnection).
+    private readonly UringPoller? _uring;
     private readonly string _name;
     private readonly PollerEvent[] _events = new PollerEvent[1024];
     private readonly Waker _waker;
@@ -32,6 +34,7 @@ internal sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
     {
         _name = name;
         _poller = poller;
+        _uring = poller as UringPoller;
         _waker = new Waker();
         AddReader(_waker);
     }
@@ -47,6 +50,19 @@ internal sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
 
     /// <summary>Write-buffer segments shared by the loop's connections.</summary>
     internal SegmentPool SegmentPool { get; } = new();
+
+    /// <summary>The io_uring loop's poller, which also routes completions (null on the other pollers).</summary>
+    internal UringPoller? Uring => _uring;
+
+    /// <summary>
+    /// The transport for a connected socket <paramref name="fd"/> (accepted, connected or adopted): the
+    /// completion-based <see cref="UringTcpConnection"/> on the io_uring loop, a readiness
+    /// <see cref="TcpConnection"/> elsewhere.
+    /// </summary>
+    internal StreamTransport NewConnection(int fd, EndPoint peer, bool isUnix, bool adopted = false) =>
+        _uring is { } uring
+            ? new UringTcpConnection(this, uring, fd, peer, isUnix)
+            : new TcpConnection(this, fd, peer, isUnix, adopted);
 
     /// <inheritdoc />
     protected override void WakeUp() => _waker.Wake();
@@ -384,6 +400,20 @@ internal sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
                 LogError("Unhandled error in ConnectionLost during shutdown", e);
             }
         }
+        if (_uring is { } uring)
+        {
+            foreach (var owner in uring.AttachedOwners())
+            {
+                try
+                {
+                    owner.Lost(lost);
+                }
+                catch (Exception e)
+                {
+                    LogError("Unhandled error in ConnectionLost during shutdown", e);
+                }
+            }
+        }
     }
 
     // ---- TCP -------------------------------------------------------------------------------------
@@ -467,7 +497,7 @@ internal sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
             PosixSocket.Close(fd);
             return;
         }
-        new TcpConnection(this, fd, peer, isUnix: family == System.Net.Sockets.AddressFamily.Unix, adopted: true).Start(protocol);
+        NewConnection(fd, peer, isUnix: family == System.Net.Sockets.AddressFamily.Unix, adopted: true).Start(protocol);
     }
 
     /// <inheritdoc />

@@ -7,7 +7,7 @@ namespace Torsion.Internet;
 /// <summary>
 /// An outgoing TCP or Unix connection on a readiness reactor (Twisted's <c>Connector</c> and
 /// <c>Client</c>): a non-blocking connect, writability when the handshake ends, then the descriptor
-/// becomes a <see cref="TcpConnection"/>. The state machine is <see cref="StreamConnector"/>'s.
+/// becomes the reactor's connection (<see cref="PosixReactor.NewConnection"/>). The state machine is <see cref="StreamConnector"/>'s.
 /// </summary>
 internal sealed class TcpConnector : StreamConnector, IWriteDescriptor
 {
@@ -83,7 +83,8 @@ internal sealed class TcpConnector : StreamConnector, IWriteDescriptor
         {
             return null;
         }
-        var connection = new TcpConnection(_reactor, fd, Destination!, isUnix: UnixPath is not null) { Connector = this };
+        var connection = _reactor.NewConnection(fd, Destination!, isUnix: UnixPath is not null);
+        connection.Connector = this;
         Connected(connection);
         connection.Start(protocol);
         return null;

@@ -1,3 +1,5 @@
+using Torsion.Defer;
+
 namespace Torsion.Internet;
 
 /// <summary>
@@ -8,6 +10,14 @@ namespace Torsion.Internet;
 /// bytes unread is told again) which a multishot poll, reporting only new wake-ups, would break.
 /// Re-arming costs a submission entry, not a system call. The ring is made with the reactor (its
 /// descriptor counts from the start, like epoll's) and only the loop thread submits to it.
+/// <para>
+/// Beside the polls, the poller routes completions to owners (<see cref="ICompletion"/>): TCP
+/// connections and listening ports that do their I/O through the ring itself (multishot receive into
+/// the loop's provided buffers, sendmsg, multishot accept). Their requests carry
+/// <see cref="CompletionTag"/> with the owner's slot, the slot's generation and the owner's op tag in
+/// user_data; a slot is reused only once every request of its last owner has ended, so a completion
+/// can never reach the wrong owner.
+/// </para>
 /// </summary>
 internal sealed class UringPoller : Poller
 {
@@ -31,14 +41,221 @@ internal sealed class UringPoller : Poller
     private const ulong CancelTag = 1UL << 63;
     private const int ECanceled = 125;
 
+    /// <summary>The user_data bit of a request an <see cref="ICompletion"/> owns (bit 63 marks cancels).</summary>
+    internal const ulong CompletionTag = 1UL << 62;
+
+    private const int OwnerBits = 24;
+    private const uint GenerationMask = (1u << 30) - 1;
+
+    /// <summary>Provided buffers per loop, and their size: what receives of every connection share.</summary>
+    internal const ushort ReceiveBufferCount = 512;
+
+    /// <summary>Bytes per provided buffer (one segment's worth, the readiness loop's read size in quarters).</summary>
+    internal const int ReceiveBufferSize = 16 * 1024;
+
+    private struct Owner
+    {
+        public ICompletion? Handler;
+        public uint Generation;
+        // Requests queued for the owner whose last completion has not arrived.
+        public int InFlight;
+        // Detached: its completions are dropped, and the slot is freed when InFlight reaches zero.
+        public bool Detached;
+    }
+
     private readonly IoRing _ring;
     private readonly List<int> _dirty = new();
+    private readonly List<ICompletion> _prepare = new();
+    private readonly Stack<int> _freeOwners = new();
     private Slot[] _slots = new Slot[256];
-    private Cqe[] _completions = new Cqe[256];
+    private Cqe[] _completions = new Cqe[1024];
+    private Owner[] _owners = new Owner[64];
+    private int _ownerCount;
+    private int _attached;
+    private int _opsInFlight;
+    private BufferRing? _buffers;
+    private bool _disabled;
 
     internal UringPoller(uint entries = 256)
     {
-        _ring = new IoRing(entries, 0);
+        // A large completion queue: every connection's multishot receive can post many completions a pass.
+        // Task work (a receive finishing, a send going on) is deferred to the loop's own io_uring_enter
+        // instead of interrupting the thread whenever a packet arrives; that needs a single submitter,
+        // which is the loop thread: the ring starts disabled and is enabled from the loop's first call.
+        try
+        {
+            _ring = new IoRing(entries, Uring.SetupSingleIssuer | Uring.SetupDeferTaskrun | Uring.SetupRDisabled, cqEntries: 4096);
+            _disabled = true;
+        }
+        catch (SystemCallException e) when (e.Errno == Errno.EINVAL)
+        {
+            // A kernel before 6.1: task work interrupts the thread, which is correct, only dearer.
+            _ring = new IoRing(entries, 0, cqEntries: 4096);
+        }
+    }
+
+    private void Enable()
+    {
+        if (_disabled)
+        {
+            _disabled = false;
+            _ring.Enable();
+        }
+    }
+
+    /// <summary>The loop's provided-buffer ring (group 0), made on first use so a loop that never reads through the ring holds none.</summary>
+    internal BufferRing Buffers => _buffers ??= new BufferRing(_ring, 0, ReceiveBufferCount, ReceiveBufferSize);
+
+    /// <summary>Owners attached and not detached.</summary>
+    internal int Attached => _attached;
+
+    /// <summary>Requests of owners (detached ones included) whose last completion has not arrived.</summary>
+    internal int OwnerRequestsInFlight => _opsInFlight;
+
+    /// <summary>Provided buffers out of the ring (zero when every one is back, or none was ever made).</summary>
+    internal int BuffersHeld => _buffers?.Held ?? 0;
+
+    /// <summary>Gives <paramref name="handler"/> a slot; its requests are queued with <see cref="Queue"/>.</summary>
+    internal int Attach(ICompletion handler)
+    {
+        int index;
+        if (!_freeOwners.TryPop(out index))
+        {
+            if (_ownerCount == _owners.Length)
+            {
+                if (_ownerCount == 1 << OwnerBits)
+                {
+                    throw new InvalidOperationException("Too many io_uring owners on one loop.");
+                }
+                Array.Resize(ref _owners, _owners.Length * 2);
+            }
+            index = _ownerCount++;
+        }
+        ref var o = ref _owners[index];
+        o.Handler = handler;
+        o.Detached = false;
+        _attached++;
+        return index;
+    }
+
+    /// <summary>
+    /// The owner of <paramref name="index"/> is done: completions still to come for its requests reach
+    /// it only to be cleaned up after (their buffers recycled), and the slot is reused once the last has arrived.
+    /// </summary>
+    internal void Detach(int index)
+    {
+        ref var o = ref _owners[index];
+        if (o.Detached || o.Handler is null)
+        {
+            return;
+        }
+        o.Detached = true;
+        _attached--;
+        if (o.InFlight == 0)
+        {
+            Free(index, ref o);
+        }
+    }
+
+    private void Free(int index, ref Owner o)
+    {
+        o.Handler = null;
+        o.Detached = false;
+        o.Generation = (o.Generation + 1) & GenerationMask;
+        _freeOwners.Push(index);
+    }
+
+    /// <summary>The user_data of <paramref name="index"/>'s requests tagged <paramref name="op"/>.</summary>
+    internal ulong UserData(int index, byte op) =>
+        CompletionTag | ((ulong)_owners[index].Generation << 32) | ((ulong)op << OwnerBits) | (uint)index;
+
+    /// <summary>A submission slot for a request of <paramref name="index"/>, tagged <paramref name="op"/>, counted in flight until its last completion.</summary>
+    internal ref Sqe Queue(int index, byte op)
+    {
+        ref var sqe = ref _ring.NextSqe();
+        sqe.UserData = UserData(index, op);
+        _owners[index].InFlight++;
+        _opsInFlight++;
+        return ref sqe;
+    }
+
+    /// <summary>Queues a cancel of <paramref name="index"/>'s request tagged <paramref name="op"/> (its completion then ends it, -ECANCELED).</summary>
+    internal void QueueCancel(int index, byte op)
+    {
+        ref var cancel = ref _ring.NextSqe();
+        cancel.Opcode = Uring.OpAsyncCancel;
+        cancel.Fd = -1;
+        cancel.Addr = UserData(index, op);
+        cancel.UserData = CancelTag;
+    }
+
+    /// <summary>
+    /// Cancels every request on <paramref name="fd"/> now, in one io_uring_enter: an in-flight request
+    /// holds the open file, so without this close(2) would not release the socket (no FIN, the port
+    /// still bound) until the request ended. What is queued goes with it.
+    /// </summary>
+    internal void CancelAllNow(int fd)
+    {
+        if (_disabled)
+        {
+            NeutralizeQueued(fd);
+            return;
+        }
+        ref var cancel = ref _ring.NextSqe();
+        cancel.Opcode = Uring.OpAsyncCancel;
+        cancel.Fd = fd;
+        cancel.OpFlags = Uring.AsyncCancelFd | Uring.AsyncCancelAll;
+        cancel.UserData = CancelTag;
+        Enable();
+        _ring.SubmitAndRunTaskWork();
+    }
+
+    /// <summary>
+    /// Before the loop's first pass nothing has reached the kernel (the ring is still disabled, and only
+    /// the loop thread may enable it): requests queued for <paramref name="fd"/> become no-ops instead
+    /// of being cancelled, so none of them runs on the closed descriptor, or on a new one given its number.
+    /// </summary>
+    private void NeutralizeQueued(int fd)
+    {
+        for (uint i = 0; i < _ring.Unsubmitted; i++)
+        {
+            ref var sqe = ref _ring.Queued(i);
+            if (sqe.Fd != fd || sqe.Opcode == Uring.OpNop)
+            {
+                continue;
+            }
+            if ((sqe.UserData & (CompletionTag | CancelTag)) == CompletionTag)
+            {
+                var index = (int)(sqe.UserData & ((1u << OwnerBits) - 1));
+                ref var o = ref _owners[index];
+                o.InFlight--;
+                _opsInFlight--;
+                if (o.Detached && o.InFlight == 0)
+                {
+                    Free(index, ref o);
+                }
+            }
+            sqe = default;
+            sqe.Opcode = Uring.OpNop;
+            sqe.UserData = CancelTag;
+        }
+    }
+
+    /// <summary>Has <paramref name="owner"/>'s <see cref="ICompletion.Prepare"/> called before the pass's submission (the owner asks once per pass).</summary>
+    internal void RequestPrepare(ICompletion owner) => _prepare.Add(owner);
+
+    /// <summary>Every attached owner, for the reactor's shutdown.</summary>
+    internal List<ICompletion> AttachedOwners()
+    {
+        var list = new List<ICompletion>(_attached);
+        for (var i = 0; i < _ownerCount; i++)
+        {
+            if (_owners[i] is { Handler: { } h, Detached: false })
+            {
+                list.Add(h);
+            }
+        }
+        return list;
     }
 
     public override void Add(int fd, ulong token, bool read, bool write) => Set(fd, token, read, write);
@@ -61,7 +278,8 @@ internal sealed class UringPoller : Poller
             // the socket (no FIN, the port still bound) until the request ended. Cancel it now, in
             // this call, as epoll_ctl(DEL) would take effect now: a caller closes right after.
             Cancel(_ring, fd, ref s);
-            _ring.Submit();
+            Enable();
+            _ring.SubmitAndRunTaskWork();
         }
         MarkDirty(fd, ref s);
     }
@@ -133,51 +351,154 @@ internal sealed class UringPoller : Poller
     public override int Wait(Span<PollerEvent> events, int timeoutMs)
     {
         var ring = _ring;
+        Enable();
+        RunPrepare();
         Flush(ring);
         ring.SubmitAndWait(timeoutMs);
-        if (_completions.Length < events.Length)
-        {
-            _completions = new Cqe[events.Length];
-        }
-        var n = ring.Reap(_completions.AsSpan(0, events.Length));
         var count = 0;
-        for (var i = 0; i < n; i++)
+        // Bounded: completions keep arriving while they are handled, and the loop has timers and
+        // other work too; what is left is reaped on the next pass without waiting.
+        for (var round = 0; round < 4 && count < events.Length; round++)
         {
-            ref readonly var c = ref _completions[i];
-            if ((c.UserData & CancelTag) != 0)
+            var n = ring.Reap(_completions.AsSpan(0, Math.Min(_completions.Length, events.Length - count)));
+            if (n == 0)
             {
-                continue;
+                break;
             }
-            var fd = (int)(uint)c.UserData;
-            var sequence = (uint)(c.UserData >> 32);
-            if ((uint)fd >= (uint)_slots.Length)
+            for (var i = 0; i < n; i++)
             {
-                continue;
+                ref readonly var c = ref _completions[i];
+                if ((c.UserData & CancelTag) != 0)
+                {
+                    continue;
+                }
+                if ((c.UserData & CompletionTag) != 0)
+                {
+                    DispatchCompletion(in c);
+                    continue;
+                }
+                if (PollCompleted(in c, ref events[count]))
+                {
+                    count++;
+                }
             }
-            ref var s = ref _slots[fd];
-            if (!s.Armed || s.Sequence != sequence)
-            {
-                continue;
-            }
-            s.Armed = false;
-            if (s.Registered)
-            {
-                // One-shot: armed again on the next pass, after the reactor has acted on this one.
-                MarkDirty(fd, ref s);
-            }
-            if (c.Res == -ECanceled || !s.Registered)
-            {
-                continue;
-            }
-            var mask = c.Res < 0 ? PollErr : (uint)c.Res;
-            ref var e = ref events[count++];
-            e.Token = s.Token;
-            e.Readable = (mask & PollIn) != 0;
-            e.Writable = (mask & PollOut) != 0;
-            e.Disconnected = (mask & (PollErr | PollHup)) != 0;
         }
+        // Buffers recycled during the pass go back to the kernel in one store.
+        _buffers?.Publish();
         return count;
     }
 
-    public override void Dispose() => _ring.Dispose();
+    private void RunPrepare()
+    {
+        var prepare = _prepare;
+        // By index: an owner's Prepare may not add, but a failure in one must not skip the others.
+        for (var i = 0; i < prepare.Count; i++)
+        {
+            var owner = prepare[i];
+            try
+            {
+                owner.Prepare();
+            }
+            catch (Exception e)
+            {
+                Failed(owner, e);
+            }
+        }
+        prepare.Clear();
+    }
+
+    private bool PollCompleted(in Cqe c, ref PollerEvent e)
+    {
+        var fd = (int)(uint)c.UserData;
+        var sequence = (uint)(c.UserData >> 32);
+        if ((uint)fd >= (uint)_slots.Length)
+        {
+            return false;
+        }
+        ref var s = ref _slots[fd];
+        if (!s.Armed || s.Sequence != sequence)
+        {
+            return false;
+        }
+        s.Armed = false;
+        if (s.Registered)
+        {
+            // One-shot: armed again on the next pass, after the reactor has acted on this one.
+            MarkDirty(fd, ref s);
+        }
+        if (c.Res == -ECanceled || !s.Registered)
+        {
+            return false;
+        }
+        var mask = c.Res < 0 ? PollErr : (uint)c.Res;
+        e.Token = s.Token;
+        e.Readable = (mask & PollIn) != 0;
+        e.Writable = (mask & PollOut) != 0;
+        e.Disconnected = (mask & (PollErr | PollHup)) != 0;
+        return true;
+    }
+
+    private void DispatchCompletion(in Cqe c)
+    {
+        var index = (int)(c.UserData & ((1u << OwnerBits) - 1));
+        var op = (byte)(c.UserData >> OwnerBits);
+        var generation = (uint)(c.UserData >> 32) & GenerationMask;
+        var hasBuffer = (c.Flags & Uring.CqeBuffer) != 0;
+        if (hasBuffer)
+        {
+            Buffers.Taken();
+        }
+        if ((uint)index < (uint)_ownerCount)
+        {
+            ref var o = ref _owners[index];
+            if (o.Handler is { } handler && o.Generation == generation)
+            {
+                if ((c.Flags & Uring.CqeMore) == 0)
+                {
+                    o.InFlight--;
+                    _opsInFlight--;
+                }
+                // A detached owner still hears its completions (it is closed and only cleans up: an
+                // accepted descriptor to close, say); its slot is freed after the last one.
+                try
+                {
+                    handler.Complete(in c, op);
+                }
+                catch (Exception e)
+                {
+                    Failed(handler, e);
+                }
+                if (o.Detached && o.InFlight == 0)
+                {
+                    Free(index, ref o);
+                }
+            }
+        }
+        if (hasBuffer)
+        {
+            // The owner has delivered (or copied) the bytes during Complete: the buffer is free again.
+            Buffers.Recycle((ushort)(c.Flags >> Uring.CqeBufferShift));
+        }
+    }
+
+    private static void Failed(ICompletion owner, Exception e)
+    {
+        ReactorBase.LogError("Unhandled error in DataReceived or a completion callback", e);
+        try
+        {
+            owner.Lost(new Failure(e));
+        }
+        catch (Exception again)
+        {
+            ReactorBase.LogError("Unhandled error in ConnectionLost", again);
+        }
+    }
+
+    public override void Dispose()
+    {
+        // The buffers first: once unregistered the kernel can no longer pick one to fill, so their
+        // memory can go even while the ring's own teardown (asynchronous in the kernel) goes on.
+        _buffers?.Dispose();
+        _ring.Dispose();
+    }
 }
