@@ -11,24 +11,22 @@ namespace Torsion.Internet;
 /// closing is <see cref="StreamTransport"/>'s; this class does the descriptor's I/O and its readiness
 /// registrations.
 /// </summary>
-internal sealed unsafe class TcpConnection : StreamTransport, IReadDescriptor, IWriteDescriptor
+internal sealed unsafe class TcpConnection : DescriptorTransport, IReadDescriptor, IWriteDescriptor
 {
     private readonly PosixReactor _reactor;
-    private readonly int _fd;
     // An adopted descriptor is a dup of one its giver may still hold, so closing ours does not take
     // it out of the epoll set: only then is the explicit EPOLL_CTL_DEL needed at close.
     private readonly bool _adopted;
     private bool _writing;
 
     internal TcpConnection(PosixReactor reactor, int fd, EndPoint peer, bool isUnix = false, bool adopted = false)
-        : base(reactor, reactor.SegmentPool, peer, isUnix)
+        : base(reactor, reactor.SegmentPool, peer, isUnix, fd)
     {
         _adopted = adopted;
         _reactor = reactor;
-        _fd = fd;
     }
 
-    public int FileDescriptor => _fd;
+    public int FileDescriptor => Fd;
 
     /// <summary>Registers for reading (before the protocol hears ConnectionMade).</summary>
     protected override void Register() => _reactor.AddReader(this);
@@ -46,7 +44,7 @@ internal sealed unsafe class TcpConnection : StreamTransport, IReadDescriptor, I
         nint n;
         fixed (byte* p = buffer)
         {
-            n = LibC.Recv(_fd, p, buffer.Length, Sock.MSG_DONTWAIT);
+            n = LibC.Recv(Fd, p, buffer.Length, Sock.MSG_DONTWAIT);
         }
         if (n > 0)
         {
@@ -82,7 +80,7 @@ internal sealed unsafe class TcpConnection : StreamTransport, IReadDescriptor, I
         nint sent;
         fixed (byte* p = data)
         {
-            sent = LibC.Send(_fd, p, data.Length, Sock.MSG_NOSIGNAL | Sock.MSG_DONTWAIT);
+            sent = LibC.Send(Fd, p, data.Length, Sock.MSG_NOSIGNAL | Sock.MSG_DONTWAIT);
         }
         if (sent >= 0)
         {
@@ -119,7 +117,7 @@ internal sealed unsafe class TcpConnection : StreamTransport, IReadDescriptor, I
     {
         if (Buffer is { IsEmpty: false } buffer)
         {
-            var errno = buffer.Flush(_fd);
+            var errno = buffer.Flush(Fd);
             if (errno != 0)
             {
                 return LostBecause("sendmsg", errno);
@@ -134,7 +132,7 @@ internal sealed unsafe class TcpConnection : StreamTransport, IReadDescriptor, I
         return Drained();
     }
 
-    protected override void ShutdownSend() => LibC.Shutdown(_fd, Sock.SHUT_WR);
+    protected override void ShutdownSend() => LibC.Shutdown(Fd, Sock.SHUT_WR);
 
     // ---- closing ------------------------------------------------------------------------------------
 
@@ -175,24 +173,8 @@ internal sealed unsafe class TcpConnection : StreamTransport, IReadDescriptor, I
             _reactor.RemoveClosing(this);
         }
         _writing = false;
-        LibC.Close(_fd);
+        LibC.Close(Fd);
     }
 
-    // ---- options and addresses ---------------------------------------------------------------------------
-
-    protected override bool NoDelayOption
-    {
-        get => PosixSocket.GetInt(_fd, Sock.IPPROTO_TCP, Sock.TCP_NODELAY) != 0;
-        set => PosixSocket.SetInt(_fd, Sock.IPPROTO_TCP, Sock.TCP_NODELAY, value ? 1 : 0);
-    }
-
-    protected override bool KeepAliveOption
-    {
-        get => PosixSocket.GetInt(_fd, Sock.SOL_SOCKET, Sock.SO_KEEPALIVE) != 0;
-        set => PosixSocket.SetInt(_fd, Sock.SOL_SOCKET, Sock.SO_KEEPALIVE, value ? 1 : 0);
-    }
-
-    protected override EndPoint LocalAddress() => PosixSocket.GetSockName(_fd);
-
-    public override string ToString() => $"TcpConnection(fd={_fd}, peer={GetPeer()})";
+    public override string ToString() => $"TcpConnection(fd={Fd}, peer={GetPeer()})";
 }

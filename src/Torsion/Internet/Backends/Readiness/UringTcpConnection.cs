@@ -15,14 +15,13 @@ namespace Torsion.Internet;
 /// so a reply costs no system call either. The state machine around writing and closing is
 /// <see cref="StreamTransport"/>'s.
 /// </summary>
-internal sealed unsafe class UringTcpConnection : StreamTransport, ICompletion
+internal sealed unsafe class UringTcpConnection : DescriptorTransport, ICompletion
 {
     private const byte ReceiveOp = 1;
     private const byte SendOp = 2;
     private const int MaxIov = 64;
 
     private readonly UringPoller _poller;
-    private readonly int _fd;
     private int _slot = -1;
     // A multishot receive is queued or in flight (until its last completion).
     private bool _receiving;
@@ -40,14 +39,13 @@ internal sealed unsafe class UringTcpConnection : StreamTransport, ICompletion
     private bool _stashedEndOfFile;
 
     internal UringTcpConnection(PosixReactor reactor, UringPoller poller, int fd, EndPoint peer, bool isUnix = false)
-        : base(reactor, reactor.SegmentPool, peer, isUnix)
+        : base(reactor, reactor.SegmentPool, peer, isUnix, fd)
     {
         _poller = poller;
-        _fd = fd;
     }
 
     /// <summary>The socket's descriptor.</summary>
-    internal int FileDescriptor => _fd;
+    internal int FileDescriptor => Fd;
 
     protected override void Register() => _slot = _poller.Attach(this);
 
@@ -82,7 +80,7 @@ internal sealed unsafe class UringTcpConnection : StreamTransport, ICompletion
     {
         ref var sqe = ref _poller.Queue(_slot, ReceiveOp);
         sqe.Opcode = Uring.OpRecv;
-        sqe.Fd = _fd;
+        sqe.Fd = Fd;
         sqe.IoPrio = Uring.RecvMultishot;
         sqe.Flags = Uring.SqeBufferSelect;
         sqe.BufIndex = _poller.Buffers.GroupId;
@@ -245,7 +243,7 @@ internal sealed unsafe class UringTcpConnection : StreamTransport, ICompletion
         nint sent;
         fixed (byte* p = data)
         {
-            sent = LibC.Send(_fd, p, data.Length, Sock.MSG_NOSIGNAL | Sock.MSG_DONTWAIT);
+            sent = LibC.Send(Fd, p, data.Length, Sock.MSG_NOSIGNAL | Sock.MSG_DONTWAIT);
         }
         if (sent >= 0)
         {
@@ -287,7 +285,7 @@ internal sealed unsafe class UringTcpConnection : StreamTransport, ICompletion
         msg->IovLen = (nuint)n;
         ref var sqe = ref _poller.Queue(_slot, SendOp);
         sqe.Opcode = Uring.OpSendMsg;
-        sqe.Fd = _fd;
+        sqe.Fd = Fd;
         sqe.Addr = (ulong)msg;
         sqe.Len = 1;
         sqe.OpFlags = Sock.MSG_NOSIGNAL;
@@ -333,7 +331,7 @@ internal sealed unsafe class UringTcpConnection : StreamTransport, ICompletion
     // Segments a send in flight points at go to the collector, never back to the pool.
     protected override bool BufferReusable => !_sending;
 
-    protected override void ShutdownSend() => LibC.Shutdown(_fd, Sock.SHUT_WR);
+    protected override void ShutdownSend() => LibC.Shutdown(Fd, Sock.SHUT_WR);
 
     // ---- closing ------------------------------------------------------------------------------------
 
@@ -393,34 +391,18 @@ internal sealed unsafe class UringTcpConnection : StreamTransport, ICompletion
             // Written during this pass and not yet submitted (an echo answered just before the peer's
             // end of file, say): a readiness loop would have sent it from Write already, so hand it to
             // the kernel now, before the close, as far as the socket takes it.
-            Buffer!.Flush(_fd);
+            Buffer!.Flush(Fd);
         }
         _poller.Detach(_slot);
         if (_receiving || _sending)
         {
             // A request in flight holds the open file: cancel it first, so close(2) releases the socket now.
-            _poller.CancelAllNow(_fd);
+            _poller.CancelAllNow(Fd);
         }
         _stash = null;
         _stashLength = 0;
-        LibC.Close(_fd);
+        LibC.Close(Fd);
     }
 
-    // ---- options and addresses ---------------------------------------------------------------------------
-
-    protected override bool NoDelayOption
-    {
-        get => PosixSocket.GetInt(_fd, Sock.IPPROTO_TCP, Sock.TCP_NODELAY) != 0;
-        set => PosixSocket.SetInt(_fd, Sock.IPPROTO_TCP, Sock.TCP_NODELAY, value ? 1 : 0);
-    }
-
-    protected override bool KeepAliveOption
-    {
-        get => PosixSocket.GetInt(_fd, Sock.SOL_SOCKET, Sock.SO_KEEPALIVE) != 0;
-        set => PosixSocket.SetInt(_fd, Sock.SOL_SOCKET, Sock.SO_KEEPALIVE, value ? 1 : 0);
-    }
-
-    protected override EndPoint LocalAddress() => PosixSocket.GetSockName(_fd);
-
-    public override string ToString() => $"UringTcpConnection(fd={_fd}, peer={GetPeer()})";
+    public override string ToString() => $"UringTcpConnection(fd={Fd}, peer={GetPeer()})";
 }
