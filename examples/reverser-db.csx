@@ -20,12 +20,18 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using Torsion.Enterprise;
 
-var port = int.Parse(Environment.GetEnvironmentVariable("PORT") ?? "2323");
-var countPort = int.Parse(Environment.GetEnvironmentVariable("COUNT_PORT") ?? "2324");
+var port = PortFrom("PORT", 2323);
+var countPort = PortFrom("COUNT_PORT", 2324);
 var providerName = Environment.GetEnvironmentVariable("DATABASE_PROVIDER") ?? "sqlite";
 var connectionString = Environment.GetEnvironmentVariable("DATABASE") ?? "Data Source=reverser.db";
 
 var database = LinesDatabase.Open(providerName, connectionString, Reactor);
+
+// A port from the environment, or the default; a value that is not a port names the variable.
+static int PortFrom(string variable, int fallback) =>
+    Environment.GetEnvironmentVariable(variable) is not { Length: > 0 } text ? fallback
+    : int.TryParse(text, out var value) && value is >= 0 and <= 65535 ? value
+    : throw new ArgumentException($"{variable} is '{text}': expected a port number from 0 to 65535.");
 
 var application = new Application("reverser-db");
 new TcpServer(Reactor, port, Factory.ForProtocol(() => new StoringReverser(database)), interfaceAddress: "127.0.0.1")

@@ -10,11 +10,7 @@ namespace Torsion.Enterprise;
 /// </summary>
 public sealed class Transaction
 {
-    // Never added to: replaced by each statement's rows, so one empty list serves every transaction.
-    private static readonly List<object?[]> NoRows = new();
-
-    private List<object?[]> _rows = NoRows;
-    private int _next;
+    private readonly RowCursor _cursor = new();
 
     internal Transaction(DbConnection connection, DbTransaction transaction)
     {
@@ -50,8 +46,7 @@ public sealed class Transaction
         {
             CommandCache.Return(Connection, sql, parameters, command, succeeded);
         }
-        _rows = rows;
-        _next = 0;
+        _cursor.Load(rows);
         RowCount = affected;
         return affected;
     }
@@ -64,24 +59,8 @@ public sealed class Transaction
     }
 
     /// <summary>The next row of the last <see cref="Execute"/>, or null when there is none left.</summary>
-    public object?[]? FetchOne() => _next < _rows.Count ? _rows[_next++] : null;
+    public object?[]? FetchOne() => _cursor.FetchOne();
 
     /// <summary>The rows of the last <see cref="Execute"/> not fetched yet.</summary>
-    public IReadOnlyList<object?[]> FetchAll()
-    {
-        if (_next >= _rows.Count)
-        {
-            return Array.Empty<object?[]>();
-        }
-        if (_next == 0)
-        {
-            // All of them: hand over the list itself rather than a copy.
-            var all = _rows;
-            _rows = NoRows;
-            return all;
-        }
-        var rest = _rows.GetRange(_next, _rows.Count - _next);
-        _next = _rows.Count;
-        return rest;
-    }
+    public IReadOnlyList<object?[]> FetchAll() => _cursor.FetchAll();
 }

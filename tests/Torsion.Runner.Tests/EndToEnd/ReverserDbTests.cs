@@ -119,6 +119,7 @@ public sealed class ReverserDbTests
     [InlineData("DATABASE_PROVIDER", "mysql", "DATABASE_PROVIDER is 'mysql': use 'sqlite' (the default) or 'postgres'")]
     [InlineData("DATABASE", "Data Source=x.db;Bogus=1", "DATABASE is not a valid sqlite connection string")]
     [InlineData("DATABASE", "Data Source=/nonexistent-torsion-dir/x.db", "DATABASE (sqlite): cannot open the database")]
+    [InlineData("COUNT_PORT", "twenty", "COUNT_PORT is 'twenty': expected a port number")]
     public void AWrongConfigurationIsRefusedAtStart(string variable, string value, string message)
     {
         var dir = Torsiond.Scratch();
