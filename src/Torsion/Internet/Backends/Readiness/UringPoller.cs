@@ -67,6 +67,9 @@ internal sealed class UringPoller : Poller
     private readonly List<int> _dirty = new();
     private readonly List<ICompletion> _prepare = new();
     private readonly Stack<int> _freeOwners = new();
+    // Pinned blocks are dear to allocate (the pinned heap has no bump allocator): kept for reuse.
+    private readonly Stack<byte[]> _sendStates = new();
+    private const int MaxPooledSendStates = 256;
     private Slot[] _slots = new Slot[256];
     private Cqe[] _completions = new Cqe[1024];
     private Owner[] _owners = new Owner[64];
@@ -208,6 +211,40 @@ internal sealed class UringPoller : Poller
         cancel.UserData = CancelTag;
         Enable();
         _ring.SubmitAndRunTaskWork();
+    }
+
+    /// <summary>
+    /// Makes way for close(2) on <paramref name="fd"/>, owned by <paramref name="index"/>, without a system
+    /// call: its requests still queued become no-ops (after the close the number may be given to a new
+    /// socket, which a queued request would then read), and a cancel of each request already in flight,
+    /// by user_data (a cancel by descriptor would look the number up after the close), goes with the pass's
+    /// submission. An in-flight request holds the open file, so the socket is released (the FIN sent)
+    /// when that submission cancels it, at the end of this pass, not later.
+    /// </summary>
+    internal void CancelBeforeClose(int index, int fd, byte op1, byte op2)
+    {
+        NeutralizeQueued(fd);
+        if (_owners[index].InFlight > 0 && !_disabled)
+        {
+            QueueCancel(index, op1);
+            QueueCancel(index, op2);
+        }
+    }
+
+    /// <summary>
+    /// A pinned block for a sendmsg's msghdr and iovecs, which the kernel reads after the submission:
+    /// rented while the send is in flight, so a connection that is not sending holds none.
+    /// </summary>
+    internal byte[] RentSendState(int size) =>
+        _sendStates.TryPop(out var state) && state.Length == size ? state : GC.AllocateArray<byte>(size, pinned: true);
+
+    /// <summary>Gives back a block from <see cref="RentSendState"/> once its send has completed.</summary>
+    internal void ReturnSendState(byte[] state)
+    {
+        if (_sendStates.Count < MaxPooledSendStates)
+        {
+            _sendStates.Push(state);
+        }
     }
 
     /// <summary>

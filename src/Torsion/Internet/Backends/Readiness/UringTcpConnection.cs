@@ -11,8 +11,8 @@ namespace Torsion.Internet;
 /// (<see cref="UringPoller.Buffers"/>): each completion is handed to the protocol straight from its
 /// buffer, which goes back to the ring right after, so an idle connection holds no buffer and a busy
 /// one costs no system call per read. Sending queues the bytes and gathers everything written during
-/// a pass into one IORING_OP_SENDMSG submitted with the loop's wait (one send in flight at a time),
-/// so a reply costs no system call either. The state machine around writing and closing is
+/// a pass into one IORING_OP_SEND (one segment) or SENDMSG (several) submitted with the loop's wait
+/// (one send in flight at a time), so a reply costs no system call either. The state machine around writing and closing is
 /// <see cref="StreamTransport"/>'s.
 /// </summary>
 internal sealed unsafe class UringTcpConnection : DescriptorTransport, ICompletion
@@ -31,7 +31,7 @@ internal sealed unsafe class UringTcpConnection : DescriptorTransport, ICompleti
     private bool _sending;
     private bool _prepareQueued;
     private bool _deliverQueued;
-    // The msghdr and iovecs of the send in flight: pinned, as the kernel reads them after the submission.
+    // The msghdr and iovecs of a gathered send in flight (rented from the poller; none for a single segment).
     private byte[]? _sendState;
     // Completions that arrived while reading was paused, delivered first on resume (no DataReceived while paused).
     private byte[]? _stash;
@@ -275,26 +275,46 @@ internal sealed unsafe class UringTcpConnection : DescriptorTransport, ICompleti
         {
             return;
         }
-        _sendState ??= GC.AllocateArray<byte>(sizeof(MsgHdr) + (MaxIov * sizeof(IoVec)), pinned: true);
-        var p = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_sendState));
-        var msg = (MsgHdr*)p;
-        var iov = (IoVec*)(p + sizeof(MsgHdr));
-        var n = Buffer!.Gather(iov, MaxIov, out _);
-        *msg = default;
-        msg->Iov = iov;
-        msg->IovLen = (nuint)n;
+        var gathered = stackalloc IoVec[MaxIov];
+        var n = Buffer!.Gather(gathered, MaxIov, out _);
         ref var sqe = ref _poller.Queue(_slot, SendOp);
-        sqe.Opcode = Uring.OpSendMsg;
         sqe.Fd = Fd;
-        sqe.Addr = (ulong)msg;
-        sqe.Len = 1;
         sqe.OpFlags = Sock.MSG_NOSIGNAL;
+        if (n == 1)
+        {
+            // One segment (a reply written in one piece): a plain send, with nothing for the kernel to read
+            // but the bytes, which are a pinned segment the buffer keeps until the completion.
+            sqe.Opcode = Uring.OpSend;
+            sqe.Addr = (ulong)gathered[0].Base;
+            sqe.Len = (uint)gathered[0].Length;
+        }
+        else
+        {
+            _sendState = _poller.RentSendState(SendStateSize);
+            var p = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_sendState));
+            var msg = (MsgHdr*)p;
+            var iov = (IoVec*)(p + sizeof(MsgHdr));
+            new ReadOnlySpan<IoVec>(gathered, n).CopyTo(new Span<IoVec>(iov, n));
+            *msg = default;
+            msg->Iov = iov;
+            msg->IovLen = (nuint)n;
+            sqe.Opcode = Uring.OpSendMsg;
+            sqe.Addr = (ulong)msg;
+            sqe.Len = 1;
+        }
         _sending = true;
     }
+
+    private static int SendStateSize => sizeof(MsgHdr) + (MaxIov * sizeof(IoVec));
 
     private void Sent(in Cqe cqe)
     {
         _sending = false;
+        if (_sendState is { } state)
+        {
+            _sendState = null;
+            _poller.ReturnSendState(state);
+        }
         if (IsDisconnected || HasPendingFailure)
         {
             // Aborted or failed while the send was in flight: the queue was already dropped.
@@ -308,7 +328,7 @@ internal sealed unsafe class UringTcpConnection : DescriptorTransport, ICompleti
                 StartFlushing();
                 return;
             }
-            ConnectionLost(LostBecause("sendmsg", -res));
+            ConnectionLost(LostBecause("send", -res));
             return;
         }
         Buffer!.Consume(res);
@@ -393,12 +413,13 @@ internal sealed unsafe class UringTcpConnection : DescriptorTransport, ICompleti
             // the kernel now, before the close, as far as the socket takes it.
             Buffer!.Flush(Fd);
         }
-        _poller.Detach(_slot);
         if (_receiving || _sending)
         {
-            // A request in flight holds the open file: cancel it first, so close(2) releases the socket now.
-            _poller.CancelAllNow(Fd);
+            // A request in flight holds the open file: its cancel goes with this pass's submission, which
+            // releases the socket; what is still queued for the descriptor never runs.
+            _poller.CancelBeforeClose(_slot, Fd, ReceiveOp, SendOp);
         }
+        _poller.Detach(_slot);
         _stash = null;
         _stashLength = 0;
         LibC.Close(Fd);
