@@ -80,6 +80,12 @@ public sealed class PackedRepository : IDisposable
                 {
                     Directory.Delete(folder, recursive: true);
                 }
+                // The id's folder too, when this run's version was all it held.
+                var id = Path.GetDirectoryName(folder)!;
+                if (Directory.Exists(id) && !Directory.EnumerateFileSystemEntries(id).Any())
+                {
+                    Directory.Delete(id);
+                }
             }
             catch (IOException)
             {
