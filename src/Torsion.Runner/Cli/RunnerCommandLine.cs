@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Reflection;
 using Torsion.Internet;
 using Torsion.Runner.Daemon;
 
@@ -322,8 +323,10 @@ internal sealed class RunnerCommandLine
         return Convert.ToUInt32(text, 8);
     }
 
+    // The package version (0.1.0, 0.2.0-rc.1), without the commit the build appends after '+'.
     private static string VersionOf(Type type) =>
-        type.Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        type.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? type.Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     /// <summary>A command line that parsed but does not make sense.</summary>
     private sealed class UsageException(string message) : Exception(message);
