@@ -18,23 +18,32 @@ internal sealed class GracefulShutdown
     // coarse enough to cost nothing while connections finish.
     private const double PollInterval = 0.05;
 
+    // While a drain runs, systemd hears from us this often ("draining N connections" and
+    // EXTEND_TIMEOUT_USEC), and each extension covers this long: several reports, so one late
+    // loop pass does not lose the extension, yet a loop that stops answering is killed soon.
+    internal const double ReportInterval = 1.0;
+    internal const double ExtensionWindow = 5.0;
+
     private static readonly Logger Log = Logger.For<GracefulShutdown>();
 
     private readonly IReactor _reactor;
     private readonly Func<int> _openConnections;
     private readonly IService _application;
     private readonly double _timeout;
+    private readonly SystemdNotifier? _systemd;
     private Deferred? _drained;
+    private IDelayedCall? _report;
     private IDelayedCall? _deadline;
     private IDelayedCall? _poll;
 
     /// <summary>
     /// Drains <paramref name="application"/> on <paramref name="reactor"/> for at most <paramref name="timeout"/>
     /// seconds, asking <paramref name="openConnections"/> how many connections are left (a single loop's
-    /// count, or a group's sum).
+    /// count, or a group's sum); tells <paramref name="systemd"/>, if given, how the drain goes.
     /// </summary>
-    public GracefulShutdown(IReactor reactor, Func<int> openConnections, IService application, double timeout)
+    public GracefulShutdown(IReactor reactor, Func<int> openConnections, IService application, double timeout, SystemdNotifier? systemd = null)
     {
+        _systemd = systemd;
         _reactor = reactor;
         _openConnections = openConnections;
         _application = application;
@@ -57,6 +66,10 @@ internal sealed class GracefulShutdown
     private Deferred Drain()
     {
         var drained = _drained = new Deferred();
+        if (_systemd is { IsEnabled: true })
+        {
+            Report(_reactor.Seconds() + _timeout);
+        }
         var stopped = _application.Running ? _application.StopService() : Deferred.Succeed();
         stopped.AddBoth(outcome =>
         {
@@ -108,6 +121,25 @@ internal sealed class GracefulShutdown
         });
     }
 
+    /// <summary>
+    /// Tells systemd how many connections are left, and asks it to wait: our own deadline
+    /// (<paramref name="deadline"/>, the grace period from the start of the stop) bounds the drain,
+    /// so the stop timeout systemd enforces (TimeoutStopSec=) must not cut it shorter. Sent again every
+    /// <see cref="ReportInterval"/> from the loop, so a loop that hangs stops asking and is killed.
+    /// </summary>
+    private void Report(double deadline)
+    {
+        var open = _openConnections();
+        var left = Math.Max(0, deadline - _reactor.Seconds());
+        _systemd!.Status($"Draining {open} connection(s), up to {Math.Ceiling(left):0} s more");
+        _systemd.ExtendTimeout(ExtensionWindow);
+        _report = _reactor.CallLater(ReportInterval, () =>
+        {
+            _report = null;
+            Report(deadline);
+        });
+    }
+
     private void Finish()
     {
         if (_poll is { Active: true })
@@ -118,6 +150,11 @@ internal sealed class GracefulShutdown
         {
             _deadline.Cancel();
         }
+        if (_report is { Active: true })
+        {
+            _report.Cancel();
+        }
+        _report = null;
         _poll = null;
         _deadline = null;
         if (_drained is { Called: false } d)
