@@ -41,6 +41,29 @@ public sealed class UnitFileTests
     }
 
     [Fact]
+    public void SystemdAnalyzeFindsNothingToSayAboutTheUnits()
+    {
+        var analyze = Torsion.TestSupport.Peers.RequireProgram("systemd-analyze", "systemd");
+        // Installed as the units expect, except that torsiond is the repository's (verify checks
+        // that ExecStart's program exists); unknown keys and bad values are what it reports.
+        var dir = Torsiond.Scratch();
+        var names = new[] { "torsiond-web.socket", "torsiond-web.service", "torsiond-web-direct.service" };
+        foreach (var name in names)
+        {
+            var text = File.ReadAllText(Path.Combine(FakeSystemd.UnitDirectory, name));
+            File.WriteAllText(Path.Combine(dir, name), text.Replace("/usr/local/bin/torsiond", Path.Combine(Torsiond.RepositoryRoot, "torsiond"), StringComparison.Ordinal));
+        }
+        var info = new System.Diagnostics.ProcessStartInfo(analyze) { WorkingDirectory = dir };
+        foreach (var a in (string[])["verify", .. names.Select(n => "./" + n)])
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var verify = ChildProcess.Start(info);
+        Assert.Equal(0, verify.WaitForExit(60));
+        Assert.Equal("", verify.Output);
+    }
+
+    [Fact]
     public void TheSocketActivatedUnitServesUnderAFakeSystemd()
     {
         var socketUnit = UnitFile.Read(Path.Combine(FakeSystemd.UnitDirectory, "torsiond-web.socket"));
