@@ -33,6 +33,7 @@ internal sealed class GracefulShutdown
     private readonly SystemdNotifier? _systemd;
     private Deferred? _drained;
     private IDelayedCall? _report;
+    private double _graceEnds;
     private IDelayedCall? _deadline;
     private IDelayedCall? _poll;
 
@@ -68,7 +69,8 @@ internal sealed class GracefulShutdown
         var drained = _drained = new Deferred();
         if (_systemd is { IsEnabled: true })
         {
-            Report(_reactor.Seconds() + _timeout);
+            _graceEnds = _reactor.Seconds() + _timeout;
+            Report();
         }
         var stopped = _application.Running ? _application.StopService() : Deferred.Succeed();
         stopped.AddBoth(outcome =>
@@ -96,6 +98,8 @@ internal sealed class GracefulShutdown
             return;
         }
         Log.Info("Waiting up to {timeout} s for {count} connection(s) to finish", ("timeout", _timeout), ("count", open));
+        // The grace period counts from here, once the service tree has stopped.
+        _graceEnds = _reactor.Seconds() + _timeout;
         _deadline = _reactor.CallLater(_timeout, () =>
         {
             _deadline = null;
@@ -123,20 +127,20 @@ internal sealed class GracefulShutdown
 
     /// <summary>
     /// Tells systemd how many connections are left, and asks it to wait: our own deadline
-    /// (<paramref name="deadline"/>, the grace period from the start of the stop) bounds the drain,
+    /// (the end of the grace period) bounds the drain,
     /// so the stop timeout systemd enforces (TimeoutStopSec=) must not cut it shorter. Sent again every
     /// <see cref="ReportInterval"/> from the loop, so a loop that hangs stops asking and is killed.
     /// </summary>
-    private void Report(double deadline)
+    private void Report()
     {
         var open = _openConnections();
-        var left = Math.Max(0, deadline - _reactor.Seconds());
+        var left = Math.Max(0, _graceEnds - _reactor.Seconds());
         _systemd!.Status($"Draining {open} connection(s), up to {Math.Ceiling(left):0} s more");
         _systemd.ExtendTimeout(ExtensionWindow);
         _report = _reactor.CallLater(ReportInterval, () =>
         {
             _report = null;
-            Report(deadline);
+            Report();
         });
     }
 
