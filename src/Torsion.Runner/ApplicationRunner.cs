@@ -37,6 +37,8 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
         try
         {
             logging = RunnerLogging.Begin(options);
+            // Read (and removed from the environment) before the application can start a child.
+            var watchdog = SystemdWatchdog.FromEnvironment(systemd);
             if (options.PidFile is { } pidPath)
             {
                 pidFile = new PidFile(pidPath);
@@ -78,8 +80,9 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
             var gid = options.Gid ?? ToUnsigned(app?.Gid);
             Privileges.Switch(uid, gid, options.Uid is null ? null : options.UserName, options.EffectiveOnly);
 
-            var shutdown = new GracefulShutdown(reactor, openConnections, application, options.ShutdownTimeout);
-            reactor.AddSystemEventTrigger(TriggerPhase.Before, SystemEvent.Shutdown, () => systemd.Notify("STOPPING=1"));
+            var shutdown = new GracefulShutdown(reactor, openConnections, application, options.ShutdownTimeout, systemd);
+            // Added before the drain's trigger, so systemd hears STOPPING=1 before the first "Draining" status.
+            reactor.AddSystemEventTrigger(TriggerPhase.Before, SystemEvent.Shutdown, () => systemd.Notify("STOPPING=1\nSTATUS=Stopping"));
             shutdown.Install();
             using var signals = RunnerSignals.Install(reactor, shutdown, logging);
             string? startFailure = null;
@@ -92,13 +95,15 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
                 catch (Exception e)
                 {
                     startFailure = Describe(e);
+                    systemd.Status("Failed to start: " + startFailure);
                     Log.Failure("The application failed to start", e);
                     reactor.Stop();
                     return;
                 }
                 Log.Info("Started; serving as pid {pid}", ("pid", Environment.ProcessId));
                 status.ReportReady();
-                systemd.Notify($"READY=1\nMAINPID={Environment.ProcessId}");
+                systemd.Notify($"READY=1\nMAINPID={Environment.ProcessId}\nSTATUS={ServingStatus.Describe(application, source.Description).ReplaceLineEndings(" ")}");
+                watchdog?.Start(reactor);
             });
             run();
             if (startFailure is not null)
@@ -106,6 +111,7 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
                 return startFailure;
             }
             Save(application);
+            systemd.Status("Stopped");
             Log.Info("Stopped");
             return null;
         }
@@ -121,6 +127,7 @@ internal sealed class ApplicationRunner(RunnerOptions options, IApplicationSourc
             {
                 Log.Failure("torsiond could not start the application", e);
             }
+            systemd.Status("Failed to start: " + Describe(e));
             return Describe(e);
         }
         finally

@@ -25,7 +25,7 @@ internal sealed class RunnerCommandLine
     private readonly Option<string?> _logFile = new("--logfile", "-l") { Description = "Log to FILE ('-' for standard output). Default: torsiond.log when daemonized, standard output with -n.", HelpName = "FILE" };
     private readonly Option<string> _logFormat = new("--log-format") { Description = "Log line format.", DefaultValueFactory = _ => "text" };
     private readonly Option<string> _logLevel = new("--log-level") { Description = "The lowest level logged: debug, info, warn, error or critical.", DefaultValueFactory = _ => "info" };
-    private readonly Option<string?> _pidFile = new("--pidfile") { Description = "The pid file. Default: torsiond.pid; an empty string means none.", HelpName = "FILE" };
+    private readonly Option<string?> _pidFile = new("--pidfile") { Description = "The pid file. Default: torsiond.pid when daemonized, none with -n (give --pidfile=torsiond.pid for twistd's behaviour); an empty string means none.", HelpName = "FILE" };
     private readonly Option<string?> _runDir = new("--rundir", "-d") { Description = "Change to DIR before starting the application.", HelpName = "DIR" };
     private readonly Option<string?> _umask = new("--umask") { Description = "The umask, in octal. Default: 077 when daemonized, inherited with -n.", HelpName = "MASK" };
     private readonly Option<string?> _uid = new("--uid", "-u") { Description = "Switch to this user (name or number) after the privileged start (ports below 1024 are bound before).", HelpName = "USER" };
@@ -255,7 +255,9 @@ internal sealed class RunnerCommandLine
         {
             throw new UsageException($"--file: no such file '{file}'.");
         }
-        var pidFile = result.GetValue(_pidFile) ?? "torsiond.pid";
+        // In the foreground a supervisor (systemd, a container runtime) already knows the pid, and a
+        // container's file system may be read-only: no pid file unless asked for (twistd writes one).
+        var pidFile = result.GetValue(_pidFile) ?? (noDaemon ? "" : "torsiond.pid");
         return new RunnerOptions
         {
             NoDaemon = noDaemon,

@@ -51,6 +51,10 @@ public sealed class RunnerCommandLineTests
         Assert.True(o.NoDaemon);
         Assert.Null(o.Umask);
         Assert.Equal("-", o.LogFile);
+        // No pid file in the foreground (a container's root may be read-only) unless one is named:
+        // --pidfile=torsiond.pid is twistd's default, kept available.
+        Assert.Null(o.PidFile);
+        Assert.Equal(Path.GetFullPath("torsiond.pid"), Parse("-n", "--pidfile=torsiond.pid", "-y", Script()).Options!.PidFile);
     }
 
     [Fact]

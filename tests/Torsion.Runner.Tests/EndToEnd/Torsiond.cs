@@ -16,6 +16,9 @@ internal static class Torsiond
 
     public static string Dll => ChildProcess.ProgramPath("Torsion.Runner", "torsiond");
 
+    /// <summary>The compiled-script cache every test's torsiond shares (for wrappers that pass only named variables on).</summary>
+    public static string CacheDirectory => s_cache;
+
     /// <summary>The repository root (where ./torsiond and examples/ are).</summary>
     public static string RepositoryRoot
     {

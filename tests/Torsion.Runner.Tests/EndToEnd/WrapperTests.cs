@@ -32,7 +32,7 @@ public sealed class WrapperTests
         }
 
         var dir = Torsiond.Scratch();
-        var info = new ProcessStartInfo(Wrapper, ["-n", "-y", Torsiond.EchoScript(dir)]) { WorkingDirectory = dir };
+        var info = new ProcessStartInfo(Wrapper, ["-n", "--pidfile=torsiond.pid", "-y", Torsiond.EchoScript(dir)]) { WorkingDirectory = dir };
         info.Environment["PORT"] = Torsiond.FreePort().ToString();
         using var server = Torsion.Tests.Support.ChildProcess.Start(info);
         server.WaitForLine(l => l.Contains("Started"), 120);

@@ -6,8 +6,8 @@ namespace Torsion.Internet;
 /// <summary>
 /// Endpoints from Twisted-style strings (Twisted's <c>serverFromString</c>/<c>clientFromString</c>).
 /// Servers: <c>tcp:PORT[:interface=ADDR][:backlog=N]</c>, <c>tcp6:PORT[...]</c>,
-/// <c>unix:PATH[:mode=666][:backlog=N][:lockfile=0|1]</c>, <c>systemd:domain=INET|INET6|UNIX:index=N</c>
-/// (or <c>name=NAME</c> from LISTEN_FDNAMES), <c>ssl:PORT[:privateKey=server.pem][:certKey=PEM][:extraCertChain=PEM]
+/// <c>unix:PATH[:mode=666][:backlog=N][:lockfile=0|1]</c>, <c>systemd:[domain=INET|INET6|UNIX:]index=N</c>
+/// (or <c>name=NAME</c> from LISTEN_FDNAMES; without domain, the socket's own), <c>ssl:PORT[:privateKey=server.pem][:certKey=PEM][:extraCertChain=PEM]
 /// [:interface=ADDR][:backlog=N]</c>, <c>haproxy:DESCRIPTION</c> (any server description, its connections
 /// starting with a PROXY protocol header: <see cref="HAProxyServerEndpoint"/>), <c>stdio:</c> (the process's
 /// standard input and output: <see cref="StandardIOEndpoint"/>). Clients: <c>tcp:host=H:port=P[:timeout=30][:bindAddress=A]</c>
@@ -126,8 +126,10 @@ public static class Endpoints
     private static IStreamServerEndpoint Systemd(IReactor reactor, EndpointDescription d)
     {
         d.CheckNames("domain", "index", "name");
-        var family = d.Require("domain").ToUpperInvariant() switch
+        // Twisted requires domain=; here it may be left out and is then the socket's own.
+        AddressFamily? family = d.Get("domain")?.ToUpperInvariant() switch
         {
+            null => null,
             "INET" => AddressFamily.InterNetwork,
             "INET6" => AddressFamily.InterNetworkV6,
             "UNIX" => AddressFamily.Unix,
@@ -139,9 +141,13 @@ public static class Endpoints
             throw new EndpointSyntaxException(d.Text, $"systemd passed no socket to this process: {ignored}.");
         }
         int fd;
+        string which;
         if (d.Get("name") is { } name)
         {
-            fd = fds.ByName(name) ?? throw new EndpointSyntaxException(d.Text, $"systemd passed no socket named '{name}' (LISTEN_FDNAMES: {string.Join(",", fds.Names)}).");
+            fd = fds.ByName(name) ?? throw new EndpointSyntaxException(d.Text, fds.Count == 0
+                ? $"systemd passed no socket named '{name}': no sockets were passed (LISTEN_FDS is not set for this process)."
+                : $"systemd passed no socket named '{name}' (LISTEN_FDNAMES: {(fds.Names.Count == 0 ? "none" : string.Join(",", fds.Names))}).");
+            which = $"'{name}' (descriptor {fd})";
         }
         else
         {
@@ -151,12 +157,34 @@ public static class Endpoints
                 throw new EndpointSyntaxException(d.Text, "'systemd' needs index=N or name=NAME.");
             }
             fd = fds.ByIndex(index) ?? throw new EndpointSyntaxException(d.Text, $"systemd passed {fds.Count} socket(s); index {index} is not one of them.");
+            which = $"{index} (descriptor {fd})";
+        }
+        var socket = InheritedSocket.Inspect(fd);
+        if (!socket.IsSocket)
+        {
+            throw new EndpointSyntaxException(d.Text, $"systemd socket {which} is not a socket.");
+        }
+        if (socket.Type != SocketType.Stream)
+        {
+            throw new EndpointSyntaxException(d.Text, $"systemd socket {which} is a {socket.TypeName} socket; a 'systemd:' server needs a listening stream socket (ListenStream= in the .socket unit).");
+        }
+        if (!socket.Listening)
+        {
+            throw new EndpointSyntaxException(d.Text, $"systemd socket {which} is a stream socket that is not listening (a connection, as Accept=yes passes?); a 'systemd:' server needs a listening one.");
+        }
+        if (family is { } wanted && wanted != socket.Family)
+        {
+            throw new EndpointSyntaxException(d.Text, $"systemd socket {which} is {socket.DomainName}, not {d.Get("domain")!.ToUpperInvariant()}.");
+        }
+        if (socket.Family is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6 or AddressFamily.Unix))
+        {
+            throw new EndpointSyntaxException(d.Text, $"systemd socket {which} is of {socket.DomainName}; INET, INET6 and UNIX are served.");
         }
         if (reactor is not IReactorSocket adopting)
         {
             throw new EndpointSyntaxException(d.Text, $"the {reactor.Name} reactor cannot adopt inherited sockets.");
         }
-        return new AdoptedStreamServerEndpoint(adopting, fd, family);
+        return new AdoptedStreamServerEndpoint(adopting, fd, socket.Family);
     }
 
     // Everything after "haproxy:" is the wrapped server's own description, escapes and all.

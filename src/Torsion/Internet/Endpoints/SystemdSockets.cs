@@ -28,14 +28,45 @@ public sealed class SystemdSockets
     /// </summary>
     public string? Ignored { get; }
 
-    /// <summary>Reads the environment; a LISTEN_PID that is not ours means nothing was passed to us.</summary>
+    // What the first call took from the environment: the variables are gone after it (as with
+    // sd_listen_fds(unset=1)), and every later "systemd:" description must still find its socket.
+    private static readonly Lock s_lock = new();
+    private static SystemdSockets? s_consumed;
+
+    /// <summary>
+    /// Reads the environment; a LISTEN_PID that is not ours means nothing was passed to us. As
+    /// sd_listen_fds(unset=1) does, the first call removes LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES
+    /// (so the application's child processes do not think the sockets are theirs) and marks the
+    /// passed descriptors close-on-exec; later calls return what it found.
+    /// </summary>
     public static SystemdSockets FromEnvironment()
     {
-        var pid = Environment.GetEnvironmentVariable("LISTEN_PID");
-        var fds = Environment.GetEnvironmentVariable("LISTEN_FDS");
+        lock (s_lock)
+        {
+            var pid = Environment.GetEnvironmentVariable("LISTEN_PID");
+            var fds = Environment.GetEnvironmentVariable("LISTEN_FDS");
+            if (pid is null && fds is null)
+            {
+                return s_consumed ?? new SystemdSockets(0, []);
+            }
+            var names = Environment.GetEnvironmentVariable("LISTEN_FDNAMES");
+            Environment.SetEnvironmentVariable("LISTEN_PID", null);
+            Environment.SetEnvironmentVariable("LISTEN_FDS", null);
+            Environment.SetEnvironmentVariable("LISTEN_FDNAMES", null);
+            var found = Parse(pid, fds, names);
+            for (var i = 0; i < found.Count; i++)
+            {
+                InheritedSocket.CloseOnExec(FirstDescriptor + i);
+            }
+            return s_consumed = found;
+        }
+    }
+
+    private static SystemdSockets Parse(string? pid, string? fds, string? names)
+    {
         if (pid is null || fds is null)
         {
-            return new SystemdSockets(0, []);
+            return new SystemdSockets(0, [], $"only one of LISTEN_PID ({pid ?? "unset"}) and LISTEN_FDS ({fds ?? "unset"}) is set");
         }
         if (!int.TryParse(pid, out var p) || p != Environment.ProcessId)
         {
@@ -46,8 +77,7 @@ public sealed class SystemdSockets
         {
             return new SystemdSockets(0, [], $"LISTEN_FDS is '{fds}', not a count");
         }
-        var names = Environment.GetEnvironmentVariable("LISTEN_FDNAMES")?.Split(':') ?? [];
-        return new SystemdSockets(n, names);
+        return new SystemdSockets(n, names?.Split(':') ?? []);
     }
 
     /// <summary>The descriptor at <paramref name="index"/>, or null.</summary>

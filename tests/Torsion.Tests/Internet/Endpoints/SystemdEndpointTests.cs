@@ -14,7 +14,7 @@ namespace Torsion.Tests.Internet.Endpoints;
 /// </summary>
 public sealed class SystemdEndpointTests : IDisposable
 {
-    // SOCKETS: comma-separated "inet", "inet6" or "unix:PATH"; FDNAMES: LISTEN_FDNAMES if set;
+    // SOCKETS: comma-separated "inet", "inet6", "udp" (a datagram socket) or "unix:PATH"; FDNAMES: LISTEN_FDNAMES if set;
     // LISTEN_PID_OF: "self" (right, exec keeps the pid) or "parent" (a pid that is not the program's).
     private const string PlaySystemd = """
         import fcntl, os, socket, sys
@@ -23,13 +23,17 @@ public sealed class SystemdEndpointTests : IDisposable
             if spec == "inet":
                 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
                 s.bind(("127.0.0.1", 0))
+            elif spec == "udp":
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(("127.0.0.1", 0))
             elif spec == "inet6":
                 s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
                 s.bind(("::1", 0))
             else:
                 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 s.bind(spec[5:])
-            s.listen(16)
+            if spec != "udp":
+                s.listen(16)
             socks.append(s)
             where = s.getsockname()
             print("bound", spec, where if isinstance(where, str) else where[1], flush=True)
@@ -79,6 +83,32 @@ public sealed class SystemdEndpointTests : IDisposable
         Assert.Equal("to admin", Echo(new IPEndPoint(IPAddress.Loopback, admin), "to admin"));
         child.Signal("TERM");
         Assert.Equal(0, child.WaitForExit());
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void WithoutDomainTheFamilyIsTheSockets(string name)
+    {
+        ReactorNames.Create(name);
+        var path = Path.Combine(_dir, "named.sock");
+        using var child = Activate(name, "inet,unix:" + path, ["systemd:name=web", "systemd:index=1"], fdNames: "web:local");
+        var port = int.Parse(child.WaitForLine(l => l.StartsWith("bound ")).Split(' ')[2]);
+        Assert.EndsWith($":{port}", child.WaitForLine(l => l.StartsWith("listening systemd:name=web ")));
+        child.WaitForLine(l => l.StartsWith("listening systemd:index=1 "));
+        Assert.Equal("inet", Echo(new IPEndPoint(IPAddress.Loopback, port), "inet"));
+        Assert.Equal("unix", Echo(new UnixDomainSocketEndPoint(path), "unix"));
+        child.Signal("TERM");
+        Assert.Equal(0, child.WaitForExit());
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ASocketOfTheWrongKindIsRefusedSayingWhatItIs(string name)
+    {
+        ReactorNames.Create(name);
+        // A datagram socket, and a stream socket asked for as the other family.
+        using var child = Activate(name, "udp,inet", ["systemd:name=dgram", "systemd:domain=INET6:name=web"], fdNames: "dgram:web");
+        Assert.Contains("systemd socket 'dgram' (descriptor 3) is a datagram socket", child.WaitForLine(l => l.StartsWith("refused systemd:name=dgram")));
+        Assert.Contains("systemd socket 'web' (descriptor 4) is INET, not INET6", child.WaitForLine(l => l.StartsWith("refused systemd:domain=INET6")));
+        Assert.Equal(1, child.WaitForExit());
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
