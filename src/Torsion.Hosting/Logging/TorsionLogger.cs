@@ -49,11 +49,13 @@ internal sealed class TorsionLogger(string category, LogPublisher publisher, Tor
         }
         AddScopes(fields);
         var message = formatter(state, exception);
-        if (template is not null && TemplateRendersWith(template, fields))
+        if (template is not null)
         {
+            // Kept as a field too, under the framework's key, so a structured observer (JSON) sees the
+            // template the call was written with even when the event's own template is its rendered text.
             fields[TorsionLogState.OriginalFormatKey] = template;
         }
-        else
+        if (template is null || !TemplateRendersWith(template, fields))
         {
             // No template Torsion can render itself (none given, or one using .NET's {@x}/{$x} holes):
             // the text the framework rendered becomes the template, escaped so it renders as it is.
