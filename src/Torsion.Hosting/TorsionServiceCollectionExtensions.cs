@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -75,7 +76,7 @@ public static class TorsionServiceCollectionExtensions
     /// made with its constructor's parameters taken from DI (<see cref="IReactor"/> among them).
     /// See <see cref="AddTorsionService(IServiceCollection, Func{IServiceProvider, IService})"/>.
     /// </summary>
-    public static IServiceCollection AddTorsionService<TService>(this IServiceCollection services)
+    public static IServiceCollection AddTorsionService<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TService>(this IServiceCollection services)
         where TService : class, IService =>
         services.AddRegistration((sp, _) => ActivatorUtilities.GetServiceOrCreateInstance<TService>(sp));
 
@@ -138,7 +139,7 @@ public static class TorsionServiceCollectionExtensions
     }
 
     /// <summary>Registers the plugin type <typeparamref name="TPlugin"/> as an <see cref="IServiceMaker"/>, so <c>AddTorsionPlugin(name, ...)</c> finds it.</summary>
-    public static IServiceCollection AddTorsionPluginType<TPlugin>(this IServiceCollection services)
+    public static IServiceCollection AddTorsionPluginType<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TPlugin>(this IServiceCollection services)
         where TPlugin : class, IServiceMaker
     {
         ArgumentNullException.ThrowIfNull(services);

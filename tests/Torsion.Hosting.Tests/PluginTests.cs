@@ -108,4 +108,36 @@ public sealed class PluginTests
         Assert.Contains("'web'", error.Message, StringComparison.Ordinal);
         Assert.Contains("greet", error.Message, StringComparison.Ordinal);
     }
+
+    private static IEnumerable<StreamServerEndpointService> Listeners(IService service) =>
+        service is Torsion.Services.IServiceCollection collection
+            ? collection.Services.SelectMany(Listeners)
+            : service is StreamServerEndpointService listening ? [listening] : [];
+
+    [Fact]
+    public async Task TorsiondsWebPluginServesFilesFromAHost()
+    {
+        var dir = Directory.CreateTempSubdirectory("torsion-hosted-web-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "hello.txt"), "served by the web plugin", TestContext.Current.CancellationToken);
+            var builder = TestHosts.Builder("epoll", new MemoryLoggerProvider());
+            builder.Services.AddTorsionPluginType<Torsion.Web.Tap.WebServiceMaker>();
+            builder.Services.AddTorsionPlugin("web", "--listen", "tcp:0:interface=127.0.0.1", "--path", dir);
+            using var host = builder.Build();
+            await host.StartAsync(TestHosts.Timeout());
+            var hosted = host.Services.GetRequiredService<TorsionHostedService>();
+            var address = (System.Net.IPEndPoint)Listeners(hosted.Application).Single().Port!.GetHost();
+            using (var http = new HttpClient { Timeout = Wire.Patience })
+            {
+                var body = await http.GetStringAsync($"http://127.0.0.1:{address.Port}/hello.txt", TestContext.Current.CancellationToken);
+                Assert.Equal("served by the web plugin", body);
+            }
+            await host.StopAsync(TestHosts.Timeout());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
