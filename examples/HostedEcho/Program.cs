@@ -11,7 +11,8 @@ using Microsoft.Extensions.Hosting;
 using Torsion.Hosting;
 using Torsion.Internet;
 
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json is read from beside the program, wherever it is started from.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddSystemd();
 builder.Services.AddTorsion(options => builder.Configuration.GetSection("Torsion").Bind(options));
 builder.Services.AddTorsionListener(
