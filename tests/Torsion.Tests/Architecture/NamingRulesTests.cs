@@ -22,7 +22,7 @@ public sealed partial class NamingRulesTests
     [
         typeof(Failure).Assembly, typeof(Torsion.Testing.Clock).Assembly, typeof(Torsion.Plugins.IServiceMaker).Assembly,
         typeof(Torsion.Web.Http.HttpRequestParser).Assembly, typeof(Torsion.Names.Wire.DnsMessage).Assembly,
-        typeof(Torsion.Enterprise.ConnectionPool).Assembly,
+        typeof(Torsion.Enterprise.ConnectionPool).Assembly, typeof(Torsion.Hosting.TorsionOptions).Assembly,
     ];
 
     [Fact]
