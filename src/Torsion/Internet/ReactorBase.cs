@@ -131,6 +131,10 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     {
         var start = _passStart;
         _passStart = 0;
+        if (!ReactorInstruments.Reports(this))
+        {
+            return;
+        }
         ReactorInstruments.PassDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, MetricTags);
     }
 
@@ -392,7 +396,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
                 LogError("Unhandled error in loop callback", e);
             }
         }
-        if (_timers.RunDue(static e => LogError("Unhandled error in delayed call", e)) > 0 && ReactorInstruments.Lag.Enabled)
+        if (_timers.RunDue(static e => LogError("Unhandled error in delayed call", e)) > 0 && ReactorInstruments.Lag.Enabled && ReactorInstruments.Reports(this))
         {
             ReactorInstruments.Lag.Record(_timers.LastLateness, MetricTags);
         }

@@ -21,7 +21,7 @@ internal sealed class ReactorCounters
     /// <summary>Payload bytes of datagrams sent.</summary>
     public long DatagramBytesSent;
 
-    /// <summary>Connections returned by accept(2) on a listening port (or its completion).</summary>
+    /// <summary>Connections accepted on a listening port and offered to its factory (one reset before its peer address was read, on the sockets backend, is not).</summary>
     public long Accepted;
 
     /// <summary>Accepted connections closed at once because the factory built no protocol (returned null or threw).</summary>

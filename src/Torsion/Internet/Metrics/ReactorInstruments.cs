@@ -14,6 +14,20 @@ internal static class ReactorInstruments
     private static readonly Lock s_lock = new();
     private static readonly List<ReactorBase> s_reactors = new();
     private static bool s_published;
+    private static ReactorBase? s_only;
+
+    /// <summary>
+    /// For tests, which run many reactors at once in one process: while set, only this reactor is
+    /// observed and only its loop records histograms, so a test's <c>MeterListener</c> sees its own.
+    /// </summary>
+    internal static ReactorBase? Only
+    {
+        get => Volatile.Read(ref s_only);
+        set => Volatile.Write(ref s_only, value);
+    }
+
+    /// <summary>Whether <paramref name="reactor"/>'s measurements are reported (always, unless a test isolated another).</summary>
+    internal static bool Reports(ReactorBase reactor) => Only is not { } only || ReferenceEquals(only, reactor);
 
     // Seconds, from tens of microseconds (a quiet pass) up to a second (a stalled loop).
     private static readonly InstrumentAdvice<double> SecondsAdvice = new()
@@ -96,6 +110,10 @@ internal static class ReactorInstruments
         var list = new List<Measurement<long>>(reactors.Length);
         foreach (var r in reactors)
         {
+            if (!Reports(r))
+            {
+                continue;
+            }
             list.Add(new Measurement<long>(read(r), Tags(r, tag, value)));
         }
         return list;

@@ -155,6 +155,9 @@ internal abstract class StreamPort : IListeningPort
     /// </summary>
     protected IProtocol? BuildProtocol(EndPoint peer)
     {
+        // Every backend offers each accepted connection to the factory here, before ConnectionMade:
+        // the one place to count it as accepted (and, without a protocol, as refused).
+        _counters.Accepted++;
         var protocol = _factory.BuildProtocolForAccepted(peer);
         if (protocol is null)
         {
@@ -168,11 +171,7 @@ internal abstract class StreamPort : IListeningPort
     /// finds descriptors running short: accepting is paused, and the backend stops accepting until
     /// <see cref="ResumeAccepting"/>.
     /// </summary>
-    protected bool CountAccepted()
-    {
-        _counters.Accepted++;
-        return _throttle.Accepted();
-    }
+    protected bool CountAccepted() => _throttle.Accepted();
 
     /// <summary>
     /// Accept failed for want of descriptors, buffers or memory: the backend has stopped accepting;
