@@ -14,20 +14,20 @@ internal static class ReactorInstruments
     private static readonly Lock s_lock = new();
     private static readonly List<ReactorBase> s_reactors = new();
     private static bool s_published;
-    private static ReactorBase? s_only;
+    private static Func<ReactorBase, bool>? s_only;
 
     /// <summary>
-    /// For tests, which run many reactors at once in one process: while set, only this reactor is
-    /// observed and only its loop records histograms, so a test's <c>MeterListener</c> sees its own.
+    /// For tests, which run many reactors at once in one process: while set, only the reactors it
+    /// accepts are observed and record histograms, so a test's <c>MeterListener</c> sees its own.
     /// </summary>
-    internal static ReactorBase? Only
+    internal static Func<ReactorBase, bool>? Only
     {
         get => Volatile.Read(ref s_only);
         set => Volatile.Write(ref s_only, value);
     }
 
-    /// <summary>Whether <paramref name="reactor"/>'s measurements are reported (always, unless a test isolated another).</summary>
-    internal static bool Reports(ReactorBase reactor) => Only is not { } only || ReferenceEquals(only, reactor);
+    /// <summary>Whether <paramref name="reactor"/>'s measurements are reported (always, unless a test isolated others).</summary>
+    internal static bool Reports(ReactorBase reactor) => Only is not { } only || only(reactor);
 
     // Seconds, from tens of microseconds (a quiet pass) up to a second (a stalled loop).
     private static readonly InstrumentAdvice<double> SecondsAdvice = new()

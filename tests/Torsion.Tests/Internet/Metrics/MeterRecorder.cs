@@ -16,9 +16,15 @@ internal sealed class MeterRecorder : IDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> _histograms = new();
 
     public MeterRecorder(IReactor reactor)
+        : this(reactor.Name, [reactor])
     {
-        ReactorInstruments.Only = (ReactorBase)reactor;
-        Backend = reactor.Name;
+    }
+
+    /// <summary>A recorder for the loops of a group (or any reactors of backend <paramref name="backend"/>).</summary>
+    public MeterRecorder(string backend, IReadOnlyList<IReactor> reactors)
+    {
+        ReactorInstruments.Only = r => reactors.Contains(r);
+        Backend = backend;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name == ReactorMetrics.MeterName)
@@ -74,8 +80,8 @@ internal sealed class MeterRecorder : IDisposable
     }
 
     /// <summary>The value <paramref name="name"/> reported at the last <see cref="Collect"/>, with its extra tag <paramref name="extra"/>.</summary>
-    public long Value(string name, string? extra = null) =>
-        _latest.TryGetValue($"{name}|{extra}", out var v) ? v : throw new InvalidOperationException($"No {name}|{extra} measured; have {string.Join(", ", _latest.Keys)}.");
+    public long Value(string name, string? extra = null, int? loop = null) =>
+        _latest.TryGetValue(loop is null ? $"{name}|{extra}" : $"{name}|{extra}|loop={loop}", out var v) ? v : throw new InvalidOperationException($"No {name}|{extra} measured; have {string.Join(", ", _latest.Keys)}.");
 
     /// <summary>What histogram <paramref name="name"/> recorded so far.</summary>
     public double[] Recorded(string name) => _histograms.TryGetValue($"{name}|", out var q) ? q.ToArray() : [];

@@ -243,6 +243,40 @@ public sealed class ReactorMetricsTests
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void EachLoopOfAGroupIsItsOwnSeries(string name)
+    {
+        Torsion.TestSupport.Backends.Require(Reactors.Get(name));
+        using var group = new ReactorGroup(2, name);
+        using var metrics = new MeterRecorder(name, group.Loops);
+        long before0 = -1, before1 = -1, after0 = -1, after1 = -1;
+        group.CallLater(ReactorRunner.DefaultTimeout, group.Crash);
+        group.CallWhenRunning(() =>
+        {
+            var second = group.Loops[1];
+            second.CallFromThread(() =>
+            {
+                metrics.Collect();
+                before0 = metrics.Value(ReactorMetrics.TimersPending, loop: 0);
+                before1 = metrics.Value(ReactorMetrics.TimersPending, loop: 1);
+                var calls = new[] { second.CallLater(1000, () => { }), second.CallLater(1000, () => { }) };
+                metrics.Collect();
+                after0 = metrics.Value(ReactorMetrics.TimersPending, loop: 0);
+                after1 = metrics.Value(ReactorMetrics.TimersPending, loop: 1);
+                foreach (var c in calls)
+                {
+                    c.Cancel();
+                }
+                group.Loops[0].CallFromThread(group.Stop);
+            });
+        });
+        group.Run(installSignalHandlers: false);
+        // Loop 1's two calls are in loop 1's series only (loop 0 is idle: nothing of it moved).
+        Assert.Equal(before1 + 2, after1);
+        Assert.Equal(before0, after0);
+        Assert.DoesNotContain(metrics.Keys, k => k.StartsWith("wrong-backend", StringComparison.Ordinal));
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void TimersQueuedWorkAndTheLoopAreMeasured(string name)
     {
         var reactor = ReactorNames.Create(name);
