@@ -1,7 +1,9 @@
-// Torsion.Bench.Alloc [--reactor NAME|all] [--conns N] [--round-trips N] [--warmup N] [--self-check]
+// Torsion.Bench.Alloc [--reactor NAME|all] [--conns N] [--round-trips N] [--warmup N] [--self-check] [--meter]
 // An echo server and echo clients on one reactor, over real loopback sockets: after a warm-up,
 // counts the bytes allocated per 64-byte round trip (server read + write, client read + write)
-// on the loop thread and in the whole process. Bounded: it gives up after 120 s.
+// on the loop thread and in the whole process. Bounded: it gives up after 120 s. With --meter, a
+// MeterListener enables every instrument of the Torsion meter (docs/metrics.md) and collects the
+// observable ones every 100 ms from another thread, as dotnet-counters or an exporter would.
 using System.Net;
 using Torsion.Bench.Alloc;
 using Torsion.Internet;
@@ -13,6 +15,7 @@ var measured = int.Parse(Arg("--round-trips", "200000"));
 var warmup = int.Parse(Arg("--warmup", "200000"));
 
 Echo.CopyEachRead = args.Contains("--self-check");
+using var listener = args.Contains("--meter") ? MeterOn.Start() : null;
 var names = which == "all" ? Reactors.Available.Where(r => r.IsSupported).Select(r => r.Name).ToList() : [which];
 var failed = false;
 foreach (var name in names)

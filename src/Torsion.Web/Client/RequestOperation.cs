@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Torsion.Defer;
 using Torsion.Internet;
 using Torsion.Web.Http;
@@ -31,6 +32,8 @@ internal sealed class RequestOperation
     private HttpClientConnection? _connection;
     private Exception? _stopped;
     private bool _final;
+    // The request's client activity (WebTracing), while one is being traced.
+    private Activity? _activity;
 
     public RequestOperation(Agent agent, string method, Uri uri, Headers headers, IBodyProducer? body)
     {
@@ -45,6 +48,14 @@ internal sealed class RequestOperation
 
     public Deferred<Response> Start()
     {
+        if (WebTracing.Source.HasListeners())
+        {
+            // Started as a child of the caller's current activity, but not left current: the caller's
+            // code goes on under its own.
+            var previous = Activity.Current;
+            _activity = WebTracing.StartClient(_method, _uri);
+            Activity.Current = previous;
+        }
         if (_options.Timeout > 0)
         {
             _timer = _agent.Reactor.CallLater(_options.Timeout, () =>
@@ -69,6 +80,7 @@ internal sealed class RequestOperation
         // The caller hears this reason, not the cancelled connect's or the aborted connection's.
         if (!_result.Called)
         {
+            EndActivity(0, reason);
             _result.Errback(reason);
         }
         _acquiring?.Cancel();
@@ -136,6 +148,11 @@ internal sealed class RequestOperation
         {
             headers.Set("Connection", "close");
         }
+        // W3C trace context: this request's activity, or else whatever activity is current.
+        if ((_activity ?? Activity.Current) is { } trace)
+        {
+            WebTracing.Inject(trace, headers);
+        }
         var request = new ExchangeRequest(_method, _uri, target, headers, _body);
         _acquiring = _agent.Pool.Acquire(key, () => Connect(https, host, port, proxy));
         _acquiring.AddBoth<Unit>(outcome =>
@@ -195,6 +212,7 @@ internal sealed class RequestOperation
         CancelTimer();
         if (!_result.Called)
         {
+            EndActivity(0, error);
             _result.Errback(error);
         }
     }
@@ -297,7 +315,17 @@ internal sealed class RequestOperation
         {
             CancelTimer();
         }
+        EndActivity(response.Code, null);
         _result.Callback(response);
+    }
+
+    private void EndActivity(int statusCode, Exception? error)
+    {
+        if (_activity is { } activity)
+        {
+            _activity = null;
+            WebTracing.Stop(activity, statusCode, error is null ? null : new Failure(error), server: false);
+        }
     }
 
     // True when the response is a redirect this operation follows (and has started following).

@@ -587,6 +587,29 @@ internal sealed class HttpChannel : IProtocol, IHttpRequestHandler, IPushProduce
 
     private void Render(Request request)
     {
+        if (!WebTracing.Source.HasListeners())
+        {
+            RenderNow(request);
+            return;
+        }
+        // Traced: the activity is current while the resource renders (so what it starts, an Agent
+        // request say, is its child, and async continuations carry it), then the loop's goes back.
+        var previous = System.Diagnostics.Activity.Current;
+        var host = Transport.GetHost();
+        request.Activity = WebTracing.StartServer(request.Method, request.Path, request.IsSecure, request.Version,
+            request.GetHeader(WebTracing.TraceParentHeader), request.GetHeader("tracestate"), request.GetRequestHostname(), host);
+        try
+        {
+            RenderNow(request);
+        }
+        finally
+        {
+            System.Diagnostics.Activity.Current = previous;
+        }
+    }
+
+    private void RenderNow(Request request)
+    {
         request.Rendered = true;
         request.DeferHead = true;
         RenderResult result;

@@ -136,6 +136,9 @@ public sealed class Request
     // True while a render runs synchronously: small writes are held to learn the length.
     internal bool DeferHead { get; set; }
 
+    /// <summary>The request's server activity (<see cref="WebTracing"/>), while one is being traced.</summary>
+    internal System.Diagnostics.Activity? Activity { get; set; }
+
     /// <summary>The first value of request header <paramref name="name"/>, or null.</summary>
     public string? GetHeader(string name) => RequestHeaders.Get(name);
 
@@ -607,6 +610,11 @@ public sealed class Request
 
     private void FireFinished(Failure? failure)
     {
+        if (Activity is { } activity)
+        {
+            Activity = null;
+            WebTracing.Stop(activity, failure is null ? Code : 0, failure, server: true);
+        }
         if (_finishWaiters is null)
         {
             return;

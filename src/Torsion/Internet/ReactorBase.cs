@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -29,6 +30,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     private readonly Dictionary<string, SystemEventTriggers> _triggers = new();
     private readonly TimeProvider _time;
     private readonly long _epoch;
+    // Read by the metrics collector on another thread (ThreadPoolQueueSnapshot), hence Volatile reads there.
     private ReactorThreadPool? _pool;
     private int _poolSize = 10;
     private int _wakeRequested;
@@ -87,6 +89,54 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
 
     /// <summary>A counted stream connection is gone.</summary>
     internal void ConnectionClosed() => _openConnections--;
+
+    // ---- metrics (docs/metrics.md) ---------------------------------------------------------------
+
+    /// <summary>Running totals the <c>Torsion</c> meter reads; the loop adds to them with plain adds.</summary>
+    internal ReactorCounters Counters { get; } = new();
+
+    /// <summary>The loop's index when this reactor is one loop of a <see cref="ReactorGroup"/>, tagged on its metrics.</summary>
+    internal int? LoopIndex { get; set; }
+
+    /// <summary>The tags on this reactor's measurements: its backend, and its loop index in a group.</summary>
+    internal KeyValuePair<string, object?>[] MetricTags => _metricTags ??= LoopIndex is { } index
+        ? [new(ReactorMetrics.BackendTag, Name), new(ReactorMetrics.LoopTag, index)]
+        : [new(ReactorMetrics.BackendTag, Name)];
+
+    private KeyValuePair<string, object?>[]? _metricTags;
+
+    // When the current pass's wait returned (a Stopwatch timestamp), or 0 when the pass is not timed:
+    // only while a listener has enabled the pass-duration histogram.
+    private long _passStart;
+
+    /// <summary>Delayed calls pending, read from any thread: a snapshot.</summary>
+    internal int TimersPendingSnapshot => _timers.Count;
+
+    /// <summary>Work queued on this reactor's thread pool, read from any thread: a snapshot (0 before the pool exists).</summary>
+    internal int ThreadPoolQueueSnapshot => Volatile.Read(ref _pool)?.QueueLength ?? 0;
+
+    /// <summary>
+    /// A backend calls this as its wait for I/O returns: the pass being timed for
+    /// <see cref="ReactorMetrics.LoopPassDuration"/> starts here and ends before the next wait.
+    /// </summary>
+    private protected void WaitReturned()
+    {
+        if (ReactorInstruments.PassDuration.Enabled)
+        {
+            _passStart = Stopwatch.GetTimestamp();
+        }
+    }
+
+    private void RecordPass()
+    {
+        var start = _passStart;
+        _passStart = 0;
+        if (!ReactorInstruments.Reports(this))
+        {
+            return;
+        }
+        ReactorInstruments.PassDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, MetricTags);
+    }
 
     /// <summary>True on the thread running the loop; false everywhere before the loop starts.</summary>
     public bool IsInLoopThread => _loopThread == Thread.CurrentThread;
@@ -201,6 +251,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         var previousContext = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(new ReactorSynchronizationContext(this));
         var signals = installSignalHandlers ? InstallSignalHandlers() : [];
+        ReactorInstruments.Register(this);
         try
         {
             FireSystemEvent(SystemEvent.Startup);
@@ -208,6 +259,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         }
         finally
         {
+            ReactorInstruments.Unregister(this);
             foreach (var s in signals)
             {
                 s.Dispose();
@@ -269,6 +321,10 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
             try
             {
                 RunUntilCurrent();
+                if (_passStart != 0)
+                {
+                    RecordPass();
+                }
                 if (!_started)
                 {
                     break;
@@ -340,7 +396,10 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
                 LogError("Unhandled error in loop callback", e);
             }
         }
-        _timers.RunDue(static e => LogError("Unhandled error in delayed call", e));
+        if (_timers.RunDue(static e => LogError("Unhandled error in delayed call", e)) > 0 && ReactorInstruments.Lag.Enabled && ReactorInstruments.Reports(this))
+        {
+            ReactorInstruments.Lag.Record(_timers.LastLateness, MetricTags);
+        }
     }
 
     private int ComputeTimeout()

@@ -38,6 +38,9 @@ public sealed class ReactorThreadPool
     /// <summary>The pool whose worker thread is calling, or null on any other thread.</summary>
     internal static ReactorThreadPool? Current => t_current;
 
+    /// <summary>Work queued and not yet taken by a worker (read by the metrics collector).</summary>
+    internal int QueueLength { get { lock (_lock) { return _work.Count; } } }
+
     /// <summary>The number of threads started so far and still alive.</summary>
     public int ThreadCount { get { lock (_lock) { return _threads.Count; } } }
 

@@ -52,6 +52,9 @@ internal sealed class TimerQueue
     /// <summary>The number of calls scheduled and neither run nor cancelled.</summary>
     public int Count => _activeCount;
 
+    /// <summary>In the last <see cref="RunDue"/> that ran calls: how long after its due time the most overdue one ran, in seconds.</summary>
+    internal double LastLateness { get; private set; }
+
     /// <summary>How many entries the heap holds; a test checks that cancelled calls leave it.</summary>
     internal int HeapSize => _heap.Count;
 
@@ -96,6 +99,7 @@ internal sealed class TimerQueue
         // One reading of the clock for the whole pass, as Twisted's runUntilCurrent does.
         var now = _now();
         var ran = 0;
+        var earliest = _heap.Count > 0 ? _heap[0].Time : now;
         _running = true;
         try
         {
@@ -116,6 +120,11 @@ internal sealed class TimerQueue
         finally
         {
             _running = false;
+            if (ran > 0)
+            {
+                // The heap yields the earliest first, so the first call run was the most overdue.
+                LastLateness = now - earliest;
+            }
             foreach (var call in _parked)
             {
                 call.Parked = false;

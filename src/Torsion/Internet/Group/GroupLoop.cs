@@ -17,6 +17,7 @@ internal sealed class GroupLoop
     {
         Reactor = reactor;
         Index = index;
+        reactor.LoopIndex = index;
     }
 
     /// <summary>The loop's reactor.</summary>

@@ -24,6 +24,7 @@ internal abstract class DatagramPort : IMulticastTransport
     protected const int DatagramsPerPass = 256;
 
     private readonly IReactorCore _reactor;
+    private readonly ReactorCounters _counters;
     private readonly IPEndPoint _address;
     private readonly DatagramProtocol _protocol;
     private readonly bool _listenMultiple;
@@ -32,9 +33,10 @@ internal abstract class DatagramPort : IMulticastTransport
     private bool _listening;
 
     /// <summary>A port for <paramref name="address"/> serving <paramref name="protocol"/>; nothing is opened yet.</summary>
-    protected DatagramPort(IReactorCore reactor, IPEndPoint address, DatagramProtocol protocol, bool listenMultiple)
+    protected DatagramPort(ReactorBase reactor, IPEndPoint address, DatagramProtocol protocol, bool listenMultiple)
     {
         _reactor = reactor;
+        _counters = reactor.Counters;
         _address = address;
         _protocol = protocol;
         _listenMultiple = listenMultiple;
@@ -151,6 +153,7 @@ internal abstract class DatagramPort : IMulticastTransport
     /// <summary>Hands one datagram to the protocol.</summary>
     protected void Deliver(ReadOnlySpan<byte> datagram, EndPoint from)
     {
+        _counters.DatagramBytesReceived += datagram.Length;
         try
         {
             _protocol.DatagramReceived(datagram, from);
@@ -192,6 +195,9 @@ internal abstract class DatagramPort : IMulticastTransport
         {
             switch (TrySend(data, destination, out var cause))
             {
+                case SendOutcome.Sent:
+                    _counters.DatagramBytesSent += data.Length;
+                    return;
                 case SendOutcome.Interrupted:
                     continue;
                 case SendOutcome.TooLong:

@@ -230,6 +230,10 @@ internal abstract class StreamConnector : IConnector
         _retryCall = null;
         AbandonAttempt();
         _state = State.Disconnected;
+        if (reason.Value is not UserError)
+        {
+            _reactor.Counters.ConnectFailures++;
+        }
         // Stopped while the name was being looked up: the lookup is of no use now. Its errback sees the
         // state already changed and leaves this attempt alone.
         var resolution = _resolution;

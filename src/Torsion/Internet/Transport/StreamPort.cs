@@ -25,6 +25,7 @@ internal abstract class StreamPort : IListeningPort
     private readonly Factory _factory;
     private readonly int _backlog;
     private readonly AcceptThrottle _throttle;
+    private readonly ReactorCounters _counters;
     private EndPoint? _host;
     private bool _listening;
 
@@ -40,6 +41,7 @@ internal abstract class StreamPort : IListeningPort
         _backlog = backlog;
         _unix = unix;
         _throttle = new AcceptThrottle(reactor, GetHost, Resume, reserve);
+        _counters = reactor.Counters;
     }
 
     /// <summary>The address asked for (to bind, or adopted).</summary>
@@ -151,7 +153,18 @@ internal abstract class StreamPort : IListeningPort
     /// Asks the factory for a protocol for a connection from <paramref name="peer"/>; null (the factory
     /// refused, or threw and it was logged) means the backend closes the accepted socket.
     /// </summary>
-    protected IProtocol? BuildProtocol(EndPoint peer) => _factory.BuildProtocolForAccepted(peer);
+    protected IProtocol? BuildProtocol(EndPoint peer)
+    {
+        // Every backend offers each accepted connection to the factory here, before ConnectionMade:
+        // the one place to count it as accepted (and, without a protocol, as refused).
+        _counters.Accepted++;
+        var protocol = _factory.BuildProtocolForAccepted(peer);
+        if (protocol is null)
+        {
+            _counters.RefusedByFactory++;
+        }
+        return protocol;
+    }
 
     /// <summary>
     /// Counts an accepted connection (before its protocol is built). False when the descriptor reserve
@@ -164,10 +177,21 @@ internal abstract class StreamPort : IListeningPort
     /// Accept failed for want of descriptors, buffers or memory: the backend has stopped accepting;
     /// <see cref="ResumeAccepting"/> follows after the back-off. Logged once per episode.
     /// </summary>
-    protected void AcceptOutOfResources(Exception reason) => _throttle.OutOfResources(reason);
+    protected void AcceptOutOfResources(Exception reason)
+    {
+        _counters.AcceptErrors++;
+        _throttle.OutOfResources(reason);
+    }
 
     /// <summary>Accept failed for another reason that could persist: logged, and accepting resumes after the back-off.</summary>
-    protected void AcceptFailed(Exception reason) => _throttle.Failed(reason);
+    protected void AcceptFailed(Exception reason)
+    {
+        _counters.AcceptErrors++;
+        _throttle.Failed(reason);
+    }
+
+    /// <summary>Accept failed for a passing reason: logged by the backend, counted here, and accepting goes on.</summary>
+    protected void CountAcceptError() => _counters.AcceptErrors++;
 
     private void Resume()
     {

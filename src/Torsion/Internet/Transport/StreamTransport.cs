@@ -26,6 +26,7 @@ internal abstract class StreamTransport : ITcpTransport, ILoopCallback, IProtoco
     protected static readonly Failure CleanClose = new(new ConnectionDone());
 
     private readonly ReactorBase _reactor;
+    private readonly ReactorCounters _counters;
     private readonly SegmentPool _segmentPool;
     private readonly EndPoint _peer;
     private readonly bool _isUnix;
@@ -51,6 +52,7 @@ internal abstract class StreamTransport : ITcpTransport, ILoopCallback, IProtoco
     protected StreamTransport(ReactorBase reactor, SegmentPool segmentPool, EndPoint peer, bool isUnix)
     {
         _reactor = reactor;
+        _counters = reactor.Counters;
         _segmentPool = segmentPool;
         _peer = peer;
         _isUnix = isUnix;
@@ -167,6 +169,9 @@ internal abstract class StreamTransport : ITcpTransport, ILoopCallback, IProtoco
 
     // ---- reading ----------------------------------------------------------------------------------
 
+    /// <summary>Counts <paramref name="bytes"/> read from the socket (one plain add: metrics read the total when collected).</summary>
+    protected void CountReceived(int bytes) => _counters.StreamBytesReceived += bytes;
+
     /// <summary>
     /// The peer sent end of file: a half-closeable protocol is told and the connection stays open for
     /// writing (closed only if the write side is shut too); any other protocol loses the connection.
@@ -195,6 +200,7 @@ internal abstract class StreamTransport : ITcpTransport, ILoopCallback, IProtoco
         if (BufferEmpty)
         {
             var sent = TrySend(data, out var failure);
+            _counters.StreamBytesSent += sent;
             if (sent == data.Length)
             {
                 // All sent at once, so no writable event or completion will report a drain; a pull
@@ -216,7 +222,7 @@ internal abstract class StreamTransport : ITcpTransport, ILoopCallback, IProtoco
             }
             data = data[sent..];
         }
-        (_buffer ??= new WriteBuffer(_segmentPool)).Append(data);
+        (_buffer ??= new WriteBuffer(_segmentPool, _counters)).Append(data);
         StartFlushing();
         if (_buffer.Length > HighWaterMark && _producer is IPushProducer push && _streaming && !_producerPaused)
         {

@@ -10,7 +10,7 @@ namespace Torsion.Internet;
 /// the send completes (<see cref="Consume"/>). Created only when a send falls short, and emptied
 /// segments go back to the loop's pool, so a connection that keeps up holds no buffer.
 /// </summary>
-internal sealed unsafe class WriteBuffer(SegmentPool pool)
+internal sealed unsafe class WriteBuffer(SegmentPool pool, ReactorCounters? counters = null)
 {
     private const int MaxIov = 64;
 
@@ -144,6 +144,12 @@ internal sealed unsafe class WriteBuffer(SegmentPool pool)
     internal void Consume(nint sent)
     {
         Length -= sent;
+        // Every backend's flush ends here, so this is where a stream's queued bytes count as sent
+        // (a pipe's buffer has no counters).
+        if (counters is not null)
+        {
+            counters.StreamBytesSent += sent;
+        }
         while (sent > 0)
         {
             ref var s = ref _segments[_head];

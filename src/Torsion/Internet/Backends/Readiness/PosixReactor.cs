@@ -79,6 +79,7 @@ internal sealed class PosixReactor : ReactorBase, IReactorFDSet, IReactorSocket
     {
         var events = _events;
         var n = _poller.Wait(events, timeoutMs);
+        WaitReturned();
         for (var i = 0; i < n; i++)
         {
             Dispatch(in events[i]);

@@ -48,6 +48,7 @@ internal sealed unsafe class TcpConnection : DescriptorTransport, IReadDescripto
         }
         if (n > 0)
         {
+            CountReceived((int)n);
             Protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, (int)n));
             return null;
         }

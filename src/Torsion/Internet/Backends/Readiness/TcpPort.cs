@@ -217,6 +217,7 @@ internal sealed unsafe class TcpPort : StreamPort, IReadDescriptor, ICompletion
                         AcceptOutOfResources(new SystemCallException("accept4", errno));
                         return null;
                     default:
+                        CountAcceptError();
                         ReactorBase.LogError($"Error accepting on {GetHost()}", new SystemCallException("accept4", errno));
                         return null;
                 }

@@ -102,6 +102,7 @@ internal sealed unsafe class UringTcpConnection : DescriptorTransport, ICompleti
         var res = cqe.Res;
         if (res > 0)
         {
+            CountReceived(res);
             var data = _poller.Buffers.Data((ushort)(cqe.Flags >> Uring.CqeBufferShift), res);
             if (ReadWanted)
             {

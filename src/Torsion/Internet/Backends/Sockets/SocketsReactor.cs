@@ -61,6 +61,7 @@ internal sealed class SocketsReactor : ReactorBase, IReactorSocket
         {
             _signal.Wait(timeoutMs);
         }
+        WaitReturned();
         // Reset before draining: a completion queued after this point sets the event again, and one
         // queued before it is drained below, so none is ever left waiting for an unrelated wake-up.
         _signal.Reset();

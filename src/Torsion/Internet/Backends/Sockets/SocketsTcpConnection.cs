@@ -125,6 +125,7 @@ internal sealed class SocketsTcpConnection : StreamTransport, ISocketOwner
             }
             return;
         }
+        CountReceived(n);
         Protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, n));
         // Not PostReceive: a peer that answers quickly has usually sent more by the next pass, and a
         // synchronous read then costs one recv, where an asynchronous wait costs a peek that finds
