@@ -23,6 +23,10 @@ public static partial class NativeAot
     /// </summary>
     public static string Publish(string project, string scratch)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("the Native AOT tests publish for Linux");
+        }
         if (!File.Exists("/usr/bin/clang"))
         {
             Assert.Skip("Native AOT links with clang, which is not installed: apt-get install clang");
@@ -37,7 +41,7 @@ public static partial class NativeAot
         var info = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
         foreach (var arg in new[]
         {
-            "publish", projectPath, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "-p:PublishAot=true", "-o", output,
+            "publish", projectPath, "-c", "Release", "-r", $"linux-{RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}", "-p:PublishAot=true", "-o", output,
             // Its own artifacts tree: the publish rebuilds the libraries in Release without touching the
             // assemblies this test process has loaded. No build servers: nothing outlives the test.
             $"-p:ArtifactsPath={Path.Combine(scratch, "artifacts")}", "--disable-build-servers", "-nologo",
