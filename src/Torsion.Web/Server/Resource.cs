@@ -1,5 +1,4 @@
-using System.Collections.Concurrent;
-using System.Reflection;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace Torsion.Web.Server;
@@ -11,11 +10,12 @@ namespace Torsion.Web.Server;
 /// the resource answers; the others are answered 405 with an <c>Allow</c> header, and HEAD is answered
 /// from <see cref="RenderGet"/> without the body.
 /// </summary>
+// AllowedMethods finds the overridden Render* methods of the instance's type by reflection (as Twisted finds
+// render_* methods); the annotation keeps those methods on every subclass when the program is trimmed or
+// compiled ahead of time, so the 405 answer and its Allow header stay right there too.
+[DynamicallyAccessedMembers(RenderOverrides.Methods)]
 public class Resource
 {
-    private static readonly ConcurrentDictionary<Type, string[]> AllowedByType = new();
-    private static readonly string[] Overridable = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
-
     private readonly Dictionary<string, Resource> _children = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -36,7 +36,7 @@ public class Resource
     public IReadOnlyDictionary<string, Resource> Children => _children;
 
     /// <summary>The HTTP methods this resource answers (its overridden <c>Render*</c> methods, and HEAD with GET).</summary>
-    public virtual IReadOnlyList<string> AllowedMethods => AllowedByType.GetOrAdd(GetType(), FindAllowed);
+    public virtual IReadOnlyList<string> AllowedMethods => RenderOverrides.AllowedBy(GetType());
 
     /// <summary>Adds a static child for the path segment <paramref name="path"/> ("" is the child for a trailing slash).</summary>
     public void PutChild(string path, Resource child)
@@ -111,28 +111,4 @@ public class Resource
 
     /// <summary>Whether a request of <paramref name="method"/> would be rendered from its body (not an error page or a 405): only then is 100 Continue sent before rendering.</summary>
     internal bool Allows(string method) => this is not ErrorPage && AllowedMethods.Contains(method);
-
-    private static string[] FindAllowed(Type type)
-    {
-        if (type.GetMethod(nameof(Render))!.DeclaringType != typeof(Resource))
-        {
-            // A resource that renders every method itself answers them all.
-            return [.. Overridable, "HEAD"];
-        }
-        var allowed = new List<string>();
-        foreach (var method in Overridable)
-        {
-            var name = "Render" + method[0] + method[1..].ToLowerInvariant();
-            var info = type.GetMethod(name, BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
-            if (info is not null && info.GetBaseDefinition().DeclaringType == typeof(Resource) && info.DeclaringType != typeof(Resource))
-            {
-                allowed.Add(method);
-                if (method == "GET")
-                {
-                    allowed.Add("HEAD");
-                }
-            }
-        }
-        return [.. allowed];
-    }
 }

@@ -18,7 +18,7 @@ namespace Torsion.Defer;
 /// </remarks>
 /// <typeparam name="T">The type of the current result.</typeparam>
 [AsyncMethodBuilder(typeof(DeferredAsyncMethodBuilder<>))]
-public class Deferred<T>
+public class Deferred<T> : IDeferredChainOwner
 {
     /// <summary>Creates an unfired Deferred.</summary>
     public Deferred() => Chain = new DeferredChain();
@@ -39,6 +39,8 @@ public class Deferred<T>
     internal Deferred(DeferredChain chain) => Chain = chain;
 
     internal DeferredChain Chain { get; }
+
+    DeferredChain IDeferredChainOwner.Chain => Chain;
 
     /// <summary>True once <see cref="Callback"/> or <see cref="Errback(Failure)"/> was called (Twisted's <c>called</c>).</summary>
     public bool Called => Chain.Called;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace Torsion.Logging;
@@ -12,6 +13,7 @@ internal static class FieldReader
     // Reflection is done once per type: anonymous types are few and reused at every call site.
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> s_properties = new();
 
+    [RequiresUnreferencedCode("Reads the public properties of an object whose type is not known statically.")]
     internal static Dictionary<string, object?>? Read(object? fields)
     {
         switch (fields)

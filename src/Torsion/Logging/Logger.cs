@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Torsion.Defer;
 
 namespace Torsion.Logging;
@@ -20,6 +21,10 @@ namespace Torsion.Logging;
 /// </remarks>
 public sealed class Logger
 {
+    // Why the object overloads are not trim-safe, shown to a caller who publishes trimmed or Native AOT.
+    private const string FieldsByReflection =
+        "Reads the public properties of the fields object by reflection, and trimming (Native AOT included) may remove them; pass (name, value) tuples instead.";
+
     private readonly ILogObserver _observer;
     private readonly LogPublisher? _publisher;
     private readonly TimeProvider _timeProvider;
@@ -74,6 +79,7 @@ public sealed class Logger
     }
 
     /// <summary>Emits an event at <paramref name="level"/>, taking fields from the public properties of <paramref name="fields"/> (typically an anonymous object).</summary>
+    [RequiresUnreferencedCode(FieldsByReflection)]
     public void Emit(LogLevel level, string format, object? fields)
     {
         if (IsEnabled(level))
@@ -86,30 +92,35 @@ public sealed class Logger
     public void Debug(string format, params ReadOnlySpan<(string Name, object? Value)> fields) => Emit(LogLevel.Debug, format, fields);
 
     /// <summary>Emits a <see cref="LogLevel.Debug"/> event with fields from an object's properties.</summary>
+    [RequiresUnreferencedCode(FieldsByReflection)]
     public void Debug(string format, object? fields) => Emit(LogLevel.Debug, format, fields);
 
     /// <summary>Emits an <see cref="LogLevel.Info"/> event.</summary>
     public void Info(string format, params ReadOnlySpan<(string Name, object? Value)> fields) => Emit(LogLevel.Info, format, fields);
 
     /// <summary>Emits an <see cref="LogLevel.Info"/> event with fields from an object's properties.</summary>
+    [RequiresUnreferencedCode(FieldsByReflection)]
     public void Info(string format, object? fields) => Emit(LogLevel.Info, format, fields);
 
     /// <summary>Emits a <see cref="LogLevel.Warn"/> event.</summary>
     public void Warn(string format, params ReadOnlySpan<(string Name, object? Value)> fields) => Emit(LogLevel.Warn, format, fields);
 
     /// <summary>Emits a <see cref="LogLevel.Warn"/> event with fields from an object's properties.</summary>
+    [RequiresUnreferencedCode(FieldsByReflection)]
     public void Warn(string format, object? fields) => Emit(LogLevel.Warn, format, fields);
 
     /// <summary>Emits an <see cref="LogLevel.Error"/> event.</summary>
     public void Error(string format, params ReadOnlySpan<(string Name, object? Value)> fields) => Emit(LogLevel.Error, format, fields);
 
     /// <summary>Emits an <see cref="LogLevel.Error"/> event with fields from an object's properties.</summary>
+    [RequiresUnreferencedCode(FieldsByReflection)]
     public void Error(string format, object? fields) => Emit(LogLevel.Error, format, fields);
 
     /// <summary>Emits a <see cref="LogLevel.Critical"/> event.</summary>
     public void Critical(string format, params ReadOnlySpan<(string Name, object? Value)> fields) => Emit(LogLevel.Critical, format, fields);
 
     /// <summary>Emits a <see cref="LogLevel.Critical"/> event with fields from an object's properties.</summary>
+    [RequiresUnreferencedCode(FieldsByReflection)]
     public void Critical(string format, object? fields) => Emit(LogLevel.Critical, format, fields);
 
     /// <summary>
