@@ -7,8 +7,8 @@
 //   echo [REACTOR] [--keep-event-thread-scheduling]: an echo server on 127.0.0.1, printing "port N";
 //                     the flag sets the AppContext switch Torsion.Sockets.KeepEventThreadScheduling
 //                     first, as a user's runtimeconfig.json would.
-//   metrics-echo [REACTOR]: "echo" with a MeterListener on the Torsion meter; SIGHUP prints every
-//                     measurement, "metric NAME[TAGS] VALUE", then "metrics done" (see MetricsEcho.cs).
+//   metrics-echo [REACTOR]: "echo" with a MeterListener on the Torsion meter; a connection sending "METRICS"
+//                     prints every measurement, "metric NAME[TAGS] VALUE", then "metrics done" (MetricsEcho.cs).
 //   systemd [REACTOR] [DESCRIPTION...]: echo on sockets inherited from descriptor 3 on (LISTEN_FDS/LISTEN_PID),
 //                     each found by a "systemd:" endpoint DESCRIPTION (default "systemd:domain=INET:index=0");
 //                     prints "listening DESCRIPTION ADDR" for each ("failed DESCRIPTION: WHY" if adopting it

@@ -41,7 +41,9 @@ public sealed class ChildProcessMetricsTests
             using var fresh = Connect(port);
             Assert.Equal("recovered", Echo(fresh, "recovered"));
             Assert.Equal("again", Echo(first, "again"));
-            var metrics = Collect(server);
+            // Asked in-band, on the loop thread (MetricsEcho.cs says why not by a signal).
+            first.GetStream().Write("METRICS"u8);
+            var metrics = ReadMetrics(server);
             Assert.True(metrics["torsion.connections.refused[torsion.refusal.reason=accept_error]"] >= 1, server.Output);
             Assert.Equal(0, metrics["torsion.connections.refused[torsion.refusal.reason=factory]"]);
             Assert.True(metrics["torsion.connections.accepted[]"] >= 2);
@@ -57,10 +59,9 @@ public sealed class ChildProcessMetricsTests
         Assert.Equal(0, server.WaitForExit());
     }
 
-    // SIGHUP: the child prints "metric NAME[TAGS] VALUE" lines, then "metrics done".
-    private static Dictionary<string, long> Collect(ChildProcess server)
+    // The "metric NAME[TAGS] VALUE" lines up to "metrics done".
+    private static Dictionary<string, long> ReadMetrics(ChildProcess server)
     {
-        server.Signal("HUP");
         var metrics = new Dictionary<string, long>();
         while (true)
         {
