@@ -13,6 +13,7 @@ internal static unsafe class PipeDescriptors
     private const int O_CLOEXEC = 0x80000;
     private const int F_GETFL = 3;
     private const int F_SETFL = 4;
+    private const int F_SETPIPE_SZ = 1031;
     private const int O_NONBLOCK = 0x800;
 
     /// <summary>A new pipe, both ends close-on-exec and blocking: (the end to read, the end to write).</summary>
@@ -51,6 +52,13 @@ internal static unsafe class PipeDescriptors
         }
         return (fds[0], fds[1]);
     }
+
+    /// <summary>
+    /// Asks the kernel to give the pipe <paramref name="fd"/> at least <paramref name="bytes"/> of buffer,
+    /// best effort: it refuses above fs.pipe-max-size, and an unprivileged user past
+    /// fs.pipe-user-pages-soft, and the pipe then keeps the size it has.
+    /// </summary>
+    internal static void TryGrow(int fd, int bytes) => _ = LibC.Fcntl(fd, F_SETPIPE_SZ, bytes);
 
     /// <summary>Sets or clears O_NONBLOCK on <paramref name="fd"/>'s open file description.</summary>
     internal static void SetNonBlocking(int fd, bool nonBlocking = true)

@@ -102,6 +102,34 @@ public sealed class ProcessTests
         Assert.IsType<ProcessDone>(p.Ended!.Value);
     }
 
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void AChildOutputPipeHoldsTwiceTheKernelDefault(string name)
+    {
+        // 96 KiB: more than a default pipe (64 KiB) holds, less than ours (128 KiB). A child writing it to a
+        // paused parent exits all the same, and the bytes are all there once the parent reads again.
+        const int total = 96 * 1024;
+        var reactor = Create(name);
+        var p = new RecordingProcessProtocol();
+        long receivedWhilePaused = -1;
+        var exitedWhilePaused = false;
+        RunUntilEnded(reactor, p, () =>
+        {
+            IProcessTransport? transport = null;
+            p.OnConnected = () => p.Transport!.PauseProducing();
+            p.OnExited = () =>
+            {
+                exitedWhilePaused = true;
+                receivedWhilePaused = p.Received(1);
+                transport!.ResumeProducing();
+            };
+            transport = reactor.SpawnProcess(p, "/usr/bin/head", ["head", "-c", total.ToString(System.Globalization.CultureInfo.InvariantCulture), "/dev/zero"]);
+        }, timeout: 30);
+        Assert.True(exitedWhilePaused, "the child never exited: its output did not fit the pipe");
+        Assert.Equal(0, receivedWhilePaused);
+        Assert.Equal(total, p.Received(1));
+        Assert.IsType<ProcessDone>(p.Ended!.Value);
+    }
+
     /// <summary>Writes 16 KiB chunks to the child's stdin until paused, up to a total, then closes stdin.</summary>
     private sealed class StdinFlood(IProcessTransport transport, long total) : IPushProducer
     {
