@@ -44,7 +44,7 @@ public sealed class TorsionHostedService : IHostedService
     private readonly ILoggerFactory? _loggerFactory;
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ConnectionDrain? _drain;
+    private GracefulDrain? _drain;
     private ExtensionsLogObserver? _bridge;
     private Thread? _thread;
     private volatile bool _stopRequested;
@@ -92,7 +92,8 @@ public sealed class TorsionHostedService : IHostedService
         BeginForwardingLog();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reactor = _handle.Reactor;
-        _drain = new ConnectionDrain(reactor, () => _handle.OpenConnections, Application, _shutdownTimeout);
+        // DrainTimeout bounds only a stop the reactor starts itself: a stop the host asks for is bounded by the host's token first.
+        _drain = new GracefulDrain(reactor, Application, () => _handle.OpenConnections, _shutdownTimeout.TotalSeconds);
         reactor.AddSystemEventTrigger(TriggerPhase.Before, SystemEvent.Shutdown, _drain.Run);
         reactor.CallWhenRunning(() => StartApplication(started));
         _thread = new Thread(RunLoop)
@@ -156,7 +157,7 @@ public sealed class TorsionHostedService : IHostedService
             if (!_ended.Task.IsCompleted)
             {
                 // The host's patience is over: the reactor drops the connections left and ends its loop.
-                PostToLoop(drain.Hurry);
+                PostToLoop(() => drain.Hurry("the host's shutdown timeout passed"));
                 if (await Task.WhenAny(_ended.Task, Task.Delay(_options.AbortTimeout, CancellationToken.None)).ConfigureAwait(false) != _ended.Task)
                 {
                     Log.Error("The reactor thread did not end within {timeout} s of the shutdown timeout; a callback may be stuck", ("timeout", _options.AbortTimeout.TotalSeconds));
