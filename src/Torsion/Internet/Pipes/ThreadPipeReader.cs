@@ -147,20 +147,8 @@ internal sealed class ThreadPipeReader : PipeReader
         {
             var n = _held;
             _held = 0;
-            // Delivered on the next pass, not inside the caller's ResumeProducing.
-            Reactor.CallLater(0, () =>
-            {
-                if (Closed)
-                {
-                    return;
-                }
-                if (Paused)
-                {
-                    _held = n;
-                    return;
-                }
-                DeliverChunk(n);
-            });
+            // Delivered on the next pass, not inside the caller's ResumeProducing (held again if paused by then).
+            Reactor.CallLater(0, () => Arrived(n));
             return;
         }
         if (_running)

@@ -60,9 +60,6 @@ internal sealed unsafe class TcpConnection : DescriptorTransport, IReadDescripto
         return errno is Errno.EAGAIN or Errno.EINTR ? null : LostBecause("recv", errno);
     }
 
-    private static Failure LostBecause(string call, int errno) =>
-        new(new ConnectionLost(LibC.StrError(errno), new SystemCallException(call, errno)));
-
     protected override void StopReading() => _reactor.RemoveReader(this);
 
     protected override void ResumeReading()
@@ -75,25 +72,7 @@ internal sealed unsafe class TcpConnection : DescriptorTransport, IReadDescripto
 
     // ---- writing ----------------------------------------------------------------------------------
 
-    protected override int TrySend(ReadOnlySpan<byte> data, out Failure? failure)
-    {
-        failure = null;
-        nint sent;
-        fixed (byte* p = data)
-        {
-            sent = LibC.Send(Fd, p, data.Length, Sock.MSG_NOSIGNAL | Sock.MSG_DONTWAIT);
-        }
-        if (sent >= 0)
-        {
-            return (int)sent;
-        }
-        var errno = LibC.LastErrno;
-        if (errno is not (Errno.EAGAIN or Errno.EINTR))
-        {
-            failure = LostBecause("send", errno);
-        }
-        return 0;
-    }
+    protected override int TrySend(ReadOnlySpan<byte> data, out Failure? failure) => SendNow(data, out failure);
 
     /// <summary>Asks for writable events until the buffer drains in <see cref="DoWrite"/>.</summary>
     protected override void StartFlushing()

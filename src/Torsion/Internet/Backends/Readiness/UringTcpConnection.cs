@@ -219,9 +219,6 @@ internal sealed unsafe class UringTcpConnection : DescriptorTransport, ICompleti
         }
     }
 
-    private static Failure LostBecause(string call, int errno) =>
-        new(new ConnectionLost(LibC.StrError(errno), new SystemCallException(call, errno)));
-
     // ---- writing ----------------------------------------------------------------------------------
 
     /// <summary>
@@ -236,26 +233,12 @@ internal sealed unsafe class UringTcpConnection : DescriptorTransport, ICompleti
     // takes everything written during the pass, submitted with the wait.
     protected override int TrySend(ReadOnlySpan<byte> data, out Failure? failure)
     {
-        failure = null;
         if (data.Length < DirectSendMinimum)
         {
+            failure = null;
             return 0;
         }
-        nint sent;
-        fixed (byte* p = data)
-        {
-            sent = LibC.Send(Fd, p, data.Length, Sock.MSG_NOSIGNAL | Sock.MSG_DONTWAIT);
-        }
-        if (sent >= 0)
-        {
-            return (int)sent;
-        }
-        var errno = LibC.LastErrno;
-        if (errno is not (Errno.EAGAIN or Errno.EINTR))
-        {
-            failure = LostBecause("send", errno);
-        }
-        return 0;
+        return SendNow(data, out failure);
     }
 
     /// <summary>Has the sendmsg queued before the pass's submission, unless one is in flight (its completion sends on).</summary>

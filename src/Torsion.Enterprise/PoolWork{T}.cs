@@ -1,0 +1,56 @@
+using System.Data.Common;
+using Torsion.Defer;
+
+namespace Torsion.Enterprise;
+
+/// <summary>
+/// What blocking and asynchronous work share: the caller's Deferred (cancelling it withdraws queued work),
+/// the connection the work was given, and the hop back that finishes it on the reactor thread.
+/// </summary>
+internal abstract class PoolWork<T> : QueuedWork
+{
+    // Made once: the reactor's completion.
+    private readonly Action _complete;
+    private WorkResult<T> _result;
+
+    protected PoolWork(ConnectionPool pool)
+    {
+        Pool = pool;
+        _complete = Complete;
+        Deferred = new Deferred<T>(_ => pool.Withdraw(this));
+    }
+
+    /// <summary>What the caller gets.</summary>
+    public Deferred<T> Deferred { get; }
+
+    /// <summary>The pool the work runs in.</summary>
+    protected ConnectionPool Pool { get; }
+
+    /// <summary>The connection given to the work (null for work that opens its own).</summary>
+    protected DbConnection? Connection { get; private set; }
+
+    /// <inheritdoc />
+    public override void Fail(Exception error) => Deferred.Errback(error);
+
+    /// <inheritdoc />
+    protected sealed override void OnStart(DbConnection? connection)
+    {
+        Connection = connection;
+        Begin();
+    }
+
+    /// <summary>Starts the work off the reactor thread.</summary>
+    protected abstract void Begin();
+
+    /// <summary>
+    /// From the thread the work ran on: keeps <paramref name="result"/> and finishes on the reactor thread
+    /// (its CallFromThread is the fence that publishes the result).
+    /// </summary>
+    protected void Finished(WorkResult<T> result)
+    {
+        _result = result;
+        Pool.Reactor.CallFromThread(_complete);
+    }
+
+    private void Complete() => Pool.Finish(_result.Connection, Deferred, _result.Value, _result.Error);
+}
