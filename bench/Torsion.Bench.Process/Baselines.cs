@@ -63,6 +63,27 @@ internal static class Baselines
         throw new InvalidOperationException($"{script} printed no {key}: {output}");
     }
 
+    /// <summary>
+    /// Runs this benchmark again with <paramref name="args"/> (one <c>--row</c>) in a process of its own and
+    /// returns the rate and the loop's µs per spawn it prints (NaN for a row without a loop).
+    /// </summary>
+    public static (double PerSecond, double SpawnMicroseconds) Self(string[] args)
+    {
+        var output = Run(Environment.ProcessPath!, [Environment.GetCommandLineArgs()[0], .. args]);
+        double Field(string key)
+        {
+            foreach (var field in output.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (field.StartsWith(key + "=", StringComparison.Ordinal))
+                {
+                    return double.Parse(field.AsSpan(key.Length + 1), CultureInfo.InvariantCulture);
+                }
+            }
+            throw new InvalidOperationException($"the {string.Join(' ', args)} run printed no {key}: {output}");
+        }
+        return (Field("per_s"), Field("in_spawn_us"));
+    }
+
     private static string Run(string program, string[] args)
     {
         var info = new ProcessStartInfo(program, args) { UseShellExecute = false, RedirectStandardOutput = true };

@@ -1,4 +1,4 @@
-// Torsion.Bench.Process [--spawns N] [--concurrency 1,8] [--bytes 2G] [--reactor NAME] [--program /bin/true]
+// Torsion.Bench.Process [--spawns N] [--rounds R] [--concurrency 1,8] [--bytes 2G] [--reactor NAME] [--program /bin/true]
 //                       [--twisted bench/process_twisted.py | --no-twisted | --torsion-only] [--only spawn|pipe]
 // Spawn-and-reap rate of SpawnProcess against Process.Start and Twisted's spawnProcess (same program, same
 // number of children in flight, each waited for), and a child's stdout through a ProcessProtocol against a
@@ -10,7 +10,7 @@ using Torsion.Internet;
 var options = new Dictionary<string, string>
 {
     ["spawns"] = "2000", ["concurrency"] = "1,8", ["bytes"] = "2G", ["reactor"] = Reactors.DefaultName,
-    ["program"] = "/bin/true", ["twisted"] = "", ["only"] = "",
+    ["program"] = "/bin/true", ["twisted"] = "", ["only"] = "", ["rounds"] = "3", ["row"] = "",
 };
 var baselines = true;
 for (var i = 0; i < args.Length; i++)
@@ -37,6 +37,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 var spawns = int.Parse(options["spawns"], CultureInfo.InvariantCulture);
+var rounds = int.Parse(options["rounds"], CultureInfo.InvariantCulture);
 var concurrencies = options["concurrency"].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
 var bytes = ParseSize(options["bytes"]);
 var reactorName = options["reactor"];
@@ -44,31 +45,74 @@ var program = options["program"];
 var twisted = options["twisted"] is "" ? FindTwistedScript() : options["twisted"] is "-" ? null : options["twisted"];
 var targets = new List<(string Label, bool Met, string Detail)>();
 
+if (options["row"] is { Length: > 0 } only)
+{
+    // One row in this process (see Row below): warm up off the clock, measure, print the figures.
+    var c = concurrencies[0];
+    (double, double) Measure(int n) => only switch
+    {
+        "torsion-pipes" => TorsionSpawns(reactorName, program, n, c, pipes: true),
+        "torsion-inherit" => TorsionSpawns(reactorName, program, n, c, pipes: false),
+        "process-start-pipes" => (Baselines.ProcessStartPerSecond(program, n, c, redirect: true), double.NaN),
+        "process-start" => (Baselines.ProcessStartPerSecond(program, n, c, redirect: false), double.NaN),
+        _ => throw new ArgumentException($"unknown --row {only}"),
+    };
+    // Enough spawns for the tiered JIT to promote the hot methods, then a pause for its background
+    // compiles to land, so the measured run is not racing the compiler for one of the two cores.
+    Measure(Math.Min(spawns, 500));
+    Thread.Sleep(300);
+    var (perSecond, inSpawn) = Measure(spawns);
+    Console.WriteLine(FormattableString.Invariant($"per_s={perSecond:F1} in_spawn_us={inSpawn:F1}"));
+    return 0;
+}
+
 if (options["only"] is "" or "spawn")
 {
-    // Warm-up: JIT and the first-use costs of both paths, off the clock.
-    TorsionSpawns(reactorName, program, 50, 4);
-    if (baselines)
-    {
-        Baselines.ProcessStartPerSecond(program, 50, 4, redirect: false);
-    }
+    // Like for like: SpawnProcess's default (Twisted's childFDs 0:"w", 1:"r", 2:"r") against Process.Start
+    // redirecting the same three streams; and the child inheriting the parent's 0, 1 and 2 (childFDs
+    // 0:0, 1:1, 2:2) against Process.Start redirecting nothing.
     Console.WriteLine($"spawn and reap {program}, {spawns} children, reactor {reactorName}: children per second (higher is better)");
-    Console.WriteLine("| in flight | Torsion SpawnProcess | Process.Start | Process.Start, 3 pipes | Twisted spawnProcess | vs Process.Start | vs Twisted | loop thread in SpawnProcess, us per child |");
-    Console.WriteLine("|---|---|---|---|---|---|---|---|");
+    Console.WriteLine("| in flight | Torsion SpawnProcess, 3 pipes | Process.Start, 3 pipes | vs Process.Start | Torsion, child inherits 0-2 | Process.Start, no redirection | vs Process.Start | Twisted spawnProcess, 3 pipes | vs Twisted | loop thread in SpawnProcess, us per child (3 pipes / inherited) |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
     foreach (var c in concurrencies)
     {
-        var (torsion, inSpawn) = TorsionSpawns(reactorName, program, spawns, c);
-        var start = baselines ? Baselines.ProcessStartPerSecond(program, spawns, c, redirect: false) : double.NaN;
-        var startPiped = baselines ? Baselines.ProcessStartPerSecond(program, spawns, c, redirect: true) : double.NaN;
+        // Rounds alternate the four rows, so a slow spell of this shared machine lands on each; medians printed.
+        // Each row runs in a process of its own (this program with --row): once System.Diagnostics.Process
+        // has started a child, the runtime handles every SIGCHLD on a thread-pool thread, which would tax
+        // the rows that follow in the same process, and a Torsion program that never calls Process.Start
+        // does not pay it.
+        (double PerSecond, double SpawnMicroseconds) Row(string row) =>
+            Baselines.Self(["--row", row, "--spawns", options["spawns"], "--concurrency", c.ToString(CultureInfo.InvariantCulture),
+                "--reactor", reactorName, "--program", program]);
+        var runs = Enumerable.Range(0, rounds).Select(_ =>
+        {
+            var p = Row("torsion-pipes");
+            var sp = baselines ? Row("process-start-pipes").PerSecond : double.NaN;
+            var b = Row("torsion-inherit");
+            var s0 = baselines ? Row("process-start").PerSecond : double.NaN;
+            return (Piped: p, StartPiped: sp, Bare: b, Start: s0);
+        }).ToList();
+        var piped = Median(runs.Select(r => r.Piped.PerSecond));
+        var inSpawnPiped = Median(runs.Select(r => r.Piped.SpawnMicroseconds));
+        var bare = Median(runs.Select(r => r.Bare.PerSecond));
+        var inSpawnBare = Median(runs.Select(r => r.Bare.SpawnMicroseconds));
+        var startPiped = Median(runs.Select(r => r.StartPiped));
+        var start = Median(runs.Select(r => r.Start));
+        if (rounds > 1)
+        {
+            Console.WriteLine($"  rounds, {c} in flight (Torsion 3 pipes / Process.Start 3 pipes / Torsion inherited / Process.Start): " +
+                string.Join("; ", runs.Select(r => $"{r.Piped.PerSecond:F0} / {r.StartPiped:F0} / {r.Bare.PerSecond:F0} / {r.Start:F0}")));
+        }
         double? tw = twisted is null ? null : Baselines.Twisted(twisted, "spawns_per_s", "spawn", spawns.ToString(CultureInfo.InvariantCulture), c.ToString(CultureInfo.InvariantCulture), program);
-        Console.WriteLine($"| {c} | {torsion:F0} | {start:F0} | {startPiped:F0} | {(tw is { } t ? t.ToString("F0", CultureInfo.InvariantCulture) : "-")} | {torsion / start:F2}x | {(tw is { } t2 ? $"{torsion / t2:F2}x" : "-")} | {inSpawn:F0} |");
+        Console.WriteLine($"| {c} | {piped:F0} | {startPiped:F0} | {piped / startPiped:F2}x | {bare:F0} | {start:F0} | {bare / start:F2}x | {(tw is { } t ? t.ToString("F0", CultureInfo.InvariantCulture) : "-")} | {(tw is { } t2 ? $"{piped / t2:F2}x" : "-")} | {inSpawnPiped:F0} / {inSpawnBare:F0} |");
         if (baselines)
         {
-            targets.Add(($"spawn rate >= 1x Process.Start ({c} in flight)", torsion >= start, $"{torsion:F0}/s vs {start:F0}/s ({torsion / start:F2}x)"));
+            targets.Add(($"spawn rate >= 1x Process.Start ({c} in flight, 3 pipes each)", piped >= startPiped, $"{piped:F0}/s vs {startPiped:F0}/s ({piped / startPiped:F2}x)"));
+            targets.Add(($"spawn rate >= 1x Process.Start ({c} in flight, no pipes)", bare >= start, $"{bare:F0}/s vs {start:F0}/s ({bare / start:F2}x)"));
         }
         if (tw is { } t3)
         {
-            targets.Add(($"spawn rate >= 2x Twisted ({c} in flight)", torsion >= 2 * t3, $"{torsion:F0}/s vs {t3:F0}/s ({torsion / t3:F2}x)"));
+            targets.Add(($"spawn rate >= 2x Twisted ({c} in flight)", piped >= 2 * t3, $"{piped:F0}/s vs {t3:F0}/s ({piped / t3:F2}x)"));
         }
     }
     Console.WriteLine();
@@ -97,10 +141,16 @@ foreach (var (label, met, detail) in targets)
 }
 return 0;
 
-static (double PerSecond, double SpawnMicroseconds) TorsionSpawns(string reactorName, string program, int total, int concurrency)
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static (double PerSecond, double SpawnMicroseconds) TorsionSpawns(string reactorName, string program, int total, int concurrency, bool pipes)
 {
     var reactor = Reactors.Create(reactorName);
-    var run = new SpawnRun(reactor, program, total, concurrency);
+    var run = new SpawnRun(reactor, program, total, concurrency, pipes);
     reactor.CallWhenRunning(run.Start);
     reactor.Run();
     if (run.Error is { } e)

@@ -6,10 +6,18 @@ namespace Torsion.Bench.Processes;
 /// <summary>
 /// Spawns <c>total</c> children through SpawnProcess with <c>concurrency</c> of them in flight: each
 /// ProcessEnded starts the next, the last one stops the reactor. The clock runs from the first spawn to
-/// the last ProcessEnded, so a spawn counts once it has been reaped and its pipes closed.
+/// the last ProcessEnded, so a spawn counts once it has been reaped and its pipes closed. With
+/// <c>pipes</c> false the child inherits the parent's 0, 1 and 2 instead of getting three pipes.
 /// </summary>
-internal sealed class SpawnRun(IReactor reactor, string program, int total, int concurrency)
+internal sealed class SpawnRun(IReactor reactor, string program, int total, int concurrency, bool pipes)
 {
+    private static readonly Dictionary<int, ChildFd> Inherited = new()
+    {
+        [0] = ChildFd.Inherit(0),
+        [1] = ChildFd.Inherit(1),
+        [2] = ChildFd.Inherit(2),
+    };
+
     private readonly string[] _argv = [program];
     private readonly Stopwatch _clock = new();
     private int _started;
@@ -39,7 +47,7 @@ internal sealed class SpawnRun(IReactor reactor, string program, int total, int 
         var before = Stopwatch.GetTimestamp();
         try
         {
-            ((IReactorProcess)reactor).SpawnProcess(new Child(this), program, _argv);
+            ((IReactorProcess)reactor).SpawnProcess(new Child(this), program, _argv, childFds: pipes ? null : Inherited);
             _spawnTicks += Stopwatch.GetTimestamp() - before;
         }
         catch (Exception e)

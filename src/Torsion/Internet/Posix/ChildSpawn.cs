@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Torsion.Internet;
 
@@ -24,38 +23,45 @@ internal static unsafe class ChildSpawn
     private const int ESRCH = 3;
     private const int ENOSYS = 38;
     private const long SYS_pidfd_open = 434;
+    // Generous for glibc's posix_spawn_file_actions_t (80 bytes), posix_spawnattr_t (336) and sigset_t (128).
+    private const int ActionsSize = 512;
+    private const int AttributesSize = 1024;
+    private const int SignalSetSize = 256;
     private static volatile bool _noPidFd;
 
     /// <summary>
-    /// Spawns <paramref name="program"/> (a path) with <paramref name="argv"/> and <paramref name="envp"/>
-    /// (<c>NAME=value</c> strings). <paramref name="mappings"/> are (parent descriptor, child descriptor) pairs.
+    /// Spawns <paramref name="program"/> (a path) with <paramref name="argv"/> and <paramref name="environment"/>
+    /// (passed as <c>NAME=value</c> entries). <paramref name="mappings"/> are (parent descriptor, child descriptor) pairs.
     /// With <paramref name="terminal"/>, the child starts a new session and opens that pseudo-terminal slave as
     /// descriptor 0 (making it its controlling terminal), duplicated to 1 and 2. Returns the pid.
     /// </summary>
     /// <exception cref="Win32Exception">posix_spawn failed (the exec included); the message names the program.</exception>
-    internal static int Spawn(string program, IReadOnlyList<string> argv, IReadOnlyList<string> envp, string? directory,
-        IReadOnlyList<(int Source, int Target)> mappings, string? terminal)
+    internal static int Spawn(string program, IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> environment,
+        string? directory, IReadOnlyList<(int Source, int Target)> mappings, string? terminal)
     {
-        var actions = NativeMemory.AllocZeroed(512);
-        var attributes = NativeMemory.AllocZeroed(1024);
-        var signals = NativeMemory.AllocZeroed(256);
-        var nativeArgv = Strings(argv);
-        var nativeEnvp = Strings(envp);
+        // The three blocks glibc fills in, as one allocation (zeroed: glibc's init expects nothing, but a
+        // destroy after a failed init must see no stray pointers).
+        var scratch = (byte*)NativeMemory.AllocZeroed(ActionsSize + AttributesSize + SignalSetSize);
+        var actions = scratch;
+        var attributes = scratch + ActionsSize;
+        var signals = attributes + AttributesSize;
+        var nativeArgv = NativeStringArray.FromStrings(argv);
+        var nativeEnvp = NativeStringArray.FromVariables(environment);
         ProcessLibC.FileActionsInit(actions);
         ProcessLibC.AttrInit(attributes);
         try
         {
-            var targets = new HashSet<int>(mappings.Select(m => m.Target));
-            if (terminal is not null)
+            var maxTarget = terminal is null ? -1 : 2;
+            var high = maxTarget;
+            for (var i = 0; i < mappings.Count; i++)
             {
-                targets.UnionWith([0, 1, 2]);
+                maxTarget = Math.Max(maxTarget, mappings[i].Target);
+                high = Math.Max(high, Math.Max(mappings[i].Source, mappings[i].Target));
             }
-            var maxTarget = targets.Count == 0 ? -1 : targets.Max();
-            var high = Math.Max(maxTarget, mappings.Count == 0 ? -1 : mappings.Max(m => m.Source));
             // When no source is also a target (the usual case: fresh pipes above 0, 1 and 2), each source goes
             // straight onto its target; otherwise through a copy above everything, so none is clobbered first.
             // (Each file action also costs a getrlimit in glibc, which checks the numbers against the limit.)
-            if (mappings.Any(m => targets.Contains(m.Source)))
+            if (AnySourceIsATarget(mappings, terminal is not null))
             {
                 for (var i = 0; i < mappings.Count; i++)
                 {
@@ -81,7 +87,7 @@ internal static unsafe class ChildSpawn
             }
             for (var fd = 0; fd < maxTarget; fd++)
             {
-                if (!targets.Contains(fd))
+                if (!IsTarget(fd, mappings, terminal is not null))
                 {
                     Check(ProcessLibC.FileActionsAddClose(actions, fd), "addclose", program);
                 }
@@ -114,12 +120,49 @@ internal static unsafe class ChildSpawn
         {
             ProcessLibC.FileActionsDestroy(actions);
             ProcessLibC.AttrDestroy(attributes);
-            NativeMemory.Free(actions);
-            NativeMemory.Free(attributes);
-            NativeMemory.Free(signals);
-            Free(nativeArgv, argv.Count);
-            Free(nativeEnvp, envp.Count);
+            NativeMemory.Free(scratch);
+            NativeStringArray.Free(nativeArgv);
+            NativeStringArray.Free(nativeEnvp);
         }
+    }
+
+    private static bool IsTarget(int fd, IReadOnlyList<(int Source, int Target)> mappings, bool terminal)
+    {
+        if (terminal && fd <= 2)
+        {
+            return true;
+        }
+        for (var i = 0; i < mappings.Count; i++)
+        {
+            if (mappings[i].Target == fd)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Whether one mapping's dup2 would clobber another's source: a source that is some other mapping's target
+    // (or the terminal's 0-2). A descriptor kept at its own number (Inherit(1) as 1) clobbers nothing, and
+    // glibc's dup2 action onto itself clears close-on-exec, as it must.
+    private static bool AnySourceIsATarget(IReadOnlyList<(int Source, int Target)> mappings, bool terminal)
+    {
+        for (var i = 0; i < mappings.Count; i++)
+        {
+            var source = mappings[i].Source;
+            if (terminal && source <= 2)
+            {
+                return true;
+            }
+            for (var j = 0; j < mappings.Count; j++)
+            {
+                if (j != i && mappings[j].Target == source)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void Check(int rc, string what, string program)
@@ -128,29 +171,6 @@ internal static unsafe class ChildSpawn
         {
             throw new Win32Exception(rc, $"Cannot start {program}: posix_spawn {what}: {LibC.StrError(rc)} (errno {rc})");
         }
-    }
-
-    private static byte** Strings(IReadOnlyList<string> strings)
-    {
-        var array = (byte**)NativeMemory.AllocZeroed((nuint)(strings.Count + 1), (nuint)sizeof(byte*));
-        for (var i = 0; i < strings.Count; i++)
-        {
-            var bytes = Encoding.UTF8.GetBytes(strings[i]);
-            var p = (byte*)NativeMemory.Alloc((nuint)bytes.Length + 1);
-            bytes.CopyTo(new Span<byte>(p, bytes.Length));
-            p[bytes.Length] = 0;
-            array[i] = p;
-        }
-        return array;
-    }
-
-    private static void Free(byte** array, int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            NativeMemory.Free(array[i]);
-        }
-        NativeMemory.Free(array);
     }
 
     /// <summary>

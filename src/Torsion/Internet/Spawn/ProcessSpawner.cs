@@ -41,14 +41,13 @@ internal static class ProcessSpawner
         {
             throw new ArgumentException("A pseudo-terminal child gets the terminal as descriptors 0, 1 and 2; childFds cannot be given with usePty.", nameof(childFds));
         }
-        var environment = env is null ? ParentEnvironment() : new Dictionary<string, string>(env);
+        var environment = env is null ? ParentEnvironment() : env.ToList();
         var program = Resolve(executable, environment);
         var argv = args is null || args.Count == 0 ? new List<string> { executable } : args.ToList();
         if (uid is not null || gid is not null)
         {
             (program, argv) = WithIds(program, argv, uid, gid);
         }
-        var envp = environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();
 
         // The parent's ends (child descriptor, descriptor, kind), the child's ends to close once it runs, and the mappings.
         var parentEnds = new List<(int ChildFd, int Fd, ChildFdKind Kind)>();
@@ -99,7 +98,7 @@ internal static class ProcessSpawner
                     }
                 }
             }
-            pid = ChildSpawn.Spawn(program, argv, envp, path, mappings, terminal);
+            pid = ChildSpawn.Spawn(program, argv, environment, path, mappings, terminal);
         }
         catch
         {
@@ -148,24 +147,25 @@ internal static class ProcessSpawner
         return child;
     }
 
-    private static Dictionary<string, string> ParentEnvironment()
+    private static List<KeyValuePair<string, string>> ParentEnvironment()
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
+        var variables = Environment.GetEnvironmentVariables();
+        var result = new List<KeyValuePair<string, string>>(variables.Count);
+        foreach (DictionaryEntry e in variables)
         {
-            result[(string)e.Key] = (string?)e.Value ?? "";
+            result.Add(new((string)e.Key, (string?)e.Value ?? ""));
         }
         return result;
     }
 
     /// <summary>A path as given; a bare name looked up in the child's PATH, else the parent's.</summary>
-    private static string Resolve(string executable, IReadOnlyDictionary<string, string> environment)
+    private static string Resolve(string executable, List<KeyValuePair<string, string>> environment)
     {
         if (executable.Contains('/', StringComparison.Ordinal))
         {
             return executable;
         }
-        var searchPath = environment.TryGetValue("PATH", out var p) ? p : Environment.GetEnvironmentVariable("PATH");
+        var searchPath = environment.Find(kv => kv.Key == "PATH").Value ?? Environment.GetEnvironmentVariable("PATH");
         return ChildSpawn.FindProgram(executable, searchPath)
             ?? throw new Win32Exception(Errno.ENOENT, $"Cannot start {executable}: not found on PATH ({searchPath}).");
     }

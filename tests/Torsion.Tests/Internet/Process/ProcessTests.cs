@@ -292,6 +292,94 @@ public sealed class ProcessTests
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ADescriptorInheritedAtItsOwnNumberLosesCloseOnExec(string name)
+    {
+        // The parent's pipe is close-on-exec (as every descriptor Torsion opens); kept at its own number it
+        // takes no dup2 to another number, and must still reach the child open.
+        var reactor = Create(name);
+        var p = new RecordingProcessProtocol();
+        var (readFd, writeFd) = PipeDescriptors.CreatePipe();
+        try
+        {
+            RunUntilEnded(reactor, p, () =>
+            {
+                // bash: dash's redirections take single-digit descriptors only.
+                reactor.SpawnProcess(p, "/bin/bash", ["bash", "-c", $"echo kept >&{writeFd}"],
+                    childFds: new Dictionary<int, ChildFd> { [1] = ChildFd.Read, [writeFd] = ChildFd.Inherit(writeFd) });
+                PipeDescriptors.Close(writeFd);
+                writeFd = -1;
+            });
+            Assert.Equal("kept\n", ReadAll(readFd));
+            Assert.IsType<ProcessDone>(p.Ended!.Value);
+        }
+        finally
+        {
+            PipeDescriptors.Close(readFd);
+            if (writeFd >= 0)
+            {
+                PipeDescriptors.Close(writeFd);
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void TwoInheritedDescriptorsCanTradeNumbers(string name)
+    {
+        // Each source is the other's target: copied out of the way first, or the first dup2 would clobber the second.
+        var reactor = Create(name);
+        var p = new RecordingProcessProtocol();
+        var (readA, writeA) = PipeDescriptors.CreatePipe();
+        var (readB, writeB) = PipeDescriptors.CreatePipe();
+        try
+        {
+            RunUntilEnded(reactor, p, () =>
+            {
+                reactor.SpawnProcess(p, "/bin/bash", ["bash", "-c", $"echo one >&{writeA}; echo two >&{writeB}"],
+                    childFds: new Dictionary<int, ChildFd> { [writeA] = ChildFd.Inherit(writeB), [writeB] = ChildFd.Inherit(writeA) });
+                PipeDescriptors.Close(writeA);
+                PipeDescriptors.Close(writeB);
+                writeA = writeB = -1;
+            });
+            Assert.Equal("two\n", ReadAll(readA));
+            Assert.Equal("one\n", ReadAll(readB));
+            Assert.IsType<ProcessDone>(p.Ended!.Value);
+        }
+        finally
+        {
+            foreach (var fd in new[] { readA, readB, writeA, writeB })
+            {
+                if (fd >= 0)
+                {
+                    PipeDescriptors.Close(fd);
+                }
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ArgumentsAndEnvironmentReachTheChildAsUtf8(string name)
+    {
+        var reactor = Create(name);
+        var p = new RecordingProcessProtocol();
+        RunUntilEnded(reactor, p, () => reactor.SpawnProcess(p, Sh, ["sh", "-c", "printf '%s|%s|%s' \"$1\" \"$GREETING\" \"$EMPTY\"", "sh", "ünï ☃"],
+            env: new Dictionary<string, string> { ["GREETING"] = "héllo wörld", ["EMPTY"] = "", ["PATH"] = "/usr/bin:/bin" }));
+        Assert.Equal("ünï ☃|héllo wörld|", p.Text(1));
+        Assert.IsType<ProcessDone>(p.Ended!.Value);
+    }
+
+    private static string ReadAll(int fd)
+    {
+        var text = new StringBuilder();
+        var buffer = new byte[256];
+        int n;
+        while ((n = PipeDescriptors.Read(fd, buffer)) > 0)
+        {
+            text.Append(Encoding.UTF8.GetString(buffer, 0, n));
+        }
+        return text.ToString();
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void TheEnvironmentIsInheritedEmptyOrGiven(string name)
     {
         Environment.SetEnvironmentVariable("TORSION_PROCESS_TEST", "inherited");
