@@ -1,6 +1,9 @@
-// Torsion.Bench.Db [--queries N] [--rounds R] [--only select|insert] [--postgres] [--dir DIR]: microseconds per query through ConnectionPool
-// against direct ADO.NET on the same connection string and the same statements, one query at a time (each
-// waits for the last), so the difference is the pool's cost per query. Two workloads:
+// Torsion.Bench.Db [--queries N] [--rounds R] [--in-flight N] [--only select|insert] [--postgres] [--dir DIR]: microseconds per query through ConnectionPool
+// against direct ADO.NET on the same connection string and the same statements. Direct rows run one query
+// at a time on one connection; pool rows first one at a time too (each waits for the last: the pool's
+// latency per query), then with --in-flight callers (default 64) queuing on the same one connection (the
+// pool's throughput: its cost per query when the connection is kept busy, as a server's clients keep it).
+// --in-flight 1 leaves those rows out. Two workloads:
 //   select  SELECT v FROM bench WHERE id = @p0      (one row by primary key, 1000-row table)
 //   insert  INSERT INTO bench_log (v) VALUES (@p0)  in a transaction, committed
 // SQLite on a file database (WAL, as examples/reverser-db.csx) in DIR (default: the temp directory), always;
@@ -19,6 +22,7 @@ var queries = 20000;
 var rounds = 5;
 var postgres = false;
 var dir = Path.GetTempPath();
+var inFlight = 64;
 string? only = null; // "select" or "insert": one workload
 for (var i = 0; i < args.Length; i++)
 {
@@ -29,6 +33,7 @@ for (var i = 0; i < args.Length; i++)
         case "--postgres": postgres = true; break;
         case "--dir": dir = args[++i]; break;
         case "--only": only = args[++i]; break;
+        case "--in-flight": inFlight = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default: queries = int.Parse(args[i], CultureInfo.InvariantCulture); break; // the old positional form
     }
 }
@@ -70,12 +75,18 @@ try
             if (workload == Workload.Select)
             {
                 rows.Add(("direct, autocommit", () => Direct(factory, connectionString, queries, Workload.Select), -1));
-                rows.Add(("direct in a transaction (begin, select, commit)", () => Direct(factory, connectionString, queries, Workload.SelectInTransaction), -1));
+                rows.Add(("direct in a transaction (begin, select rows, commit)", () => Direct(factory, connectionString, queries, Workload.SelectInTransaction), -1));
                 rows.Add(("direct async in a transaction", () => DirectAsync(factory, connectionString, queries, Workload.SelectInTransaction), -1));
                 rows.Add(("pool RunWithConnection, no statement: the pool's own cost", () => Pooled(factory, connectionString, queries, Mode.Nothing), -1));
                 rows.Add(("pool RunWithConnection (autocommit)", () => Pooled(factory, connectionString, queries, Mode.Bare), 0));
                 rows.Add(("pool RunQuery (in a transaction, as adbapi)", () => Pooled(factory, connectionString, queries, Mode.Query), 1));
                 rows.Add(("pool RunQueryAsync (in a transaction)", () => Pooled(factory, connectionString, queries, Mode.QueryAsync), 2));
+                if (inFlight > 1)
+                {
+                    rows.Add(($"pool RunWithConnection, {inFlight} in flight", () => Pooled(factory, connectionString, queries, Mode.Bare, inFlight), 0));
+                    rows.Add(($"pool RunQuery, {inFlight} in flight", () => Pooled(factory, connectionString, queries, Mode.Query, inFlight), 1));
+                    rows.Add(($"pool RunQueryAsync, {inFlight} in flight", () => Pooled(factory, connectionString, queries, Mode.QueryAsync, inFlight), 2));
+                }
             }
             else
             {
@@ -85,6 +96,11 @@ try
                 rows.Add(("direct async (begin, insert, commit)", () => DirectAsync(factory, connectionString, inserts, Workload.Insert), -1));
                 rows.Add(("pool RunOperation", () => Pooled(factory, connectionString, inserts, Mode.Operation), 0));
                 rows.Add(("pool RunOperationAsync", () => Pooled(factory, connectionString, inserts, Mode.OperationAsync), 1));
+                if (inFlight > 1)
+                {
+                    rows.Add(($"pool RunOperation, {inFlight} in flight", () => Pooled(factory, connectionString, inserts, Mode.Operation, inFlight), 0));
+                    rows.Add(($"pool RunOperationAsync, {inFlight} in flight", () => Pooled(factory, connectionString, inserts, Mode.OperationAsync, inFlight), 1));
+                }
             }
             var costs = rows.Select(_ => new List<Cost>()).ToArray();
             for (var round = 0; round < rounds; round++)
@@ -207,8 +223,14 @@ static Cost Direct(DbProviderFactory factory, string connectionString, int queri
         }
         else
         {
+            // As RunQuery does and as a caller who wants the rows must: a reader, each row read into an array.
             p.Value = i % 1000;
-            command.ExecuteScalar();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var row = new object?[reader.FieldCount];
+                reader.GetValues(row!);
+            }
         }
         tx.Commit();
         command.Transaction = null;
@@ -256,7 +278,15 @@ static Cost DirectAsync(DbProviderFactory factory, string connectionString, int 
                         else
                         {
                             p.Value = i % 1000;
-                            await command.ExecuteScalarAsync();
+                            var reader = await command.ExecuteReaderAsync();
+                            await using (reader)
+                            {
+                                while (await reader.ReadAsync())
+                                {
+                                    var row = new object?[reader.FieldCount];
+                                    reader.GetValues(row!);
+                                }
+                            }
                         }
                         await tx.CommitAsync();
                         command.Transaction = null;
@@ -282,8 +312,12 @@ static Cost DirectAsync(DbProviderFactory factory, string connectionString, int 
         }
     }).GetAwaiter().GetResult();
 
-// The same statements through a one-connection pool on a running reactor, each awaited before the next.
-static Cost Pooled(DbProviderFactory factory, string connectionString, int queries, Mode mode)
+// The same statements through a one-connection pool on a running reactor. With inFlight 1 each is awaited
+// before the next (latency: both thread hand-offs are on the clock); with more, that many callers each await
+// their own queries one after another, as a server's clients do, and the connection is never left idle
+// waiting for the loop (throughput: what the connection does per second through the pool against on its
+// own; the one connection still runs one statement at a time).
+static Cost Pooled(DbProviderFactory factory, string connectionString, int queries, Mode mode, int inFlight = 1)
 {
     var reactor = Reactors.Create();
     var perQuery = default(Cost);
@@ -311,9 +345,24 @@ static Cost Pooled(DbProviderFactory factory, string connectionString, int queri
         var cpu = process.TotalProcessorTime;
         var bytes = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < queries; i++)
+        if (inFlight == 1)
         {
-            await Query(pool, i);
+            for (var i = 0; i < queries; i++)
+            {
+                await Query(pool, i);
+            }
+        }
+        else
+        {
+            var next = 0;
+            async Deferred Caller()
+            {
+                for (var i = next++; i < queries; i = next++)
+                {
+                    await Query(pool, i);
+                }
+            }
+            await Deferred.GatherResults(Enumerable.Range(0, inFlight).Select(_ => (Deferred<Unit>)Caller()).ToList());
         }
         var wall = clock.Elapsed;
         process.Refresh();

@@ -25,8 +25,10 @@ internal sealed class BlockingWork<T> : PoolWork<T>
         }
         catch (WorkerThreadStartException e)
         {
-            // No thread could be started: the work never ran and the connection is untouched.
-            Pool.Finish(Connection, Deferred, default!, e);
+            // No thread could be started: the work never ran and the connection is untouched. Reported as
+            // any end is (this may be a worker's thread, handing its connection on), so the reactor thread
+            // delivers it and the connection goes on to the next work or back to the idle ones.
+            Finished(new WorkResult<T>(default!, e, Connection));
         }
     }
 

@@ -1,17 +1,20 @@
 using System.Data.Common;
 using Torsion.Defer;
+using Torsion.Internet;
 
 namespace Torsion.Enterprise;
 
 /// <summary>
 /// What blocking and asynchronous work share: the caller's Deferred (cancelling it withdraws queued work),
-/// the connection the work was given, and the hop back that finishes it on the reactor thread.
+/// the connection the work was given, and the end: the connection handed to the next waiting work, and the
+/// hop back that tells the caller on the reactor thread.
 /// </summary>
 internal abstract class PoolWork<T> : QueuedWork
 {
     // Made once: the reactor's completion.
     private readonly Action _complete;
     private WorkResult<T> _result;
+    private bool _handedOver;
 
     protected PoolWork(ConnectionPool pool)
     {
@@ -36,6 +39,9 @@ internal abstract class PoolWork<T> : QueuedWork
     protected sealed override void OnStart(DbConnection? connection)
     {
         Connection = connection;
+        // The result comes back through CallFromThread, usually within microseconds: the loop may look for it
+        // before it sleeps instead of being woken for it.
+        (Pool.Reactor as ReactorBase)?.BeginAwaitingThreadCall();
         Begin();
     }
 
@@ -49,8 +55,23 @@ internal abstract class PoolWork<T> : QueuedWork
     protected void Finished(WorkResult<T> result)
     {
         _result = result;
+        // A healthy connection goes straight to the oldest waiting work, from this thread (TakeNext).
+        var next = result.Connection is null ? null : Pool.TakeNext();
+        _handedOver = next is not null;
         Pool.Reactor.CallFromThread(_complete);
+        next?.Start(result.Connection);
     }
 
-    private void Complete() => Pool.Finish(_result.Connection, Deferred, _result.Value, _result.Error);
+    private void Complete()
+    {
+        (Pool.Reactor as ReactorBase)?.EndAwaitingThreadCall();
+        if (_handedOver)
+        {
+            Pool.FinishHandedOver(Deferred, _result.Value, _result.Error);
+        }
+        else
+        {
+            Pool.Finish(_result.Connection, Deferred, _result.Value, _result.Error);
+        }
+    }
 }

@@ -9,15 +9,17 @@ namespace Torsion.Enterprise;
 /// </summary>
 internal abstract class QueuedWork
 {
-    /// <summary>True once the work was given a connection.</summary>
+    /// <summary>True once the work left the queue to run (set under the pool's gate).</summary>
     public bool Started { get; private set; }
 
-    /// <summary>Starts the work with an idle connection, or null when it must open one (reactor thread).</summary>
-    public void Start(DbConnection? connection)
-    {
-        Started = true;
-        OnStart(connection);
-    }
+    /// <summary>Marks the work as taken from the queue (under the pool's gate, by whoever takes it).</summary>
+    public void MarkStarted() => Started = true;
+
+    /// <summary>
+    /// Starts the work with a connection, or null when it must open one: on the reactor thread (a connection
+    /// from the idle ones), or on the thread whose work just released it (<see cref="ConnectionPool.TakeNext"/>).
+    /// </summary>
+    public void Start(DbConnection? connection) => OnStart(connection);
 
     /// <summary>Fails the work's Deferred without running it.</summary>
     public abstract void Fail(Exception error);

@@ -194,6 +194,34 @@ public abstract class ConnectionPoolTests : PoolTestBase
         });
     }
 
+    [Fact]
+    public void AConnectionGoesStraightFromFinishedWorkToTheNextWaitingWork()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            Assert.Equal(1L, Long((await pool.RunQuery("SELECT 1"))[0][0]));
+            using var secondStarted = new ManualResetEventSlim();
+            var first = pool.RunWithConnection(c => 1);
+            var second = pool.RunWithConnection(c =>
+            {
+                secondStarted.Set();
+                return 2;
+            });
+            Assert.Equal(1, pool.Waiting);
+            // The reactor thread is held here, as a busy loop would be: only the worker that ran the first work
+            // can give the second its connection. Through the reactor thread, this wait would time out.
+            Assert.True(secondStarted.Wait(TimeSpan.FromSeconds(30)), "the second work waited for the reactor thread to hand it the connection");
+            Assert.Equal(0, pool.Waiting);
+            Assert.Equal(1, await first);
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal(2, await second);
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal(1, pool.Connections);
+            await pool.Close();
+        });
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;

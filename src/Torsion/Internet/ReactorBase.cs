@@ -34,6 +34,13 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     private ReactorThreadPool? _pool;
     private int _poolSize = 10;
     private int _wakeRequested;
+    // Results worker threads are about to hand back through CallFromThread (BeginAwaitingThreadCall), and
+    // when one was last awaited or arrived (Stopwatch ticks): the loop spins only that long after it.
+    private int _awaitedThreadCalls;
+    private long _lastThreadCallActivity;
+    private volatile bool _spinning;
+    private long _wakeUpsWritten;
+    private int _spins;
     private Thread? _loopThread;
     private long _triggerSequence;
     private bool _started;
@@ -195,6 +202,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         // because the loop never sleeps while the queue has entries.
         if (_loopThread != Thread.CurrentThread && Interlocked.Exchange(ref _wakeRequested, 1) == 0)
         {
+            Interlocked.Increment(ref _wakeUpsWritten);
             WakeUp();
         }
     }
@@ -329,7 +337,12 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
                 {
                     break;
                 }
-                DoIteration(ComputeTimeout());
+                var timeout = ComputeTimeout();
+                if (timeout != 0 && Volatile.Read(ref _awaitedThreadCalls) > 0 && SpinForThreadCalls())
+                {
+                    timeout = 0;
+                }
+                DoIteration(timeout);
             }
             catch (Exception e)
             {
@@ -373,7 +386,12 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         Volatile.Write(ref _wakeRequested, 0);
         // Only what was queued before this pass runs now: a callback that queues another (an
         // await continuation posted from the loop thread, say) cannot starve I/O.
-        for (var n = _threadCalls.Count; n > 0 && _threadCalls.TryDequeue(out var call); n--)
+        var calls = _threadCalls.Count;
+        if (calls > 0 && Volatile.Read(ref _awaitedThreadCalls) > 0)
+        {
+            Volatile.Write(ref _lastThreadCallActivity, System.Diagnostics.Stopwatch.GetTimestamp());
+        }
+        for (var n = calls; n > 0 && _threadCalls.TryDequeue(out var call); n--)
         {
             try
             {
@@ -400,6 +418,89 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         {
             ReactorInstruments.Lag.Record(_timers.LastLateness, MetricTags);
         }
+    }
+
+    /// <summary>
+    /// How long the loop looks for an awaited thread call before it sleeps (see
+    /// <see cref="BeginAwaitingThreadCall"/>): 50 µs, or the microseconds in the environment variable
+    /// <c>TORSION_LOOP_SPIN_US</c> (0 turns it off).
+    /// </summary>
+    public static TimeSpan ThreadCallSpin { get; } = TimeSpan.FromMicroseconds(
+        int.TryParse(Environment.GetEnvironmentVariable("TORSION_LOOP_SPIN_US"), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var us) ? us : 50);
+
+    private static readonly long ThreadCallSpinTicks = (long)(ThreadCallSpin.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+
+    /// <summary>
+    /// Marks a result that a worker thread will hand back through <see cref="CallFromThread"/> soon (a
+    /// database query on a pool's worker, say) as awaited. While any is, the loop, with nothing else to do,
+    /// looks for thread calls for up to <see cref="ThreadCallSpin"/> before it sleeps, so a short piece of
+    /// work comes back without the cost of waking the loop (the worker's write to the wake-up descriptor, and
+    /// the sleeping thread's wake-up, tens of microseconds on a virtual machine), at the price of that much
+    /// CPU. The spin ends <see cref="ThreadCallSpin"/> after the last result was awaited or arrived, so work
+    /// that takes longer (a slow query, a file read on the thread pool) costs at most one spin, not one per
+    /// pass while it runs. I/O that arrives during a spin waits for its end. Call from any thread; pair each
+    /// call with one <see cref="EndAwaitingThreadCall"/>.
+    /// </summary>
+    public void BeginAwaitingThreadCall()
+    {
+        Volatile.Write(ref _lastThreadCallActivity, System.Diagnostics.Stopwatch.GetTimestamp());
+        Interlocked.Increment(ref _awaitedThreadCalls);
+    }
+
+    /// <summary>Ends one <see cref="BeginAwaitingThreadCall"/>: the result arrived (or will not).</summary>
+    public void EndAwaitingThreadCall() => Interlocked.Decrement(ref _awaitedThreadCalls);
+
+    /// <summary>This loop's spin for awaited thread calls (<see cref="ThreadCallSpin"/>; tests set it).</summary>
+    internal long ThreadCallSpinTicksHere { get; set; } = ThreadCallSpinTicks;
+
+    /// <summary>Thread calls awaited now (<see cref="BeginAwaitingThreadCall"/>).</summary>
+    internal int AwaitedThreadCalls => Volatile.Read(ref _awaitedThreadCalls);
+
+    /// <summary>True while the loop spins for an awaited thread call.</summary>
+    internal bool SpinningForThreadCalls => _spinning;
+
+    /// <summary>Wake-ups CallFromThread has written to the loop's wake-up descriptor.</summary>
+    internal long WakeUpsWritten => Interlocked.Read(ref _wakeUpsWritten);
+
+    /// <summary>Spins the loop has begun.</summary>
+    internal int Spins => Volatile.Read(ref _spins);
+
+    // True when a thread call arrived within the spin (the wait that follows then only polls).
+    private bool SpinForThreadCalls()
+    {
+        var until = Volatile.Read(ref _lastThreadCallActivity) + ThreadCallSpinTicksHere;
+        if (System.Diagnostics.Stopwatch.GetTimestamp() >= until)
+        {
+            return false;
+        }
+        _spins++;
+        // While the loop spins it is awake: a thread's CallFromThread finds the flag set and skips the
+        // wake-up write (a system call on its side, a wasted pass on the loop's).
+        Interlocked.Exchange(ref _wakeRequested, 1);
+        _spinning = true;
+        var spinner = default(SpinWait);
+        try
+        {
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+            {
+                if (!_threadCalls.IsEmpty)
+                {
+                    return true;
+                }
+                // Never sleeps (no Thread.Sleep(1)); yields once spinning gets long, so on a busy machine
+                // the worker the loop waits for gets the core.
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+        finally
+        {
+            _spinning = false;
+        }
+        // About to sleep: wake-ups are needed again. A call queued before this exchange skipped its wake-up,
+        // so the queue is looked at once more after it (the caller queues before it reads the flag).
+        Interlocked.Exchange(ref _wakeRequested, 0);
+        return !_threadCalls.IsEmpty;
     }
 
     private int ComputeTimeout()

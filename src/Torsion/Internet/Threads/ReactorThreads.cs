@@ -45,21 +45,25 @@ public static class ReactorThreads
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(f);
         var d = new Deferred<T>();
+        // The loop may look for the result before it sleeps (ReactorBase.BeginAwaitingThreadCall).
+        var loop = reactor as ReactorBase;
+        loop?.BeginAwaitingThreadCall();
         try
         {
-            pool.CallInThread(() => RunAndReport(reactor, d, f));
+            pool.CallInThread(() => RunAndReport(reactor, loop, d, f));
         }
         catch (WorkerThreadStartException e)
         {
             // Out of threads or descriptors is a runtime condition, not the caller's mistake: it
             // reaches them as the Deferred's failure, like any failure of the work itself.
+            loop?.EndAwaitingThreadCall();
             d.Errback(new Failure(e));
         }
         return d;
     }
 
     /// <summary>Runs on the pool thread: calls <paramref name="f"/> and sends its outcome to the reactor thread.</summary>
-    private static void RunAndReport<T>(IReactorThreads reactor, Deferred<T> d, Func<T> f)
+    private static void RunAndReport<T>(IReactorThreads reactor, ReactorBase? loop, Deferred<T> d, Func<T> f)
     {
         T value;
         try
@@ -70,10 +74,18 @@ public static class ReactorThreads
         {
             // The Failure is made here so it keeps the worker's stack.
             var failure = new Failure(e);
-            reactor.CallFromThread(() => d.Errback(failure));
+            reactor.CallFromThread(() =>
+            {
+                loop?.EndAwaitingThreadCall();
+                d.Errback(failure);
+            });
             return;
         }
-        reactor.CallFromThread(() => d.Callback(value));
+        reactor.CallFromThread(() =>
+        {
+            loop?.EndAwaitingThreadCall();
+            d.Callback(value);
+        });
     }
 
     /// <summary>
