@@ -84,13 +84,20 @@ if (options["only"] is "" or "spawn")
         (double PerSecond, double SpawnMicroseconds) Row(string row) =>
             Baselines.Self(["--row", row, "--spawns", options["spawns"], "--concurrency", c.ToString(CultureInfo.InvariantCulture),
                 "--reactor", reactorName, "--program", program]);
-        var runs = Enumerable.Range(0, rounds).Select(_ =>
+        // Each round starts one row later than the last, so no row always follows the same one (a row run
+        // just after another showed a steady few per cent of difference on this VM).
+        string[] order = baselines ? ["torsion-pipes", "process-start-pipes", "torsion-inherit", "process-start"] : ["torsion-pipes", "torsion-inherit"];
+        var runs = Enumerable.Range(0, rounds).Select(round =>
         {
-            var p = Row("torsion-pipes");
-            var sp = baselines ? Row("process-start-pipes").PerSecond : double.NaN;
-            var b = Row("torsion-inherit");
-            var s0 = baselines ? Row("process-start").PerSecond : double.NaN;
-            return (Piped: p, StartPiped: sp, Bare: b, Start: s0);
+            var got = new Dictionary<string, (double PerSecond, double SpawnMicroseconds)>();
+            for (var k = 0; k < order.Length; k++)
+            {
+                var row = order[(round + k) % order.Length];
+                got[row] = Row(row);
+            }
+            (double PerSecond, double SpawnMicroseconds) nan = (double.NaN, double.NaN);
+            return (Piped: got["torsion-pipes"], StartPiped: got.GetValueOrDefault("process-start-pipes", nan).PerSecond,
+                Bare: got["torsion-inherit"], Start: got.GetValueOrDefault("process-start", nan).PerSecond);
         }).ToList();
         var piped = Median(runs.Select(r => r.Piped.PerSecond));
         var inSpawnPiped = Median(runs.Select(r => r.Piped.SpawnMicroseconds));

@@ -338,11 +338,23 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
                     break;
                 }
                 var timeout = ComputeTimeout();
-                if (timeout != 0 && Volatile.Read(ref _awaitedThreadCalls) > 0 && SpinForThreadCalls())
+                long sleptAt = 0;
+                if (timeout != 0 && Volatile.Read(ref _awaitedThreadCalls) > 0)
                 {
-                    timeout = 0;
+                    if (SpinForThreadCalls())
+                    {
+                        timeout = 0;
+                    }
+                    else
+                    {
+                        sleptAt = System.Diagnostics.Stopwatch.GetTimestamp();
+                    }
                 }
                 DoIteration(timeout);
+                if (sleptAt != 0 && !_threadCalls.IsEmpty)
+                {
+                    AdaptSpin(System.Diagnostics.Stopwatch.GetTimestamp() - sleptAt);
+                }
             }
             catch (Exception e)
             {
@@ -439,8 +451,10 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     /// the sleeping thread's wake-up, tens of microseconds on a virtual machine), at the price of that much
     /// CPU. The spin ends <see cref="ThreadCallSpin"/> after the last result was awaited or arrived, so work
     /// that takes longer (a slow query, a file read on the thread pool) costs at most one spin, not one per
-    /// pass while it runs. I/O that arrives during a spin waits for its end. Call from any thread; pair each
-    /// call with one <see cref="EndAwaitingThreadCall"/>.
+    /// pass while it runs; and it adapts: results that keep arriving well after the spin has given up shrink
+    /// it, down to none, and results that arrive soon after the loop slept grow it again. I/O that arrives
+    /// during a spin waits for its end. Call from any thread; pair each call with one
+    /// <see cref="EndAwaitingThreadCall"/>.
     /// </summary>
     public void BeginAwaitingThreadCall()
     {
@@ -451,8 +465,39 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     /// <summary>Ends one <see cref="BeginAwaitingThreadCall"/>: the result arrived (or will not).</summary>
     public void EndAwaitingThreadCall() => Interlocked.Decrement(ref _awaitedThreadCalls);
 
-    /// <summary>This loop's spin for awaited thread calls (<see cref="ThreadCallSpin"/>; tests set it).</summary>
-    internal long ThreadCallSpinTicksHere { get; set; } = ThreadCallSpinTicks;
+    /// <summary>This loop's longest spin for awaited thread calls (<see cref="ThreadCallSpin"/>; tests set it).</summary>
+    internal long ThreadCallSpinTicksHere
+    {
+        get => _spinLimit;
+        set => _spinLimit = _spinWindow = value;
+    }
+
+    /// <summary>The spin this loop uses now: <see cref="ThreadCallSpinTicksHere"/> at most, 0 while spinning does not pay.</summary>
+    internal long SpinWindowTicks => _spinWindow;
+
+    private long _spinLimit = ThreadCallSpinTicks;
+    private long _spinWindow = ThreadCallSpinTicks;
+
+    // Adaptive, as a hypervisor's halt-polling is: the loop slept (its spin over, or none) and a thread call
+    // woke it after `slept` ticks. Soon after (within the limit) means a longer spin would have caught it:
+    // grow. Long after means the spin only burned CPU (a query slower than the limit, whose arrivals keep the
+    // activity window open): halve it, down to none, so a loop awaiting 150 µs PostgreSQL queries stops
+    // spinning instead of taking a core from the database server.
+    private void AdaptSpin(long slept)
+    {
+        if (slept <= _spinLimit)
+        {
+            _spinWindow = Math.Min(_spinLimit, Math.Max(_spinWindow * 2, slept * 2));
+        }
+        else
+        {
+            _spinWindow /= 2;
+            if (_spinWindow < _spinLimit / 64)
+            {
+                _spinWindow = 0;
+            }
+        }
+    }
 
     /// <summary>Thread calls awaited now (<see cref="BeginAwaitingThreadCall"/>).</summary>
     internal int AwaitedThreadCalls => Volatile.Read(ref _awaitedThreadCalls);
@@ -469,8 +514,9 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     // True when a thread call arrived within the spin (the wait that follows then only polls).
     private bool SpinForThreadCalls()
     {
-        var until = Volatile.Read(ref _lastThreadCallActivity) + ThreadCallSpinTicksHere;
-        if (System.Diagnostics.Stopwatch.GetTimestamp() >= until)
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var until = Math.Min(Volatile.Read(ref _lastThreadCallActivity) + _spinLimit, now + _spinWindow);
+        if (now >= until)
         {
             return false;
         }

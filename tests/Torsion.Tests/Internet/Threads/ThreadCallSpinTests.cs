@@ -73,6 +73,61 @@ public sealed class ThreadCallSpinTests
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ResultsThatAlwaysComeLateStopTheSpinAndQuickOnesStartItAgain(string name)
+    {
+        var reactor = CreateLoop(name);
+        var limit = Stopwatch.Frequency / 200; // 5 ms
+        reactor.ThreadCallSpinTicksHere = limit;
+        var spinsWhenSlowEnded = -1;
+        long windowWhenSlowEnded = -1;
+        ReactorRunner.Run(reactor, () =>
+        {
+            // Slow work: each result comes 15 ms after it was awaited, three times the longest spin.
+            var round = 0;
+            void Slow()
+            {
+                if (++round > 12)
+                {
+                    spinsWhenSlowEnded = reactor.Spins;
+                    windowWhenSlowEnded = reactor.SpinWindowTicks;
+                    Quick(0);
+                    return;
+                }
+                reactor.BeginAwaitingThreadCall();
+                new Thread(() =>
+                {
+                    Thread.Sleep(15);
+                    reactor.CallFromThread(() =>
+                    {
+                        reactor.EndAwaitingThreadCall();
+                        Slow();
+                    });
+                }) { IsBackground = true }.Start();
+            }
+            // Then quick work: results handed back at once by a thread that is already running.
+            void Quick(int n)
+            {
+                if (n == 20)
+                {
+                    reactor.Stop();
+                    return;
+                }
+                reactor.BeginAwaitingThreadCall();
+                ThreadPool.UnsafeQueueUserWorkItem(_ => reactor.CallFromThread(() =>
+                {
+                    reactor.EndAwaitingThreadCall();
+                    Quick(n + 1);
+                }), null);
+            }
+            Slow();
+        });
+        // Halved on every late arrival: from 5 ms to nothing within seven of the twelve.
+        Assert.Equal(0, windowWhenSlowEnded);
+        Assert.InRange(spinsWhenSlowEnded, 1, 8);
+        Assert.True(reactor.SpinWindowTicks > 0, "quick results did not start the spin again");
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void DeferToThreadLeavesNothingAwaitedWhetherItsWorkReturnsOrThrows(string name)
     {
         var reactor = CreateLoop(name);
