@@ -202,13 +202,20 @@ public abstract class ConnectionPoolTests : PoolTestBase
             var pool = NewPool(reactor, min: 1, max: 1);
             Assert.Equal(1L, Long((await pool.RunQuery("SELECT 1"))[0][0]));
             using var secondStarted = new ManualResetEventSlim();
-            var first = pool.RunWithConnection(c => 1);
+            using var firstMayEnd = new ManualResetEventSlim();
+            // The first holds the connection until the second is queued behind it.
+            var first = pool.RunWithConnection(c =>
+            {
+                Assert.True(firstMayEnd.Wait(TimeSpan.FromSeconds(30)), "the first work was never let go");
+                return 1;
+            });
             var second = pool.RunWithConnection(c =>
             {
                 secondStarted.Set();
                 return 2;
             });
             Assert.Equal(1, pool.Waiting);
+            firstMayEnd.Set();
             // The reactor thread is held here, as a busy loop would be: only the worker that ran the first work
             // can give the second its connection. Through the reactor thread, this wait would time out.
             Assert.True(secondStarted.Wait(TimeSpan.FromSeconds(30)), "the second work waited for the reactor thread to hand it the connection");

@@ -50,15 +50,15 @@ public sealed class ThreadCallSpinTests
     public void ACallThatNeverArrivesCostsOneSpinNotOnePerPass(string name)
     {
         var reactor = CreateLoop(name);
-        reactor.ThreadCallSpinTicksHere = Stopwatch.Frequency / 50; // 20 ms
+        reactor.ThreadCallSpinTicksHere = Stopwatch.Frequency / 10; // 100 ms
         var passes = 0;
         ReactorRunner.Run(reactor, () =>
         {
             reactor.BeginAwaitingThreadCall();
-            // Thirty idle waits, each ended by a timer: each would spin again if the spin were per pass.
+            // Sixty idle waits, each ended by a timer: each would spin again if the spin were per pass.
             void Tick()
             {
-                if (++passes == 30)
+                if (++passes == 60)
                 {
                     reactor.Stop();
                     return;
@@ -67,7 +67,7 @@ public sealed class ThreadCallSpinTests
             }
             reactor.CallLater(0.005, Tick);
         });
-        Assert.Equal(30, passes);
+        Assert.Equal(60, passes);
         Assert.InRange(reactor.Spins, 1, 2);
         Assert.Equal(1, reactor.AwaitedThreadCalls);
     }
