@@ -262,97 +262,88 @@ public sealed class ProcessTests
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
-    public void AnInheritedDescriptorReachesTheChild(string name)
+    public void AnInheritedDescriptorReachesTheChild(string name) => WithPipes(1, (reads, writes) =>
     {
         var reactor = Create(name);
         var p = new RecordingProcessProtocol();
-        var (readFd, writeFd) = PipeDescriptors.CreatePipe();
-        try
+        RunUntilEnded(reactor, p, () =>
         {
-            RunUntilEnded(reactor, p, () =>
-            {
-                reactor.SpawnProcess(p, Sh, ["sh", "-c", "echo inherited"], childFds: new Dictionary<int, ChildFd> { [1] = ChildFd.Inherit(writeFd) });
-                PipeDescriptors.Close(writeFd);
-                writeFd = -1;
-            });
-            var buffer = new byte[100];
-            var n = PipeDescriptors.Read(readFd, buffer);
-            Assert.Equal("inherited\n", Encoding.ASCII.GetString(buffer, 0, Math.Max(0, n)));
-            Assert.Equal(0, PipeDescriptors.Read(readFd, buffer));
-            Assert.IsType<ProcessDone>(p.Ended!.Value);
-        }
-        finally
-        {
-            PipeDescriptors.Close(readFd);
-            if (writeFd >= 0)
-            {
-                PipeDescriptors.Close(writeFd);
-            }
-        }
-    }
+            reactor.SpawnProcess(p, Sh, ["sh", "-c", "echo inherited"], childFds: new Dictionary<int, ChildFd> { [1] = ChildFd.Inherit(writes[0]) });
+            CloseWriteEnds(writes);
+        });
+        Assert.Equal("inherited\n", ReadAll(reads[0]));
+        Assert.IsType<ProcessDone>(p.Ended!.Value);
+    });
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
-    public void ADescriptorInheritedAtItsOwnNumberLosesCloseOnExec(string name)
+    public void ADescriptorInheritedAtItsOwnNumberLosesCloseOnExec(string name) => WithPipes(1, (reads, writes) =>
     {
         // The parent's pipe is close-on-exec (as every descriptor Torsion opens); kept at its own number it
         // takes no dup2 to another number, and must still reach the child open.
         var reactor = Create(name);
         var p = new RecordingProcessProtocol();
-        var (readFd, writeFd) = PipeDescriptors.CreatePipe();
-        try
+        var fd = writes[0];
+        RunUntilEnded(reactor, p, () =>
         {
-            RunUntilEnded(reactor, p, () =>
-            {
-                // bash: dash's redirections take single-digit descriptors only.
-                reactor.SpawnProcess(p, "/bin/bash", ["bash", "-c", $"echo kept >&{writeFd}"],
-                    childFds: new Dictionary<int, ChildFd> { [1] = ChildFd.Read, [writeFd] = ChildFd.Inherit(writeFd) });
-                PipeDescriptors.Close(writeFd);
-                writeFd = -1;
-            });
-            Assert.Equal("kept\n", ReadAll(readFd));
-            Assert.IsType<ProcessDone>(p.Ended!.Value);
-        }
-        finally
-        {
-            PipeDescriptors.Close(readFd);
-            if (writeFd >= 0)
-            {
-                PipeDescriptors.Close(writeFd);
-            }
-        }
-    }
+            // bash: dash's redirections take single-digit descriptors only.
+            reactor.SpawnProcess(p, "/bin/bash", ["bash", "-c", $"echo kept >&{fd}"],
+                childFds: new Dictionary<int, ChildFd> { [1] = ChildFd.Read, [fd] = ChildFd.Inherit(fd) });
+            CloseWriteEnds(writes);
+        });
+        Assert.Equal("kept\n", ReadAll(reads[0]));
+        Assert.IsType<ProcessDone>(p.Ended!.Value);
+    });
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
-    public void TwoInheritedDescriptorsCanTradeNumbers(string name)
+    public void TwoInheritedDescriptorsCanTradeNumbers(string name) => WithPipes(2, (reads, writes) =>
     {
         // Each source is the other's target: copied out of the way first, or the first dup2 would clobber the second.
         var reactor = Create(name);
         var p = new RecordingProcessProtocol();
-        var (readA, writeA) = PipeDescriptors.CreatePipe();
-        var (readB, writeB) = PipeDescriptors.CreatePipe();
+        var (a, b) = (writes[0], writes[1]);
+        RunUntilEnded(reactor, p, () =>
+        {
+            reactor.SpawnProcess(p, "/bin/bash", ["bash", "-c", $"echo one >&{a}; echo two >&{b}"],
+                childFds: new Dictionary<int, ChildFd> { [a] = ChildFd.Inherit(b), [b] = ChildFd.Inherit(a) });
+            CloseWriteEnds(writes);
+        });
+        Assert.Equal("two\n", ReadAll(reads[0]));
+        Assert.Equal("one\n", ReadAll(reads[1]));
+        Assert.IsType<ProcessDone>(p.Ended!.Value);
+    });
+
+    /// <summary>
+    /// Runs <paramref name="test"/> with <paramref name="count"/> fresh pipes (read ends, write ends) and closes
+    /// whatever ends are still open afterwards; a test that closes an end itself sets it to -1.
+    /// </summary>
+    private static void WithPipes(int count, Action<int[], int[]> test)
+    {
+        var reads = Enumerable.Repeat(-1, count).ToArray();
+        var writes = Enumerable.Repeat(-1, count).ToArray();
         try
         {
-            RunUntilEnded(reactor, p, () =>
+            for (var i = 0; i < count; i++)
             {
-                reactor.SpawnProcess(p, "/bin/bash", ["bash", "-c", $"echo one >&{writeA}; echo two >&{writeB}"],
-                    childFds: new Dictionary<int, ChildFd> { [writeA] = ChildFd.Inherit(writeB), [writeB] = ChildFd.Inherit(writeA) });
-                PipeDescriptors.Close(writeA);
-                PipeDescriptors.Close(writeB);
-                writeA = writeB = -1;
-            });
-            Assert.Equal("two\n", ReadAll(readA));
-            Assert.Equal("one\n", ReadAll(readB));
-            Assert.IsType<ProcessDone>(p.Ended!.Value);
+                (reads[i], writes[i]) = PipeDescriptors.CreatePipe();
+            }
+            test(reads, writes);
         }
         finally
         {
-            foreach (var fd in new[] { readA, readB, writeA, writeB })
+            foreach (var fd in reads.Concat(writes).Where(fd => fd >= 0))
             {
-                if (fd >= 0)
-                {
-                    PipeDescriptors.Close(fd);
-                }
+                PipeDescriptors.Close(fd);
             }
+        }
+    }
+
+    /// <summary>The parent's copies of the write ends, once the child has its own: the reader then sees end of file.</summary>
+    private static void CloseWriteEnds(int[] writes)
+    {
+        for (var i = 0; i < writes.Length; i++)
+        {
+            PipeDescriptors.Close(writes[i]);
+            writes[i] = -1;
         }
     }
 
