@@ -9,6 +9,9 @@ namespace Torsion.Runner.Daemon;
 /// restarts the service when "WATCHDOG=1" does not arrive in time. The pings are a timer on the
 /// reactor loop, not a thread of their own, so they stop exactly when the loop is stuck (a callback
 /// that never returns, a blocking call on the loop thread): the failure the watchdog exists for.
+/// With several loops (<c>--reactors N</c>) every other loop beats a timer of its own every half
+/// interval, and the first loop pings only while each of them has beaten within the last interval:
+/// any one stuck loop stops the pings.
 /// </summary>
 internal sealed class SystemdWatchdog
 {
@@ -17,6 +20,12 @@ internal sealed class SystemdWatchdog
     private readonly SystemdNotifier _notifier;
     private readonly TimeSpan _interval;
     private IReactor? _reactor;
+    // The other loops of a group, and when each last beat (Stopwatch ticks, written by that loop).
+    private IReactor[] _others = [];
+    private long[] _beats = [];
+    // Each other loop's number in the group (from 1), for the log.
+    private int[] _numbers = [];
+    private bool _withheld;
 
     private SystemdWatchdog(SystemdNotifier notifier, TimeSpan interval)
     {
@@ -70,17 +79,76 @@ internal sealed class SystemdWatchdog
         return (TimeSpan.FromMicroseconds((double)Math.Max(micro / 2, 1000UL)), null);
     }
 
-    /// <summary>Sends the first ping now and the rest every <see cref="Interval"/>, from <paramref name="reactor"/>'s loop.</summary>
+    /// <summary>
+    /// Sends the first ping now and the rest every <see cref="Interval"/>, from <paramref name="reactor"/>'s
+    /// loop (a group's first loop; called on it), with the group's other loops beating.
+    /// </summary>
     public void Start(IReactor reactor)
     {
-        _reactor = reactor;
-        Log.Info("Pinging systemd's watchdog every {interval} s", ("interval", _interval.TotalSeconds));
+        if (reactor is ReactorGroup group)
+        {
+            _reactor = group.Primary;
+            _others = group.Loops.Where(loop => !ReferenceEquals(loop, group.Primary)).ToArray();
+            _numbers = _others.Select(loop => group.Loops.ToList().IndexOf(loop) + 1).ToArray();
+            _beats = new long[_others.Length];
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (var i = 0; i < _others.Length; i++)
+            {
+                var index = i;
+                _beats[i] = now;
+                _others[i].CallFromThread(() => Beat(index));
+            }
+        }
+        else
+        {
+            _reactor = reactor;
+        }
+        Log.Info("Pinging systemd's watchdog every {interval} s{loops}", ("interval", _interval.TotalSeconds),
+            ("loops", _others.Length > 0 ? $" while all {_others.Length + 1} loops run" : ""));
         Ping();
+    }
+
+    // On loop `index` (not the first): proof that it still runs its timers.
+    private void Beat(int index)
+    {
+        Volatile.Write(ref _beats[index], System.Diagnostics.Stopwatch.GetTimestamp());
+        _others[index].CallLater(_interval.TotalSeconds / 2, () => Beat(index));
     }
 
     private void Ping()
     {
-        _notifier.Notify("WATCHDOG=1");
+        if (StuckLoop() is { } stuck)
+        {
+            if (!_withheld)
+            {
+                _withheld = true;
+                Log.Warn("Withholding systemd's watchdog ping: loop {loop} has not run its timers for {seconds} s", ("loop", stuck.Number), ("seconds", Math.Round(stuck.Seconds, 1)));
+            }
+        }
+        else
+        {
+            if (_withheld)
+            {
+                _withheld = false;
+                Log.Info("Every loop runs again; pinging systemd's watchdog");
+            }
+            _notifier.Notify("WATCHDOG=1");
+        }
         _reactor!.CallLater(_interval.TotalSeconds, Ping);
+    }
+
+    // A loop other than the first whose last beat is older than one interval (it beats every half), or null.
+    private (int Number, double Seconds)? StuckLoop()
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var i = 0; i < _beats.Length; i++)
+        {
+            var age = System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _beats[i]), now);
+            if (age > _interval)
+            {
+                return (_numbers[i], age.TotalSeconds);
+            }
+        }
+        return null;
     }
 }

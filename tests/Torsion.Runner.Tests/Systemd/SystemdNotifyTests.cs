@@ -18,12 +18,23 @@ public sealed class SystemdNotifyTests
         var path = Path.Combine(dir, "blocker.csx");
         File.WriteAllText(path, """
             // Echoes on 127.0.0.1:$PORT, except "block", which holds the loop thread (60 s at most)
-            // until the file $RELEASE exists: a stand-in for a callback that never returns.
+            // until the file $RELEASE exists: a stand-in for a callback that never returns; and
+            // "which", which answers "first" on the first loop (the main thread's) and "other" elsewhere.
+            static class Loops
+            {
+                public static int First;
+            }
             class Blocker : Protocol
             {
                 public override void DataReceived(ReadOnlySpan<byte> data)
                 {
-                    if (System.Text.Encoding.ASCII.GetString(data).Trim() != "block")
+                    var text = System.Text.Encoding.ASCII.GetString(data).Trim();
+                    if (text == "which")
+                    {
+                        Transport.Write(System.Text.Encoding.ASCII.GetBytes(System.Environment.CurrentManagedThreadId == Loops.First ? "first\n" : "other\n"));
+                        return;
+                    }
+                    if (text != "block")
                     {
                         Transport.Write(data);
                         return;
@@ -39,6 +50,7 @@ public sealed class SystemdNotifyTests
                     Transport.Write("released\n"u8);
                 }
             }
+            Loops.First = System.Environment.CurrentManagedThreadId;
             var application = new Application("blocker");
             new TcpServer(Reactor, int.Parse(Environment.GetEnvironmentVariable("PORT")!), Factory.ForProtocol<Blocker>(), interfaceAddress: "127.0.0.1").SetServiceParent(application);
             """);
@@ -95,6 +107,67 @@ public sealed class SystemdNotifyTests
         Assert.Equal("released", ReadLine(stream));
         FakeSystemd.Pings(notify, 2); // the loop is back, and so are the pings
         client.Close();
+        server.Signal("TERM");
+        notify.WaitFor("STOPPING=1");
+        Assert.Equal(0, server.WaitForExit());
+    }
+
+    [Fact]
+    public void AStuckLoopOtherThanTheFirstStopsTheWatchdogPingsToo()
+    {
+        using var notify = new NotifySocket();
+        var dir = Torsiond.Scratch();
+        var port = Torsiond.FreePort();
+        var release = Path.Combine(dir, "release");
+        using var server = Torsiond.Start(dir, new Dictionary<string, string>
+        {
+            ["PORT"] = port.ToString(),
+            ["RELEASE"] = release,
+            ["NOTIFY_SOCKET"] = notify.Path,
+            ["WATCHDOG_USEC"] = "400000", // pings every 0.2 s
+        }, "-n", "--reactors", "2", "-y", BlockingScript(dir));
+        notify.WaitFor("READY=1");
+        FakeSystemd.Pings(notify, 3);
+
+        // The kernel spreads connections over the two loops' listening sockets: find one on the second.
+        var clients = new List<TcpClient>();
+        try
+        {
+            NetworkStream? other = null;
+            for (var i = 0; i < 64 && other is null; i++)
+            {
+                var client = new TcpClient { ReceiveTimeout = 60_000 };
+                clients.Add(client);
+                client.Connect("127.0.0.1", port);
+                var stream = client.GetStream();
+                stream.Write("which\n"u8);
+                if (ReadLine(stream) == "other")
+                {
+                    other = stream;
+                }
+            }
+            Assert.True(other is not null, "64 connections, none on the second loop");
+            other.Write("block\n"u8);
+            server.WaitForLine(l => l.Contains("blocking the loop", StringComparison.Ordinal));
+            notify.Skip();
+            // The first loop runs on, but the second's beats stop: at most the pings already due.
+            var stuckSince = DateTime.UtcNow;
+            var late = 0;
+            while (notify.WaitFor(m => m.Text == "WATCHDOG=1", Math.Max(0, 2 - (DateTime.UtcNow - stuckSince).TotalSeconds)) is not null)
+            {
+                late++;
+            }
+            Assert.True(late <= 2, $"{late} pings while the second loop was stuck:\n{notify.Transcript}");
+            Assert.True(Torsiond.IsAlive(server.Pid));
+
+            File.WriteAllText(release, "");
+            Assert.Equal("released", ReadLine(other));
+            FakeSystemd.Pings(notify, 2); // both loops run again, and so do the pings
+        }
+        finally
+        {
+            clients.ForEach(c => c.Close());
+        }
         server.Signal("TERM");
         notify.WaitFor("STOPPING=1");
         Assert.Equal(0, server.WaitForExit());
