@@ -15,13 +15,14 @@ namespace Torsion.Enterprise;
 internal sealed class WorkerPool
 {
     /// <summary>
-    /// How long an idle worker keeps checking for work before it sleeps: 50 µs, or the microseconds in the
-    /// environment variable <c>TORSION_DBPOOL_SPIN_US</c> (0 turns spinning off, for a machine whose cores
+    /// How long an idle worker keeps checking for work before it sleeps: 50 µs, none on a machine with one
+    /// processor (the reactor thread that would hand it work could not run meanwhile), or the microseconds in
+    /// the environment variable <c>TORSION_DBPOOL_SPIN_US</c> (0 turns spinning off, for a machine whose cores
     /// are all busy anyway).
     /// </summary>
     public static readonly TimeSpan SpinTime = TimeSpan.FromMicroseconds(
         int.TryParse(Environment.GetEnvironmentVariable("TORSION_DBPOOL_SPIN_US"), System.Globalization.NumberStyles.None,
-            System.Globalization.CultureInfo.InvariantCulture, out var us) ? us : 50);
+            System.Globalization.CultureInfo.InvariantCulture, out var us) ? us : Environment.ProcessorCount > 1 ? 50 : 0);
 
     private static readonly long SpinTicks = (long)(SpinTime.TotalSeconds * Stopwatch.Frequency);
 

@@ -16,6 +16,8 @@
 //                     exiting 1 if none could be used.
 //   stdio-echo REACTOR [plain|half|endpoint]: echoes stdin to stdout through StandardIO, events on stderr
 //                     (see StdioEcho.cs).
+//   thread-call-spin: prints ReactorBase.ThreadCallSpin in microseconds (TORSION_LOOP_SPIN_US and the
+//                     processor count decide; DOTNET_PROCESSOR_COUNT overrides the count).
 //   resolve REACTOR NAME: asks the reactor's default name resolver for NAME on the loop; prints
 //                     "address A" per answer and "done", or "failed WHY".
 using Torsion.Internet;
@@ -144,6 +146,9 @@ switch (args.FirstOrDefault())
         }
     case "stdio-echo":
         return StdioEcho.Run(args);
+    case "thread-call-spin":
+        Console.WriteLine(ReactorBase.ThreadCallSpin.TotalMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return 0;
     case "default-reactor":
         // Prints the name of the reactor Reactors.Create() picks (TORSION_REACTOR decides), or the error.
         try

@@ -434,12 +434,13 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
 
     /// <summary>
     /// How long the loop looks for an awaited thread call before it sleeps (see
-    /// <see cref="BeginAwaitingThreadCall"/>): 50 µs, or the microseconds in the environment variable
+    /// <see cref="BeginAwaitingThreadCall"/>): 50 µs, none on a machine with one processor (the thread it
+    /// waits for could not run meanwhile), or the microseconds in the environment variable
     /// <c>TORSION_LOOP_SPIN_US</c> (0 turns it off).
     /// </summary>
     public static TimeSpan ThreadCallSpin { get; } = TimeSpan.FromMicroseconds(
         int.TryParse(Environment.GetEnvironmentVariable("TORSION_LOOP_SPIN_US"), System.Globalization.NumberStyles.None,
-            System.Globalization.CultureInfo.InvariantCulture, out var us) ? us : 50);
+            System.Globalization.CultureInfo.InvariantCulture, out var us) ? us : Environment.ProcessorCount > 1 ? 50 : 0);
 
     private static readonly long ThreadCallSpinTicks = (long)(ThreadCallSpin.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
 

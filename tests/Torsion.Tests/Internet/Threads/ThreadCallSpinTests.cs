@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Torsion.Internet;
+using Torsion.Tests.Support;
 
 namespace Torsion.Tests.Internet;
 
@@ -11,6 +12,19 @@ namespace Torsion.Tests.Internet;
 public sealed class ThreadCallSpinTests
 {
     private static ReactorBase CreateLoop(string name) => (ReactorBase)ReactorNames.Create(name);
+
+    [Theory]
+    [InlineData("", "2", "50")]   // the default with more than one processor
+    [InlineData("", "1", "0")]    // one processor: the awaited thread could not run during a spin
+    [InlineData("0", "2", "0")]   // turned off
+    [InlineData("120", "1", "120")] // set: taken as given
+    public void TheSpinIsFiftyMicrosecondsNoneOnOneProcessorOrAsTheVariableSays(string variable, string processors, string expected)
+    {
+        using var child = ChildProcess.StartDotnet("Torsion.TestPrograms",
+            new Dictionary<string, string> { ["TORSION_LOOP_SPIN_US"] = variable, ["DOTNET_PROCESSOR_COUNT"] = processors }, "thread-call-spin");
+        Assert.Equal(0, child.WaitForExit());
+        Assert.Equal(expected, child.Output.Trim());
+    }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void AnAwaitedCallThatArrivesDuringTheSpinNeedsNoWakeUp(string name)
