@@ -83,6 +83,34 @@ public static partial class NativeAot
         return copy;
     }
 
+    /// <summary>
+    /// Runs the published program at <paramref name="path"/> with <paramref name="args"/> once per backend the
+    /// registry offers, chosen at run time by name (TORSION_REACTOR), so each must survive trimming: every run
+    /// exits 0 with nothing on standard error, and <paramref name="checkOutput"/> gets the backend's name and
+    /// standard output. A backend this machine cannot run is passed over only where that is allowed
+    /// (<see cref="Backends.AllMustRun"/>); epoll and sockets must always have run.
+    /// </summary>
+    public static void RunOnEveryBackend(string path, IReadOnlyList<string> args, Action<string, string> checkOutput)
+    {
+        var ran = new List<string>();
+        foreach (var backend in Torsion.Internet.Reactors.Available)
+        {
+            if (!backend.IsSupported)
+            {
+                Assert.True(backend.Name == "io_uring" || !Backends.AllMustRun, $"{backend.Name} cannot run here: {backend.UnsupportedReason}");
+                continue;
+            }
+            var env = new Dictionary<string, string> { [Torsion.Internet.Reactors.EnvironmentVariable] = backend.Name };
+            var (code, stdout, stderr) = RunProgram(path, args, env);
+            Assert.True(code == 0, $"{backend.Name}: exit {code}: {stderr}");
+            Assert.Equal("", stderr);
+            checkOutput(backend.Name, stdout);
+            ran.Add(backend.Name);
+        }
+        Assert.Contains("epoll", ran);
+        Assert.Contains("sockets", ran);
+    }
+
     /// <summary>Runs a published program with a bounded wait; its exit code, standard output and standard error.</summary>
     public static (int Code, string Out, string Err) RunProgram(string path, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {

@@ -1,4 +1,3 @@
-using Torsion.Internet;
 using Torsion.Names.Server;
 using Torsion.Names.Tests.Client;
 using Torsion.Names.Tests.Server;
@@ -32,23 +31,8 @@ public sealed class ReverseLookupNativeTests : IDisposable
         File.WriteAllText(input, "2001:db8::2\n# a comment\n192.0.2.1\n\n192.0.2.25\n2001:db8::1\n192.0.2.200\n");
         string[] expected = ["2001:db8::2", "192.0.2.1 www.example.test", "192.0.2.25 mx1.example.test", "2001:db8::1 www.example.test", "192.0.2.200"];
 
-        var ran = new List<string>();
-        foreach (var backend in Reactors.Available)
-        {
-            if (!backend.IsSupported)
-            {
-                Assert.True(backend.Name == "io_uring" || !Backends.AllMustRun, $"{backend.Name} cannot run here: {backend.UnsupportedReason}");
-                continue;
-            }
-            var env = new Dictionary<string, string> { [Reactors.EnvironmentVariable] = backend.Name };
-            var (code, stdout, stderr) = NativeAot.RunProgram(reverseLookup, ["--server", $"{server.Udp.Address}:{server.Udp.Port}", input], env);
-            Assert.True(code == 0, $"{backend.Name}: exit {code}: {stderr}");
-            Assert.Equal("", stderr);
-            Assert.Equal(expected, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-            ran.Add(backend.Name);
-        }
-        Assert.Contains("epoll", ran);
-        Assert.Contains("sockets", ran);
+        NativeAot.RunOnEveryBackend(reverseLookup, ["--server", $"{server.Udp.Address}:{server.Udp.Port}", input],
+            (_, stdout) => Assert.Equal(expected, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
 
         var bad = Path.Combine(_scratch, "bad.txt");
         File.WriteAllText(bad, "192.0.2.1\nnot-an-address\n");

@@ -68,52 +68,41 @@ public sealed class SystemdNotifyTests
     }
 
     [Fact]
-    public void AStuckLoopStopsTheWatchdogPings()
+    public void AStuckLoopStopsTheWatchdogPings() => BlockALoopAndWatchThePings(["-n"], "the loop", (port, clients) =>
     {
-        using var notify = new NotifySocket();
-        var dir = Torsiond.Scratch();
-        var port = Torsiond.FreePort();
-        var release = Path.Combine(dir, "release");
-        using var server = Torsiond.Start(dir, new Dictionary<string, string>
-        {
-            ["PORT"] = port.ToString(),
-            ["RELEASE"] = release,
-            ["NOTIFY_SOCKET"] = notify.Path,
-            ["WATCHDOG_USEC"] = "400000", // pings every 0.2 s
-        }, "-n", "-y", BlockingScript(dir));
-        notify.WaitFor("READY=1");
-        FakeSystemd.Pings(notify, 3);
-
-        using var client = new TcpClient();
-        client.ReceiveTimeout = 60_000;
+        var client = new TcpClient { ReceiveTimeout = 60_000 };
+        clients.Add(client);
         client.Connect("127.0.0.1", port);
-        var stream = client.GetStream();
-        stream.Write("block\n"u8);
-        server.WaitForLine(l => l.Contains("blocking the loop", StringComparison.Ordinal));
-        notify.Skip();
-        // Ten intervals of a stuck loop: at most the pings already on their way before the loop
-        // blocked (one, or two on a loaded machine), where a live loop sends ten. (systemd, with
-        // WatchdogSec=0.4s, would have killed it by now.)
-        var stuckSince = DateTime.UtcNow;
-        var late = 0;
-        while (notify.WaitFor(m => m.Text == "WATCHDOG=1", Math.Max(0, 2 - (DateTime.UtcNow - stuckSince).TotalSeconds)) is not null)
-        {
-            late++;
-        }
-        Assert.True(late <= 2, $"{late} pings while the loop was stuck:\n{notify.Transcript}");
-        Assert.True(Torsiond.IsAlive(server.Pid));
-
-        File.WriteAllText(release, "");
-        Assert.Equal("released", ReadLine(stream));
-        FakeSystemd.Pings(notify, 2); // the loop is back, and so are the pings
-        client.Close();
-        server.Signal("TERM");
-        notify.WaitFor("STOPPING=1");
-        Assert.Equal(0, server.WaitForExit());
-    }
+        return client.GetStream();
+    });
 
     [Fact]
-    public void AStuckLoopOtherThanTheFirstStopsTheWatchdogPingsToo()
+    public void AStuckLoopOtherThanTheFirstStopsTheWatchdogPingsToo() => BlockALoopAndWatchThePings(["-n", "--reactors", "2"], "the second loop", (port, clients) =>
+    {
+        // The kernel spreads connections over the two loops' listening sockets: find one on the second.
+        for (var i = 0; i < 64; i++)
+        {
+            var client = new TcpClient { ReceiveTimeout = 60_000 };
+            clients.Add(client);
+            client.Connect("127.0.0.1", port);
+            var stream = client.GetStream();
+            stream.Write("which\n"u8);
+            if (ReadLine(stream) == "other")
+            {
+                return stream;
+            }
+        }
+        Assert.Fail("64 connections, none on the second loop");
+        return null!;
+    });
+
+    /// <summary>
+    /// torsiond with <paramref name="options"/> and the blocking script under a 0.4 s watchdog: blocks the
+    /// loop of the connection <paramref name="connect"/> picks (given the port and a list to keep its clients
+    /// in), checks that the pings stop while the process lives on, releases the loop, checks that they come
+    /// back, and stops torsiond cleanly.
+    /// </summary>
+    private static void BlockALoopAndWatchThePings(string[] options, string loop, Func<int, List<TcpClient>, NetworkStream> connect)
     {
         using var notify = new NotifySocket();
         var dir = Torsiond.Scratch();
@@ -125,44 +114,32 @@ public sealed class SystemdNotifyTests
             ["RELEASE"] = release,
             ["NOTIFY_SOCKET"] = notify.Path,
             ["WATCHDOG_USEC"] = "400000", // pings every 0.2 s
-        }, "-n", "--reactors", "2", "-y", BlockingScript(dir));
+        }, [.. options, "-y", BlockingScript(dir)]);
         notify.WaitFor("READY=1");
         FakeSystemd.Pings(notify, 3);
 
-        // The kernel spreads connections over the two loops' listening sockets: find one on the second.
         var clients = new List<TcpClient>();
         try
         {
-            NetworkStream? other = null;
-            for (var i = 0; i < 64 && other is null; i++)
-            {
-                var client = new TcpClient { ReceiveTimeout = 60_000 };
-                clients.Add(client);
-                client.Connect("127.0.0.1", port);
-                var stream = client.GetStream();
-                stream.Write("which\n"u8);
-                if (ReadLine(stream) == "other")
-                {
-                    other = stream;
-                }
-            }
-            Assert.True(other is not null, "64 connections, none on the second loop");
-            other.Write("block\n"u8);
+            var stream = connect(port, clients);
+            stream.Write("block\n"u8);
             server.WaitForLine(l => l.Contains("blocking the loop", StringComparison.Ordinal));
             notify.Skip();
-            // The first loop runs on, but the second's beats stop: at most the pings already due.
+            // Ten intervals of a stuck loop: at most the pings already on their way before the loop
+            // blocked (one, or two on a loaded machine), where a live loop sends ten. (systemd, with
+            // WatchdogSec=0.4s, would have killed it by now.)
             var stuckSince = DateTime.UtcNow;
             var late = 0;
             while (notify.WaitFor(m => m.Text == "WATCHDOG=1", Math.Max(0, 2 - (DateTime.UtcNow - stuckSince).TotalSeconds)) is not null)
             {
                 late++;
             }
-            Assert.True(late <= 2, $"{late} pings while the second loop was stuck:\n{notify.Transcript}");
+            Assert.True(late <= 2, $"{late} pings while {loop} was stuck:\n{notify.Transcript}");
             Assert.True(Torsiond.IsAlive(server.Pid));
 
             File.WriteAllText(release, "");
-            Assert.Equal("released", ReadLine(other));
-            FakeSystemd.Pings(notify, 2); // both loops run again, and so do the pings
+            Assert.Equal("released", ReadLine(stream));
+            FakeSystemd.Pings(notify, 2); // the loop is back, and so are the pings
         }
         finally
         {

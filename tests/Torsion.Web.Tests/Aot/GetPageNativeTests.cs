@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Torsion.Internet;
 using Torsion.TestSupport;
 using Torsion.Web.Tests.Client;
 
@@ -30,24 +29,7 @@ public sealed class GetPageNativeTests : IDisposable
             _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot here\n",
         });
 
-        // The registry picks the backend by name at run time (TORSION_REACTOR): each must survive trimming.
-        var ran = new List<string>();
-        foreach (var backend in Reactors.Available)
-        {
-            if (!backend.IsSupported)
-            {
-                Assert.True(backend.Name == "io_uring" || !Backends.AllMustRun, $"{backend.Name} cannot run here: {backend.UnsupportedReason}");
-                continue;
-            }
-            var env = new Dictionary<string, string> { [Reactors.EnvironmentVariable] = backend.Name };
-            var (code, stdout, stderr) = NativeAot.RunProgram(getPage, [server.Url()], env);
-            Assert.True(code == 0, $"{backend.Name}: exit {code}: {stderr}");
-            Assert.Equal("", stderr);
-            Assert.Equal("<html>the page \u00e9</html>\n", stdout);
-            ran.Add(backend.Name);
-        }
-        Assert.Contains("epoll", ran);
-        Assert.Contains("sockets", ran);
+        NativeAot.RunOnEveryBackend(getPage, [server.Url()], (_, stdout) => Assert.Equal("<html>the page \u00e9</html>\n", stdout));
 
         var notFound = NativeAot.RunProgram(getPage, [server.Url("/missing")]);
         Assert.Equal(1, notFound.Code);
