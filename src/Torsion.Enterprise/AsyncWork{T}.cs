@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Torsion.Internet;
 
 namespace Torsion.Enterprise;
 
@@ -15,22 +16,55 @@ internal sealed class AsyncWork<T> : PoolWork<T>
         _work = work;
     }
 
+    /// <inheritdoc />
+    protected override WorkThread RunsOn => WorkThread.ThreadPool;
+
     // Task.Run only to leave the reactor thread: a provider whose async methods block must not block the loop.
     /// <inheritdoc />
-    protected override void Begin() => _ = Task.Run(RunAsync);
+    protected override void Begin() => _ = Task.Run(() => RunChain(this));
 
-    private async Task RunAsync()
+    /// <summary>
+    /// On a thread-pool thread: starts the work. When the provider finishes it before returning (SQLite's
+    /// asynchronous methods run synchronously), the work handed the connection next is returned for this
+    /// thread's loop; when the work goes asynchronous, null, and the thread it resumes on finishes it and runs
+    /// what follows.
+    /// </summary>
+    public override QueuedWork? RunHere()
     {
-        WorkResult<T> result;
+        Task<WorkResult<T>> pending;
         try
         {
-            result = await Pool.RunNonBlocking(Connection, _work).ConfigureAwait(false);
+            pending = Pool.RunNonBlocking(Connection, _work);
         }
         catch (Exception e)
         {
             // RunNonBlocking reports the work's failures in its result; as in BlockingWork, a last resort.
-            result = new WorkResult<T>(default!, e, Connection);
+            return Finished(new WorkResult<T>(default!, e, Connection), Here);
         }
-        Finished(result);
+        if (pending.IsCompleted)
+        {
+            return Finished(Outcome(pending), Here);
+        }
+        _ = pending.ContinueWith(
+            static (task, state) =>
+            {
+                var work = (AsyncWork<T>)state!;
+                RunChain(work.Finished(work.Outcome(task), work.Here));
+            },
+            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return null;
     }
+
+    /// <summary>
+    /// Where the next asynchronous work may run inline: a thread-pool thread, unless it is the loop's. Work
+    /// resumes wherever the provider (or an interaction awaiting a Deferred) completes it, and the next work
+    /// must not start on the reactor thread or on some provider's own thread.
+    /// </summary>
+    private WorkThread Here =>
+        Thread.CurrentThread.IsThreadPoolThread && !((Pool.Reactor as ReactorBase)?.IsInLoopThread ?? false)
+            ? WorkThread.ThreadPool
+            : WorkThread.Other;
+
+    private WorkResult<T> Outcome(Task<WorkResult<T>> task) =>
+        task.IsCompletedSuccessfully ? task.Result : new WorkResult<T>(default!, task.Exception?.InnerException ?? new TaskCanceledException(task), Connection);
 }

@@ -28,12 +28,15 @@ internal sealed class BlockingWork<T> : PoolWork<T>
             // No thread could be started: the work never ran and the connection is untouched. Reported as
             // any end is (this may be a worker's thread, handing its connection on), so the reactor thread
             // delivers it and the connection goes on to the next work or back to the idle ones.
-            Finished(new WorkResult<T>(default!, e, Connection));
+            Finished(new WorkResult<T>(default!, e, Connection), WorkThread.Other);
         }
     }
 
-    /// <summary>On the worker: the work, then the hop back.</summary>
-    private void Run()
+    /// <inheritdoc />
+    protected override WorkThread RunsOn => WorkThread.PoolWorker;
+
+    /// <inheritdoc />
+    public override QueuedWork? RunHere()
     {
         WorkResult<T> result;
         try
@@ -46,6 +49,12 @@ internal sealed class BlockingWork<T> : PoolWork<T>
             // caller must still hear of it.
             result = new WorkResult<T>(default!, e, Connection);
         }
-        Finished(result);
+        return Finished(result, WorkThread.PoolWorker);
     }
+
+    /// <summary>
+    /// On the worker: the work, then the hop back; then, while the connection goes on to blocking work, that
+    /// work too, on this thread, without a trip through the workers' queue.
+    /// </summary>
+    private void Run() => RunChain(this);
 }

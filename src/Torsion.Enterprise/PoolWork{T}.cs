@@ -45,32 +45,49 @@ internal abstract class PoolWork<T> : QueuedWork
         Begin();
     }
 
+    /// <inheritdoc />
+    public sealed override bool TakeOver(DbConnection connection, WorkThread here)
+    {
+        Connection = connection;
+        if (here != WorkThread.Other && here == RunsOn)
+        {
+            return true;
+        }
+        Begin();
+        return false;
+    }
+
+    /// <summary>The kind of thread the work runs on, where work handing it its connection may run it itself.</summary>
+    protected abstract WorkThread RunsOn { get; }
+
     /// <summary>Starts the work off the reactor thread.</summary>
     protected abstract void Begin();
 
     /// <summary>
     /// From the thread the work ran on: keeps <paramref name="result"/> and finishes on the reactor thread
-    /// (its CallFromThread is the fence that publishes the result).
+    /// (its CallFromThread is the fence that publishes the result). A healthy connection goes straight to the
+    /// oldest waiting work, from this thread (<see cref="ConnectionPool.TakeNext"/>); that work is returned
+    /// when it is to run on this same thread next (<paramref name="here"/>), and started otherwise.
     /// </summary>
-    protected void Finished(WorkResult<T> result)
+    protected QueuedWork? Finished(WorkResult<T> result, WorkThread here)
     {
         _result = result;
-        // A healthy connection goes straight to the oldest waiting work, from this thread (TakeNext).
         var next = result.Connection is null ? null : Pool.TakeNext();
         _handedOver = next is not null;
         Pool.Reactor.CallFromThread(_complete);
-        next?.Start(result.Connection);
+        return next is not null && next.TakeOver(result.Connection!, here) ? next : null;
     }
 
     private void Complete()
     {
-        (Pool.Reactor as ReactorBase)?.EndAwaitingThreadCall();
         if (_handedOver)
         {
+            // The loop's mark for an awaited result passed to the work that took the connection over.
             Pool.FinishHandedOver(Deferred, _result.Value, _result.Error);
         }
         else
         {
+            (Pool.Reactor as ReactorBase)?.EndAwaitingThreadCall();
             Pool.Finish(_result.Connection, Deferred, _result.Value, _result.Error);
         }
     }

@@ -9,17 +9,43 @@ namespace Torsion.Enterprise;
 /// </summary>
 internal abstract class QueuedWork
 {
-    /// <summary>True once the work left the queue to run (set under the pool's gate).</summary>
+    /// <summary>True once the work left the queue to run (set under the pool's gate, by whoever takes it).</summary>
     public bool Started { get; private set; }
 
     /// <summary>Marks the work as taken from the queue (under the pool's gate, by whoever takes it).</summary>
     public void MarkStarted() => Started = true;
 
     /// <summary>
-    /// Starts the work with a connection, or null when it must open one: on the reactor thread (a connection
-    /// from the idle ones), or on the thread whose work just released it (<see cref="ConnectionPool.TakeNext"/>).
+    /// Starts the work from the reactor thread with a connection (one of the idle ones), or null when it must
+    /// open one.
     /// </summary>
     public void Start(DbConnection? connection) => OnStart(connection);
+
+    /// <summary>
+    /// Starts the work on <paramref name="connection"/>, handed over by the work that just released it, from
+    /// that work's thread (<see cref="ConnectionPool.TakeNext"/>). The reactor still awaits one result, so the
+    /// work inherits the finished work's mark on the loop instead of making its own. When the work can run on
+    /// the calling thread (<paramref name="here"/>: blocking work on a pool worker, asynchronous work on a
+    /// thread-pool thread), it is not started but returns true: the caller runs it next (<see cref="RunHere"/>)
+    /// instead of queueing it, which costs a queue and, on the thread pool, often another thread's wake-up.
+    /// </summary>
+    public abstract bool TakeOver(DbConnection connection, WorkThread here);
+
+    /// <summary>
+    /// Runs work that <see cref="TakeOver"/> left to the calling thread, and returns the work it handed its
+    /// connection to when that is to run here as well (so a busy connection's work runs in a loop, not by
+    /// recursion), or null.
+    /// </summary>
+    public abstract QueuedWork? RunHere();
+
+    /// <summary>Runs <paramref name="work"/> and then each piece of work it hands its connection to that runs here too.</summary>
+    public static void RunChain(QueuedWork? work)
+    {
+        while (work is not null)
+        {
+            work = work.RunHere();
+        }
+    }
 
     /// <summary>Fails the work's Deferred without running it.</summary>
     public abstract void Fail(Exception error);

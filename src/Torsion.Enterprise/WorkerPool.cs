@@ -36,6 +36,7 @@ internal sealed class WorkerPool
     private int _outstanding;
     private int _threadCount;
     private int _sleeping;
+    private long _posts;
     private volatile bool _stopped;
 
     public WorkerPool(int max, string name)
@@ -55,6 +56,9 @@ internal sealed class WorkerPool
             }
         }
     }
+
+    /// <summary>Work queued for the workers so far (work a worker took over from the work before runs without; tests read it).</summary>
+    internal long Posts => Interlocked.Read(ref _posts);
 
     /// <summary>Workers asleep now (past their spin, waiting for work).</summary>
     internal int Sleeping => Volatile.Read(ref _sleeping);
@@ -111,6 +115,7 @@ internal sealed class WorkerPool
                 throw;
             }
         }
+        Interlocked.Increment(ref _posts);
         _work.Enqueue(work);
         // Enqueue is a full fence, as is the worker's increment of _sleeping before it checks the queue: one
         // of the two sees the other, so work is never left queued beside a sleeping worker.

@@ -229,6 +229,112 @@ public abstract class ConnectionPoolTests : PoolTestBase
         });
     }
 
+    [Fact]
+    public void WorkTakingAConnectionOverRunsOnThatThreadInOrderAndTheLoopAwaitsNothingAfterwards()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            Assert.Equal(1L, Long((await pool.RunQuery("SELECT 1"))[0][0]));
+            var postsBefore = pool.Workers.Posts;
+            using var firstMayEnd = new ManualResetEventSlim();
+            var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            var threads = new System.Collections.Concurrent.ConcurrentQueue<int>();
+            var first = pool.RunWithConnection(c =>
+            {
+                Assert.True(firstMayEnd.Wait(TimeSpan.FromSeconds(30)), "the first work was never let go");
+                threads.Enqueue(Environment.CurrentManagedThreadId);
+                order.Enqueue("first");
+                return 0;
+            });
+            // Blocking and asynchronous work queued behind it, alternating, so each kind takes the connection
+            // over from the other kind as well as from its own.
+            var rest = new List<Deferred<int>>();
+            for (var i = 1; i <= 6; i++)
+            {
+                var n = i;
+                if (i % 3 == 0)
+                {
+                    rest.Add(pool.RunInteractionAsync(async t =>
+                    {
+                        order.Enqueue("async " + n);
+                        return (int)Long((await t.QueryAsync("SELECT @p0", n))[0][0]);
+                    }));
+                }
+                else
+                {
+                    rest.Add(pool.RunWithConnection(c =>
+                    {
+                        threads.Enqueue(Environment.CurrentManagedThreadId);
+                        order.Enqueue("blocking " + n);
+                        return n;
+                    }));
+                }
+            }
+            Assert.Equal(6, pool.Waiting);
+            firstMayEnd.Set();
+            Assert.Equal(0, await first);
+            for (var i = 0; i < rest.Count; i++)
+            {
+                Assert.Equal(i + 1, await rest[i]);
+                Assert.Same(loop, Thread.CurrentThread);
+            }
+            Assert.Equal(["first", "blocking 1", "blocking 2", "async 3", "blocking 4", "blocking 5", "async 6"], order);
+            // Blocking work went through the workers' queue twice: the first, and "blocking 4", which took the
+            // connection over on the thread-pool thread "async 3" ran on. A worker that released the connection
+            // to blocking work ran it itself (queued each time, it would be five).
+            Assert.Equal(2, pool.Workers.Posts - postsBefore);
+            Assert.Equal(threads.First(), threads.Skip(1).First());
+            // Each handed-over result passed the loop's "awaiting a thread call" mark on: none may be left over
+            // (the loop would spin for results that never come) or taken twice.
+            Assert.Equal(0, AwaitedThreadCalls(reactor));
+            Assert.Equal(1, pool.Connections);
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void AsyncWorkResumedOffTheThreadPoolStartsTheNextWorkOnTheThreadPool()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            Assert.Equal(1L, Long((await pool.RunQuery("SELECT 1"))[0][0]));
+            var resume = new TaskCompletionSource<int>();
+            var firstWaits = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // The first interaction resumes on a thread of its own (as a provider's completion might), and ends
+            // there; the work queued behind it must start on the thread pool, not on that thread.
+            var first = pool.RunInteractionAsync(async t =>
+            {
+                firstWaits.SetResult();
+                var n = await resume.Task;
+                return (int)Long((await t.QueryAsync("SELECT @p0", n))[0][0]);
+            });
+            var secondRanOn = new TaskCompletionSource<(bool ThreadPool, bool Loop)>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var second = pool.RunInteractionAsync(async t =>
+            {
+                secondRanOn.TrySetResult((Thread.CurrentThread.IsThreadPoolThread, Thread.CurrentThread == loop));
+                return (int)Long((await t.QueryAsync("SELECT 2"))[0][0]);
+            });
+            Assert.Equal(1, pool.Waiting);
+            await firstWaits.Task;
+            var own = new Thread(() => resume.SetResult(1)) { IsBackground = true, Name = "not-the-thread-pool" };
+            own.Start();
+            Assert.Equal(1, await first);
+            Assert.Equal(2, await second);
+            var ranOn = await secondRanOn.Task;
+            Assert.True(ranOn.ThreadPool, "the next work started on the thread the last one resumed on, not on the thread pool");
+            Assert.False(ranOn.Loop);
+            Assert.Equal(0, AwaitedThreadCalls(reactor));
+            own.Join();
+            await pool.Close();
+        });
+    }
+
+    private static int AwaitedThreadCalls(IReactor reactor) =>
+        (int)typeof(ReactorBase).GetProperty("AwaitedThreadCalls", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .GetValue(reactor)!;
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
