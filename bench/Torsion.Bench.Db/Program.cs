@@ -17,7 +17,9 @@
 //   insert  INSERT INTO bench_log (v) VALUES (@p0)  in a transaction, committed
 // SQLite on a file database (WAL, as examples/reverser-db.csx) in DIR (default: the temp directory), always;
 // PostgreSQL when --postgres is given or TORSION_TEST_POSTGRES is set (its value is the connection string;
-// tests/Torsion.Enterprise.Tests/postgres.sh start DIR prints one).
+// tests/Torsion.Enterprise.Tests/postgres.sh start DIR prints one). On a 2-core machine give PostgreSQL and this
+// program a CPU each (TORSION_POSTGRES_CPUS=1 postgres.sh start DIR; taskset -c 0 dotnet ...): where the server's
+// backend, the pool's worker and the loop share both cores, a row moves by tens of per cent from round to round.
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;

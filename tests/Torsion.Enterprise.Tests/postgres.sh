@@ -6,7 +6,9 @@
 #   postgres.sh stop DIR    stop that server (DIR itself is the caller's to remove)
 # The data directory belongs to an unprivileged user: as root, the `postgres` account (created when
 # missing); otherwise the caller. Give a fresh DIR whose parents that user can traverse (`mktemp -d`
-# under /tmp). Nothing listens beyond loopback.
+# under /tmp). Nothing listens beyond loopback. TORSION_POSTGRES_CPUS=LIST (taskset's list, e.g. 1)
+# keeps the server and every backend on those CPUs, so a benchmark can give the client the others
+# (bench/Torsion.Bench.Db).
 set -euo pipefail
 
 cmd="${1:-}"
@@ -55,7 +57,9 @@ start)
     # A free loopback port: the kernel picks one, we release it and hand it to the server (a race
     # only with another process binding the same port in that instant; then start fails loudly).
     port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    pin=()
+    [ -n "${TORSION_POSTGRES_CPUS:-}" ] && pin=(taskset -c "$TORSION_POSTGRES_CPUS")
+    as_owner "${pin[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c max_connections=100 -c fsync=off" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     PGPASSWORD="$password" "$bindir/psql" -h 127.0.0.1 -p "$port" -U torsion -d postgres -q -c 'CREATE DATABASE torsion_test' >&2
