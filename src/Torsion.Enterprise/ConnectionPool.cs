@@ -158,14 +158,14 @@ public sealed class ConnectionPool
     public Deferred<IReadOnlyList<object?[]>> RunQuery(string sql, params object?[] parameters)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return RunInteraction(t => t.Query(sql, parameters));
+        return Submit(new QueryWork(this, sql, parameters));
     }
 
     /// <summary>Runs <paramref name="sql"/> in a transaction and returns the number of rows it changed (adbapi's <c>runOperation</c>).</summary>
     public Deferred<int> RunOperation(string sql, params object?[] parameters)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return RunInteraction(t => t.Execute(sql, parameters));
+        return Submit(new OperationWork(this, sql, parameters));
     }
 
     /// <summary>
@@ -176,24 +176,7 @@ public sealed class ConnectionPool
     public Deferred<T> RunInteraction<T>(Func<Transaction, T> interaction)
     {
         ArgumentNullException.ThrowIfNull(interaction);
-        return Submit((connection, attempt) =>
-        {
-            using var transaction = connection.BeginTransaction();
-            T result;
-            try
-            {
-                result = interaction(new Transaction(connection, transaction));
-            }
-            catch
-            {
-                TryRollback(transaction);
-                throw;
-            }
-            // From here the work may be durable: a connection that breaks now must not make it run twice.
-            attempt.MayRetry = false;
-            transaction.Commit();
-            return result;
-        });
+        return Submit(new InteractionWork<T>(this, interaction));
     }
 
     /// <summary>
@@ -203,11 +186,7 @@ public sealed class ConnectionPool
     public Deferred<T> RunWithConnection<T>(Func<DbConnection, T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return Submit((connection, attempt) =>
-        {
-            attempt.MayRetry = false;
-            return work(connection);
-        });
+        return Submit(new ConnectionWork<T>(this, work));
     }
 
     /// <summary><see cref="RunQuery"/> on the provider's asynchronous API, holding no worker thread.</summary>
@@ -489,9 +468,8 @@ public sealed class ConnectionPool
         }
     }
 
-    private Deferred<T> Submit<T>(Func<DbConnection, Attempt, T> work)
+    private Deferred<T> Submit<T>(BlockingWork<T> queued)
     {
-        var queued = new BlockingWork<T>(this, work);
         Enqueue(queued);
         return queued.Deferred;
     }
@@ -553,7 +531,7 @@ public sealed class ConnectionPool
     }
 
     /// <summary>On a worker thread: opens the connection if needed, runs the work, and applies the reconnect rule.</summary>
-    internal WorkResult<T> RunBlocking<T>(DbConnection? connection, Func<DbConnection, Attempt, T> work)
+    internal WorkResult<T> RunBlocking<T>(DbConnection? connection, BlockingWork<T> work)
     {
         Interlocked.Increment(ref _busyWorkers);
         try
@@ -572,7 +550,7 @@ public sealed class ConnectionPool
                 }
                 try
                 {
-                    return new WorkResult<T>(work(connection, attempt), null, connection);
+                    return new WorkResult<T>(work.Execute(connection, attempt), null, connection);
                 }
                 catch (Exception e)
                 {
@@ -790,7 +768,7 @@ public sealed class ConnectionPool
         }
     }
 
-    private static void TryRollback(DbTransaction transaction)
+    internal static void TryRollback(DbTransaction transaction)
     {
         try
         {

@@ -1,0 +1,16 @@
+namespace Torsion.Enterprise;
+
+/// <summary><see cref="ConnectionPool.RunOperation"/>: one statement in a transaction, the rows it changed the result.</summary>
+internal sealed class OperationWork : TransactionWork<int>
+{
+    private readonly string _sql;
+    private readonly object?[] _parameters;
+
+    public OperationWork(ConnectionPool pool, string sql, object?[] parameters) : base(pool)
+    {
+        _sql = sql;
+        _parameters = parameters;
+    }
+
+    protected override int Interact(Transaction transaction) => transaction.Execute(_sql, _parameters);
+}
