@@ -7,23 +7,15 @@ namespace Torsion.Bench.Db;
 /// Direct ADO.NET on the provider's async API (what the pool's …Async methods use), from a thread-pool
 /// thread, always in a transaction (begin, the statement, commit).
 /// </summary>
-internal sealed class DirectAsyncRow : Row
+internal sealed class DirectAsyncRow : OpenCommandRow
 {
-    private readonly DbConnection _connection;
-    private readonly DbCommand _command;
-    private readonly DbParameter _p;
     private readonly bool _insert;
     private int _next;
 
-    public DirectAsyncRow(string label, DbProviderFactory factory, string connectionString, bool insert) : base(label, null)
+    public DirectAsyncRow(string label, DbProviderFactory factory, string connectionString, bool insert)
+        : base(label, factory, connectionString, insert ? Rows.InsertSql : Rows.SelectSql)
     {
         _insert = insert;
-        _connection = Rows.Open(factory, connectionString);
-        _command = _connection.CreateCommand();
-        _command.CommandText = insert ? Rows.InsertSql : Rows.SelectSql;
-        _p = _command.CreateParameter();
-        _p.ParameterName = "p0";
-        _command.Parameters.Add(_p);
     }
 
     public override Cost Run(int queries) => Task.Run(async () =>
@@ -36,27 +28,21 @@ internal sealed class DirectAsyncRow : Row
         return meter.Stop(queries);
     }).GetAwaiter().GetResult();
 
-    public override void Dispose()
-    {
-        _command.Dispose();
-        _connection.Dispose();
-    }
-
     private async Task One(int i)
     {
-        var tx = await _connection.BeginTransactionAsync();
+        var tx = await Connection.BeginTransactionAsync();
         await using (tx)
         {
-            _command.Transaction = tx;
+            Command.Transaction = tx;
             if (_insert)
             {
-                _p.Value = "line " + i.ToString(CultureInfo.InvariantCulture);
-                await _command.ExecuteNonQueryAsync();
+                Parameter.Value = "line " + i.ToString(CultureInfo.InvariantCulture);
+                await Command.ExecuteNonQueryAsync();
             }
             else
             {
-                _p.Value = i % 1000;
-                var reader = await _command.ExecuteReaderAsync();
+                Parameter.Value = i % 1000;
+                var reader = await Command.ExecuteReaderAsync();
                 await using (reader)
                 {
                     while (await reader.ReadAsync())
@@ -67,7 +53,7 @@ internal sealed class DirectAsyncRow : Row
                 }
             }
             await tx.CommitAsync();
-            _command.Transaction = null;
+            Command.Transaction = null;
         }
     }
 }
