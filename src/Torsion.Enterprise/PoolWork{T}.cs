@@ -36,7 +36,7 @@ internal abstract class PoolWork<T> : QueuedWork
     public override void Fail(Exception error) => Deferred.Errback(error);
 
     /// <inheritdoc />
-    protected sealed override void OnStart(DbConnection? connection)
+    public sealed override void Start(DbConnection? connection)
     {
         Connection = connection;
         // The result comes back through CallFromThread, usually within microseconds: the loop may look for it
@@ -49,7 +49,8 @@ internal abstract class PoolWork<T> : QueuedWork
     public sealed override bool TakeOver(DbConnection connection, WorkThread here)
     {
         Connection = connection;
-        if (here != WorkThread.Other && here == RunsOn)
+        // RunsOn is never Other, so work is never run inline from the reactor thread or a foreign one.
+        if (here == RunsOn)
         {
             return true;
         }

@@ -19,7 +19,7 @@ internal abstract class QueuedWork
     /// Starts the work from the reactor thread with a connection (one of the idle ones), or null when it must
     /// open one.
     /// </summary>
-    public void Start(DbConnection? connection) => OnStart(connection);
+    public abstract void Start(DbConnection? connection);
 
     /// <summary>
     /// Starts the work on <paramref name="connection"/>, handed over by the work that just released it, from
@@ -49,7 +49,4 @@ internal abstract class QueuedWork
 
     /// <summary>Fails the work's Deferred without running it.</summary>
     public abstract void Fail(Exception error);
-
-    /// <summary>Hands the work to whatever runs it.</summary>
-    protected abstract void OnStart(DbConnection? connection);
 }
