@@ -36,26 +36,30 @@ internal sealed class PooledRow : Row
     private async Deferred<Cost> Block(int queries)
     {
         var meter = CostMeter.Start();
-        var end = _next + queries;
+        // The running count is a local of this block (on its own heap object), not a field: the loop writes it
+        // for every query, and beside _kept it would cost the worker, which reads _kept, a cache miss per query.
+        var next = _next;
+        var end = next + queries;
         if (_inFlight == 1)
         {
-            while (_next < end)
+            while (next < end)
             {
-                await Query(_next++);
+                await Query(next++);
             }
         }
         else
         {
             async Deferred<Unit> Caller()
             {
-                while (_next < end)
+                while (next < end)
                 {
-                    await Query(_next++);
+                    await Query(next++);
                 }
                 return Unit.Value;
             }
             await Deferred.GatherResults(Enumerable.Range(0, _inFlight).Select(_ => Caller()).ToList());
         }
+        _next = next;
         return meter.Stop(queries);
     }
 

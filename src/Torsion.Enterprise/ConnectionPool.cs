@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Torsion.Defer;
@@ -23,10 +24,13 @@ public sealed class ConnectionPool
     private readonly DbProviderFactory _factory;
     private readonly string _connectionString;
     private readonly WorkerPool _threads;
-    // Work waiting for a connection, oldest first. Guarded by _gate: the reactor thread queues and withdraws,
-    // and a worker that finishes takes the next item for the connection it holds (TakeNext).
-    private readonly Queue<QueuedWork> _waiting = new();
-    private readonly object _gate = new();
+    // Work waiting for a connection, oldest first: the reactor thread queues, and the reactor thread or a
+    // worker that finishes takes the next item for the connection it holds (TakeNext). Lock-free, because a
+    // busy connection's worker takes an item per statement: a lock shared with the reactor thread cost it a
+    // cache-line transfer or two per query. Withdrawn and refused work stays in the queue, marked dropped
+    // (QueuedWork.TryDrop), until a taker skips it; _dropped counts those.
+    private readonly ConcurrentQueue<QueuedWork> _waiting = new();
+    private int _dropped;
     private readonly Stack<DbConnection> _idle = new();
     private readonly CancellationTokenSource _aborting = new();
     private readonly List<Deferred> _closeWaiters = new();
@@ -35,12 +39,15 @@ public sealed class ConnectionPool
     // Connections open or being opened, idle or in use: never more than Max.
     private int _connections;
     private int _running;
-    private int _busyWorkers;
+    // Written by every worker around every statement and read by tests only: on a line of its own, away
+    // from the fields the reactor thread reads, so a worker's increments do not pull a line from its core.
+    private PaddedCounter _busyWorkers;
     private int _reconnects;
     private int _opening;
     private readonly List<Deferred> _openedWaiters = new();
     private bool _started;
-    private bool _closed;
+    // Read by workers (TakeNext) without a lock.
+    private volatile bool _closed;
     private bool _closing;
     private bool _closeDone;
 
@@ -107,22 +114,13 @@ public sealed class ConnectionPool
     public bool Closed => _closed;
 
     /// <summary>Work waiting for a connection.</summary>
-    public int Waiting
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _waiting.Count;
-            }
-        }
-    }
+    public int Waiting => Math.Max(0, _waiting.Count - Volatile.Read(ref _dropped));
 
     /// <summary>Connections open or being opened, idle or in use.</summary>
     public int Connections => _connections;
 
     /// <summary>Worker threads running blocking work right now (any thread may read it).</summary>
-    internal int BusyWorkers => Volatile.Read(ref _busyWorkers);
+    internal int BusyWorkers => Volatile.Read(ref _busyWorkers.Value);
 
     /// <summary>Broken connections replaced so far (any thread may read it).</summary>
     internal int Reconnects => Volatile.Read(ref _reconnects);
@@ -253,13 +251,20 @@ public sealed class ConnectionPool
         {
             return done;
         }
-        QueuedWork[] refused;
-        lock (_gate)
+        // Set first: a worker checks it before it takes an item, so from here on only work a worker took a
+        // moment ago can still start (it runs, as work already running does); the rest is refused below.
+        _closed = true;
+        var refused = new List<QueuedWork>();
+        while (_waiting.TryDequeue(out var waiting))
         {
-            // Under the gate, so no worker takes another item once the pool is closed.
-            _closed = true;
-            refused = _waiting.ToArray();
-            _waiting.Clear();
+            if (waiting.TryDrop())
+            {
+                refused.Add(waiting);
+            }
+            else
+            {
+                SkippedDropped();
+            }
         }
         if (_startTrigger is { } start && !_started)
         {
@@ -395,14 +400,9 @@ public sealed class ConnectionPool
     {
         while (_started && !_closed && (_idle.Count > 0 || _connections < Max))
         {
-            QueuedWork work;
-            lock (_gate)
+            if (TakeWaiting() is not { } work)
             {
-                if (!_waiting.TryDequeue(out work!))
-                {
-                    return;
-                }
-                work.MarkStarted();
+                return;
             }
             DbConnection? connection = null;
             if (_idle.Count > 0)
@@ -455,18 +455,24 @@ public sealed class ConnectionPool
     /// statement starts while the reactor is still delivering the last result, not one round trip later.
     /// Work still starts oldest first, as the reactor thread would start it.
     /// </summary>
-    internal QueuedWork? TakeNext()
+    internal QueuedWork? TakeNext() => _closed ? null : TakeWaiting();
+
+    /// <summary>The oldest waiting work, taken to run (dropped work skipped), or null.</summary>
+    private QueuedWork? TakeWaiting()
     {
-        lock (_gate)
+        while (_waiting.TryDequeue(out var work))
         {
-            if (_closed || !_waiting.TryDequeue(out var work))
+            if (work.TryTake())
             {
-                return null;
+                return work;
             }
-            work.MarkStarted();
-            return work;
+            SkippedDropped();
         }
+        return null;
     }
+
+    /// <summary>A taker found dropped work (withdrawn or refused) in the queue and left it out.</summary>
+    private void SkippedDropped() => Interlocked.Decrement(ref _dropped);
 
     private Deferred<T> Submit<T>(BlockingWork<T> queued)
     {
@@ -486,13 +492,12 @@ public sealed class ConnectionPool
     {
         if (_closed)
         {
+            // Dropped first, so cancelling its Deferred later does not count it as withdrawn from the queue.
+            work.TryDrop();
             work.Fail(new ConnectionPoolClosedException());
             return;
         }
-        lock (_gate)
-        {
-            _waiting.Enqueue(work);
-        }
+        _waiting.Enqueue(work);
         Pump();
     }
 
@@ -503,18 +508,11 @@ public sealed class ConnectionPool
     /// </summary>
     internal void Withdraw(QueuedWork work)
     {
-        lock (_gate)
+        // Left in the queue, marked; whoever dequeues it skips it. O(1), where rebuilding the queue made a
+        // burst of timeouts quadratic.
+        if (work.TryDrop())
         {
-            if (work.Started || !_waiting.Contains(work))
-            {
-                return;
-            }
-            var rest = _waiting.Where(w => w != work).ToArray();
-            _waiting.Clear();
-            foreach (var w in rest)
-            {
-                _waiting.Enqueue(w);
-            }
+            Interlocked.Increment(ref _dropped);
         }
     }
 
@@ -533,7 +531,7 @@ public sealed class ConnectionPool
     /// <summary>On a worker thread: opens the connection if needed, runs the work, and applies the reconnect rule.</summary>
     internal WorkResult<T> RunBlocking<T>(DbConnection? connection, BlockingWork<T> work)
     {
-        Interlocked.Increment(ref _busyWorkers);
+        Interlocked.Increment(ref _busyWorkers.Value);
         try
         {
             var attempt = new Attempt();
@@ -573,7 +571,7 @@ public sealed class ConnectionPool
         }
         finally
         {
-            Interlocked.Decrement(ref _busyWorkers);
+            Interlocked.Decrement(ref _busyWorkers.Value);
         }
     }
 

@@ -9,11 +9,19 @@ namespace Torsion.Enterprise;
 /// </summary>
 internal abstract class QueuedWork
 {
-    /// <summary>True once the work left the queue to run (set under the pool's gate, by whoever takes it).</summary>
-    public bool Started { get; private set; }
+    private const int Waiting = 0;
+    private const int Taken = 1;
+    private const int Dropped = 2;
 
-    /// <summary>Marks the work as taken from the queue (under the pool's gate, by whoever takes it).</summary>
-    public void MarkStarted() => Started = true;
+    // Waiting, then Taken (by the reactor thread or a worker, to run) or Dropped (withdrawn by its caller or
+    // refused at close) exactly once: the pool's queue is lock-free, so whoever changes it first decides.
+    private int _state;
+
+    /// <summary>Takes the work from the queue to run it; false when it was withdrawn or refused first.</summary>
+    public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
+
+    /// <summary>Drops the work from the queue (withdrawn or refused); false when it was taken to run first.</summary>
+    public bool TryDrop() => Interlocked.CompareExchange(ref _state, Dropped, Waiting) == Waiting;
 
     /// <summary>
     /// Starts the work from the reactor thread with a connection (one of the idle ones), or null when it must

@@ -486,6 +486,81 @@ public abstract class ConnectionPoolTests : PoolTestBase
     }
 
     [Fact]
+    public void WorkWithdrawnFromTheMiddleOfTheQueueNeverRunsAndTheRestKeepsItsOrder()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            // The connection is open and idle before the work that holds it comes.
+            Assert.Equal(1L, Long((await pool.RunQuery("SELECT 1"))[0][0]));
+            using var gate = new ManualResetEventSlim();
+            var ran = new System.Collections.Concurrent.ConcurrentQueue<int>();
+            var holder = pool.RunWithConnection(c =>
+            {
+                Assert.True(gate.Wait(TimeSpan.FromSeconds(60)), "the gate never opened");
+                return 0;
+            });
+            var queued = Enumerable.Range(1, 5).Select(i => pool.RunWithConnection(c =>
+            {
+                ran.Enqueue(i);
+                return i;
+            })).ToList();
+            Assert.Equal(5, pool.Waiting);
+            queued[1].Cancel();
+            queued[3].Cancel();
+            // Withdrawn work no longer counts as waiting, though the queue still holds it until it is skipped.
+            Assert.Equal(3, pool.Waiting);
+            Assert.IsType<CancelledException>(await Failing(queued[1]));
+            Assert.IsType<CancelledException>(await Failing(queued[3]));
+            // Cancelling again, or after it failed, changes nothing.
+            queued[1].Cancel();
+            Assert.Equal(3, pool.Waiting);
+            gate.Set();
+            Assert.Equal(0, await holder);
+            Assert.Equal(1, await queued[0]);
+            Assert.Equal(3, await queued[2]);
+            Assert.Equal(5, await queued[4]);
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal(new[] { 1, 3, 5 }, ran.ToArray());
+            Assert.Equal(0, pool.Waiting);
+            // Work queued after the withdrawn items were skipped is counted and run as ever.
+            var later = pool.RunWithConnection(c => 6);
+            Assert.Equal(6, await later);
+            Assert.Equal(0, pool.Waiting);
+            await pool.Close();
+        });
+    }
+
+    [Fact]
+    public void WorkWithdrawnBeforeCloseIsNotRefusedTwiceAndTheRestIsRefused()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            // The connection is open and idle before the work that holds it comes.
+            Assert.Equal(1L, Long((await pool.RunQuery("SELECT 1"))[0][0]));
+            using var gate = new ManualResetEventSlim();
+            var holder = pool.RunWithConnection(c =>
+            {
+                Assert.True(gate.Wait(TimeSpan.FromSeconds(60)), "the gate never opened");
+                return 0;
+            });
+            var withdrawn = pool.RunQuery("SELECT 1");
+            var refused = pool.RunQuery("SELECT 2");
+            withdrawn.Cancel();
+            Assert.Equal(1, pool.Waiting);
+            var closing = pool.Close();
+            Assert.Equal(0, pool.Waiting);
+            Assert.IsType<CancelledException>(await Failing(withdrawn));
+            Assert.IsType<ConnectionPoolClosedException>(await Failing(refused));
+            gate.Set();
+            Assert.Equal(0, await holder);
+            await closing;
+            Assert.Equal(0, pool.Waiting);
+        });
+    }
+
+    [Fact]
     public void AWaitBoundedByATimeoutFailsTrappablyAndTheWorkNeverRuns()
     {
         RunReactor(async (reactor, loop) =>

@@ -200,7 +200,11 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         // The loop clears the flag before it drains the queue, so at most one wake-up per drain is
         // written however many threads call; from the loop thread itself no wake-up is needed
         // because the loop never sleeps while the queue has entries.
-        if (_loopThread != Thread.CurrentThread && Interlocked.Exchange(ref _wakeRequested, 1) == 0)
+        // The plain read first: while the loop spins for awaited calls the flag stays set, and a read keeps
+        // the line shared where the exchange would pull it from the loop's core on every call. The enqueue's
+        // interlocked operation orders it before the read, as the exchange did.
+        if (_loopThread != Thread.CurrentThread && Volatile.Read(ref _wakeRequested) == 0
+            && Interlocked.Exchange(ref _wakeRequested, 1) == 0)
         {
             Interlocked.Increment(ref _wakeUpsWritten);
             WakeUp();
