@@ -23,11 +23,17 @@ internal sealed class CommandCache
 
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
+    // The command given back last and its SQL, outside the dictionary: an application runs the same statement
+    // (the same string object, a literal) again and again, and a reference comparison spares hashing the SQL
+    // twice per statement.
+    private string? _lastSql;
+    private DbCommand? _lastCommand;
+
     /// <summary>A command for <paramref name="sql"/> on <paramref name="connection"/>, reused when one was kept, with the values bound.</summary>
     public static DbCommand Rent(DbConnection connection, DbTransaction? transaction, string sql, object?[]? parameters)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        if (Cacheable(parameters) && Caches.TryGetValue(connection, out var cache) && cache._commands.Remove(sql, out var command))
+        if (Cacheable(parameters) && Find(connection) is { } cache && cache.Take(sql) is { } command)
         {
             if (Rebind(command, parameters))
             {
@@ -39,6 +45,32 @@ internal sealed class CommandCache
         return Commands.Create(connection, transaction, sql, parameters);
     }
 
+    private static CommandCache? Find(DbConnection connection) => Caches.TryGetValue(connection, out var cache) ? cache : null;
+
+    private static CommandCache Get(DbConnection connection) => Caches.GetValue(connection, static _ => new CommandCache());
+
+    private DbCommand? Take(string sql)
+    {
+        if (_lastCommand is { } last && (ReferenceEquals(_lastSql, sql) || string.Equals(_lastSql, sql, StringComparison.Ordinal)))
+        {
+            _lastCommand = null;
+            _lastSql = null;
+            return last;
+        }
+        return _commands.Remove(sql, out var command) ? command : null;
+    }
+
+    private bool Keep(string sql, DbCommand command)
+    {
+        if (_lastCommand is null)
+        {
+            _lastSql = sql;
+            _lastCommand = command;
+            return true;
+        }
+        return _commands.Count < Capacity && _commands.TryAdd(sql, command);
+    }
+
     /// <summary>
     /// Gives <paramref name="command"/> back after it ran: kept for the next run of <paramref name="sql"/> when
     /// it <paramref name="succeeded"/> and holds only values the cache bound, disposed otherwise.
@@ -47,8 +79,7 @@ internal sealed class CommandCache
     {
         if (succeeded && Cacheable(parameters))
         {
-            var cache = Caches.GetValue(connection, static _ => new CommandCache());
-            if (cache._commands.Count < Capacity && cache._commands.TryAdd(sql, command))
+            if (Get(connection).Keep(sql, command))
             {
                 return;
             }
@@ -61,8 +92,7 @@ internal sealed class CommandCache
     {
         if (succeeded && Cacheable(parameters))
         {
-            var cache = Caches.GetValue(connection, static _ => new CommandCache());
-            if (cache._commands.Count < Capacity && cache._commands.TryAdd(sql, command))
+            if (Get(connection).Keep(sql, command))
             {
                 return ValueTask.CompletedTask;
             }

@@ -38,9 +38,15 @@ internal static class Commands
     public static object?[] ReadRow(DbDataReader reader)
     {
         var row = new object?[reader.FieldCount];
+        // GetValues, then NULL mapped: asking IsDBNull of each column first costs SQLite one more native
+        // call (and SafeHandle reference count) per column, a tenth of a small select's time.
+        reader.GetValues(row!);
         for (var i = 0; i < row.Length; i++)
         {
-            row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            if (row[i] is DBNull)
+            {
+                row[i] = null;
+            }
         }
         return row;
     }

@@ -197,12 +197,13 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     {
         ArgumentNullException.ThrowIfNull(callable);
         _threadCalls.Enqueue(callable);
-        // The loop clears the flag before it drains the queue, so at most one wake-up per drain is
-        // written however many threads call; from the loop thread itself no wake-up is needed
-        // because the loop never sleeps while the queue has entries.
-        // The plain read first: while the loop spins for awaited calls the flag stays set, and a read keeps
-        // the line shared where the exchange would pull it from the loop's core on every call. The enqueue's
-        // interlocked operation orders it before the read, as the exchange did.
+        // The flag is set while the loop is awake and cleared only just before it sleeps (ReadyToSleep,
+        // which then looks at the queue once more), so a call needs a wake-up only when the loop sleeps or
+        // is about to, and at most one is written per sleep however many threads call. From the loop
+        // thread itself none is needed: the loop never sleeps while the queue has entries. The plain read
+        // first: while the loop is awake the flag stays set, and a read keeps the line shared where the
+        // exchange would pull it from the loop's core on every call. The enqueue's interlocked operation
+        // orders it before the read, as the exchange did.
         if (_loopThread != Thread.CurrentThread && Volatile.Read(ref _wakeRequested) == 0
             && Interlocked.Exchange(ref _wakeRequested, 1) == 0)
         {
@@ -260,6 +261,8 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         _started = true;
         _stopped = false;
         _loopThread = Thread.CurrentThread;
+        // Running is being awake: the loop looks at the queue before its first wait, startup triggers included.
+        Awake();
         var previousContext = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(new ReactorSynchronizationContext(this));
         var signals = installSignalHandlers ? InstallSignalHandlers() : [];
@@ -354,7 +357,14 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
                         sleptAt = System.Diagnostics.Stopwatch.GetTimestamp();
                     }
                 }
+                if (timeout != 0 && !ReadyToSleep())
+                {
+                    // A call came as the loop was about to sleep: it was not slept for.
+                    timeout = 0;
+                    sleptAt = 0;
+                }
                 DoIteration(timeout);
+                Awake();
                 if (sleptAt != 0 && !_threadCalls.IsEmpty)
                 {
                     AdaptSpin(System.Diagnostics.Stopwatch.GetTimestamp() - sleptAt);
@@ -393,13 +403,32 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     public void Iterate(double delay = 0)
     {
         RunUntilCurrent();
-        DoIteration(delay < 0 ? 0 : (int)Math.Ceiling(delay * 1000));
+        var timeout = delay < 0 ? 0 : (int)Math.Ceiling(delay * 1000);
+        if (timeout != 0 && !ReadyToSleep())
+        {
+            timeout = 0;
+        }
+        DoIteration(timeout);
+        Awake();
     }
+
+    /// <summary>
+    /// Just before a wait that may sleep: from here a thread's call must wake the loop, so the flag is
+    /// cleared, and then the queue is looked at once more (a call queued before the exchange skipped its
+    /// wake-up). False when a call is waiting: the wait must not sleep.
+    /// </summary>
+    private bool ReadyToSleep()
+    {
+        Interlocked.Exchange(ref _wakeRequested, 0);
+        return _threadCalls.IsEmpty;
+    }
+
+    /// <summary>Out of a wait: the loop looks at the queue before it next sleeps, so calls need no wake-up.</summary>
+    private void Awake() => Volatile.Write(ref _wakeRequested, 1);
 
     /// <summary>Runs due thread calls, queued loop callbacks and timers.</summary>
     protected void RunUntilCurrent()
     {
-        Volatile.Write(ref _wakeRequested, 0);
         // Only what was queued before this pass runs now: a callback that queues another (an
         // await continuation posted from the loop thread, say) cannot starve I/O.
         var calls = _threadCalls.Count;
@@ -513,6 +542,9 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     /// <summary>Wake-ups CallFromThread has written to the loop's wake-up descriptor.</summary>
     internal long WakeUpsWritten => Interlocked.Read(ref _wakeUpsWritten);
 
+    /// <summary>True while a thread's call must wake the loop: it sleeps, or is about to (tests read it).</summary>
+    internal bool WakeUpNeeded => Volatile.Read(ref _wakeRequested) == 0;
+
     /// <summary>Spins the loop has begun.</summary>
     internal int Spins => Volatile.Read(ref _spins);
 
@@ -526,9 +558,8 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
             return false;
         }
         _spins++;
-        // While the loop spins it is awake: a thread's CallFromThread finds the flag set and skips the
-        // wake-up write (a system call on its side, a wasted pass on the loop's).
-        Interlocked.Exchange(ref _wakeRequested, 1);
+        // The loop is awake while it spins (Awake set the flag): a thread's CallFromThread skips the wake-up
+        // write, a system call on its side and a wasted pass on the loop's.
         _spinning = true;
         var spinner = default(SpinWait);
         try
@@ -548,10 +579,8 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         {
             _spinning = false;
         }
-        // About to sleep: wake-ups are needed again. A call queued before this exchange skipped its wake-up,
-        // so the queue is looked at once more after it (the caller queues before it reads the flag).
-        Interlocked.Exchange(ref _wakeRequested, 0);
-        return !_threadCalls.IsEmpty;
+        // The caller then readies the loop to sleep (ReadyToSleep), which looks at the queue once more.
+        return false;
     }
 
     private int ComputeTimeout()

@@ -61,6 +61,45 @@ public sealed class ThreadCallSpinTests
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ACallWhileTheLoopIsBusyNeedsNoWakeUpAndACallWhileItSleepsGetsOne(string name)
+    {
+        var reactor = CreateLoop(name);
+        long busyBefore = -1, busyAfter = -2, asleepBefore = -1, asleepAfter = -1;
+        var ranBusy = false;
+        // A timer, so the callback runs within an ordinary pass of the loop (startup triggers run before it).
+        ReactorRunner.Run(reactor, () => reactor.CallLater(0, () =>
+        {
+            // The loop is held in this callback while another thread's call is queued: it will look at the queue
+            // before it next waits, so the call must not cost a wake-up.
+            busyBefore = reactor.WakeUpsWritten;
+            var queued = new Thread(() => reactor.CallFromThread(() => ranBusy = true)) { IsBackground = true };
+            queued.Start();
+            Assert.True(queued.Join(TimeSpan.FromSeconds(30)), "the calling thread never finished");
+            busyAfter = reactor.WakeUpsWritten;
+            // Then a call from a thread that waits until the loop, with nothing left to do (no timer is due
+            // before the runner's watchdog), has readied itself to sleep: that call must wake it, or the loop
+            // would sleep on.
+            new Thread(() =>
+            {
+                var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
+                while (!reactor.WakeUpNeeded && Stopwatch.GetTimestamp() < deadline)
+                {
+                    Thread.Yield();
+                }
+                asleepBefore = reactor.WakeUpsWritten;
+                reactor.CallFromThread(() =>
+                {
+                    asleepAfter = reactor.WakeUpsWritten;
+                    reactor.Stop();
+                });
+            }) { IsBackground = true }.Start();
+        }));
+        Assert.True(ranBusy, "the call queued while the loop was busy never ran");
+        Assert.Equal(busyBefore, busyAfter);
+        Assert.Equal(asleepBefore + 1, asleepAfter);
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
     public void ACallThatNeverArrivesCostsOneSpinNotOnePerPass(string name)
     {
         var reactor = CreateLoop(name);
