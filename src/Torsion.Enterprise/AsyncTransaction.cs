@@ -35,7 +35,10 @@ public sealed class AsyncTransaction
     /// Runs <paramref name="sql"/> with positional <paramref name="parameters"/> (<c>@p0</c>, <c>@p1</c>, …)
     /// and returns the number of rows changed; the rows it returned wait for <see cref="FetchAll"/>.
     /// </summary>
-    public async Task<int> ExecuteAsync(string sql, params object?[] parameters)
+    public Task<int> ExecuteAsync(string sql, params object?[] parameters) => ExecuteCoreAsync(sql, parameters).AsTask();
+
+    /// <summary><see cref="ExecuteAsync"/> as a ValueTask: no task allocated when the provider finishes without waiting.</summary>
+    internal async ValueTask<int> ExecuteCoreAsync(string sql, object?[] parameters)
     {
         var command = CommandCache.Rent(Connection, DbTransaction, sql, parameters);
         var succeeded = false;
@@ -56,9 +59,12 @@ public sealed class AsyncTransaction
     }
 
     /// <summary>Runs <paramref name="sql"/> and returns all its rows (database NULL as null).</summary>
-    public async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, params object?[] parameters)
+    public Task<IReadOnlyList<object?[]>> QueryAsync(string sql, params object?[] parameters) => QueryCoreAsync(sql, parameters).AsTask();
+
+    /// <summary><see cref="QueryAsync"/> as a ValueTask, as <see cref="ExecuteCoreAsync"/>.</summary>
+    internal async ValueTask<IReadOnlyList<object?[]>> QueryCoreAsync(string sql, object?[] parameters)
     {
-        await ExecuteAsync(sql, parameters).ConfigureAwait(false);
+        await ExecuteCoreAsync(sql, parameters).ConfigureAwait(false);
         return FetchAll();
     }
 

@@ -9,9 +9,9 @@ namespace Torsion.Enterprise;
 /// </summary>
 internal sealed class AsyncWork<T> : PoolWork<T>
 {
-    private readonly Func<DbConnection, Attempt, CancellationToken, Task<T>> _work;
+    private readonly Func<DbConnection, Attempt, CancellationToken, ValueTask<T>> _work;
 
-    public AsyncWork(ConnectionPool pool, Func<DbConnection, Attempt, CancellationToken, Task<T>> work) : base(pool)
+    public AsyncWork(ConnectionPool pool, Func<DbConnection, Attempt, CancellationToken, ValueTask<T>> work) : base(pool)
     {
         _work = work;
     }
@@ -31,16 +31,21 @@ internal sealed class AsyncWork<T> : PoolWork<T>
     /// </summary>
     public override QueuedWork? RunHere()
     {
-        Task<WorkResult<T>> pending;
+        ValueTask<WorkResult<T>> started;
         try
         {
-            pending = Pool.RunNonBlocking(Connection, _work);
+            started = Pool.RunNonBlocking(Connection, _work);
         }
         catch (Exception e)
         {
             // RunNonBlocking reports the work's failures in its result; as in BlockingWork, a last resort.
             return Finished(new WorkResult<T>(default!, e, Connection), Here);
         }
+        if (started.IsCompletedSuccessfully)
+        {
+            return Finished(started.Result, Here);
+        }
+        var pending = started.AsTask();
         if (pending.IsCompleted)
         {
             return Finished(Outcome(pending), Here);

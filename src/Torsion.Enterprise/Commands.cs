@@ -74,7 +74,7 @@ internal static class Commands
     }
 
     /// <summary>The asynchronous form of <see cref="Run"/>, on the provider's asynchronous API.</summary>
-    public static async Task<(List<object?[]> Rows, int Affected)> RunAsync(DbCommand command, CancellationToken cancellationToken)
+    public static async ValueTask<(List<object?[]> Rows, int Affected)> RunAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<object?[]>();
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

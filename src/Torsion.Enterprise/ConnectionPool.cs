@@ -191,14 +191,14 @@ public sealed class ConnectionPool
     public Deferred<IReadOnlyList<object?[]>> RunQueryAsync(string sql, params object?[] parameters)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return RunInteractionAsync(t => t.QueryAsync(sql, parameters));
+        return RunTransactionAsync(t => t.QueryCoreAsync(sql, parameters));
     }
 
     /// <summary><see cref="RunOperation"/> on the provider's asynchronous API, holding no worker thread.</summary>
     public Deferred<int> RunOperationAsync(string sql, params object?[] parameters)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return RunInteractionAsync(t => t.ExecuteAsync(sql, parameters));
+        return RunTransactionAsync(t => t.ExecuteCoreAsync(sql, parameters));
     }
 
     /// <summary>
@@ -210,6 +210,12 @@ public sealed class ConnectionPool
     public Deferred<T> RunInteractionAsync<T>(Func<AsyncTransaction, Task<T>> interaction)
     {
         ArgumentNullException.ThrowIfNull(interaction);
+        return RunTransactionAsync(t => new ValueTask<T>(interaction(t)));
+    }
+
+    /// <summary><see cref="RunInteractionAsync{T}"/> for an interaction that gives a ValueTask (the pool's own).</summary>
+    private Deferred<T> RunTransactionAsync<T>(Func<AsyncTransaction, ValueTask<T>> interaction)
+    {
         return SubmitAsync(async (connection, attempt, token) =>
         {
             var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
@@ -480,7 +486,7 @@ public sealed class ConnectionPool
         return queued.Deferred;
     }
 
-    private Deferred<T> SubmitAsync<T>(Func<DbConnection, Attempt, CancellationToken, Task<T>> work)
+    private Deferred<T> SubmitAsync<T>(Func<DbConnection, Attempt, CancellationToken, ValueTask<T>> work)
     {
         var queued = new AsyncWork<T>(this, work);
         Enqueue(queued);
@@ -575,8 +581,11 @@ public sealed class ConnectionPool
         }
     }
 
-    /// <summary>The asynchronous form of <see cref="RunBlocking{T}"/>; it never throws.</summary>
-    internal async Task<WorkResult<T>> RunNonBlocking<T>(DbConnection? connection, Func<DbConnection, Attempt, CancellationToken, Task<T>> work)
+    /// <summary>
+    /// The asynchronous form of <see cref="RunBlocking{T}"/>; it never throws. A ValueTask, as are the steps
+    /// below it, so work the provider finishes without waiting (SQLite's) allocates no task on the way.
+    /// </summary>
+    internal async ValueTask<WorkResult<T>> RunNonBlocking<T>(DbConnection? connection, Func<DbConnection, Attempt, CancellationToken, ValueTask<T>> work)
     {
         var token = _aborting.Token;
         var attempt = new Attempt();
@@ -674,12 +683,11 @@ public sealed class ConnectionPool
         return Open();
     }
 
-    private async Task<DbConnection> EnsureOpenAsync(DbConnection? connection, CancellationToken token)
+    private ValueTask<DbConnection> EnsureOpenAsync(DbConnection? connection, CancellationToken token) =>
+        connection is { State: ConnectionState.Open } ? new(connection) : new(ReopenAsync(connection, token));
+
+    private async Task<DbConnection> ReopenAsync(DbConnection? connection, CancellationToken token)
     {
-        if (connection is { State: ConnectionState.Open })
-        {
-            return connection;
-        }
         if (connection is not null)
         {
             await DiscardAsync(connection).ConfigureAwait(false);

@@ -369,6 +369,28 @@ public abstract class ConnectionPoolTests : PoolTestBase
     }
 
     [Fact]
+    public void AConnectionBrokenWhileIdleIsReopenedForTheNextAsyncWork()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            Assert.Equal(1L, Long((await pool.RunQueryAsync("SELECT 1"))[0][0]));
+            var reconnects = pool.Reconnects;
+            await Provider.BreakPooledConnection(pool);
+            var rows = await pool.RunQueryAsync("SELECT 2");
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal(2L, Long(rows[0][0]));
+            Assert.True(pool.Reconnects > reconnects, "the broken connection was not replaced");
+            // An interaction that throws before it awaits anything fails the same way and rolls back.
+            var error = await Failing(pool.RunInteractionAsync<int>(t => throw new InvalidOperationException("gives up at once")));
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.Equal("gives up at once", error.Message);
+            Assert.Equal(3L, Long((await pool.RunQueryAsync("SELECT 3"))[0][0]));
+            await pool.Close();
+        });
+    }
+
+    [Fact]
     public void AnInteractionWhoseConnectionBreaksIsRunOnceMoreOnANewConnection()
     {
         RunReactor(async (reactor, loop) =>
