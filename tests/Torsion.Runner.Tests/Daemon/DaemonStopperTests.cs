@@ -12,14 +12,7 @@ public sealed class DaemonStopperTests
         return path;
     }
 
-    private static void WaitForName(int pid)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.ReadAllText($"/proc/{pid}/cmdline").Contains("torsiond") && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(10);
-        }
-    }
+    private static void WaitForName(int pid) => PidFileTests.WaitForExec(pid);
 
     [Fact]
     public void StopsALiveDaemonAndWaitsForIt()

@@ -13,6 +13,21 @@ public sealed class PidFileTests
     internal static ChildProcess FakeTorsiond(string extraBash = "") =>
         ChildProcess.Start("bash", "-c", $"{extraBash} echo started; exec -a torsiond-fake sleep 120");
 
+    /// <summary>
+    /// Waits until <see cref="FakeTorsiond"/>'s bash has exec'd the fake: its argv[0] is then the name. Bash's
+    /// own command line contains "torsiond" too (in its script), so looking for the word alone returned before
+    /// the exec, and a pid file read during the exec found the process briefly nameless and took it for stale.
+    /// </summary>
+    internal static void WaitForExec(int pid)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.ReadAllText($"/proc/{pid}/cmdline").StartsWith("torsiond-fake", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"process {pid} never exec'd the fake torsiond");
+            Thread.Sleep(10);
+        }
+    }
+
     [Fact]
     public void MissingFileIsMissing()
     {
@@ -61,11 +76,7 @@ public sealed class PidFileTests
         other.WaitForLine(l => l == "started");
         var path = TempPath();
         // The pid is bash's until exec; wait for the new name to be visible.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.ReadAllText($"/proc/{other.Pid}/cmdline").Contains("torsiond") && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(10);
-        }
+        WaitForExec(other.Pid);
         File.WriteAllText(path, other.Pid.ToString());
         var pidFile = new PidFile(path);
         Assert.Equal(PidFile.State.Live, pidFile.Inspect().State);
