@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Torsion.Defer;
@@ -26,11 +25,11 @@ public sealed class ConnectionPool
     private readonly WorkerPool _threads;
     // Work waiting for a connection, oldest first: the reactor thread queues, and the reactor thread or a
     // worker that finishes takes the next item for the connection it holds (TakeNext). Lock-free, because a
-    // busy connection's worker takes an item per statement: a lock shared with the reactor thread cost it a
-    // cache-line transfer or two per query. Withdrawn and refused work stays in the queue, marked dropped
-    // (QueuedWork.TryDrop), until a taker skips it; _dropped counts those.
-    private readonly ConcurrentQueue<QueuedWork> _waiting = new();
-    private int _dropped;
+    // busy connection's worker takes an item per statement, and each cache line the reactor thread wrote that
+    // the worker must fetch costs it about 80 ns (a lock shared with the reactor thread cost one or two, a
+    // queue of slots one more; see WaitingQueue). Withdrawn and refused work stays in the queue, marked
+    // dropped (QueuedWork.TryDrop), until a taker skips it.
+    private readonly WaitingQueue _waiting = new();
     private readonly Stack<DbConnection> _idle = new();
     private readonly CancellationTokenSource _aborting = new();
     private readonly List<Deferred> _closeWaiters = new();
@@ -114,7 +113,7 @@ public sealed class ConnectionPool
     public bool Closed => _closed;
 
     /// <summary>Work waiting for a connection.</summary>
-    public int Waiting => Math.Max(0, _waiting.Count - Volatile.Read(ref _dropped));
+    public int Waiting => _waiting.CountWaiting();
 
     /// <summary>Connections open or being opened, idle or in use.</summary>
     public int Connections => _connections;
@@ -261,15 +260,11 @@ public sealed class ConnectionPool
         // moment ago can still start (it runs, as work already running does); the rest is refused below.
         _closed = true;
         var refused = new List<QueuedWork>();
-        while (_waiting.TryDequeue(out var waiting))
+        while (_waiting.TryDequeue() is { } waiting)
         {
             if (waiting.TryDrop())
             {
                 refused.Add(waiting);
-            }
-            else
-            {
-                SkippedDropped();
             }
         }
         if (_startTrigger is { } start && !_started)
@@ -466,19 +461,15 @@ public sealed class ConnectionPool
     /// <summary>The oldest waiting work, taken to run (dropped work skipped), or null.</summary>
     private QueuedWork? TakeWaiting()
     {
-        while (_waiting.TryDequeue(out var work))
+        while (_waiting.TryDequeue() is { } work)
         {
             if (work.TryTake())
             {
                 return work;
             }
-            SkippedDropped();
         }
         return null;
     }
-
-    /// <summary>A taker found dropped work (withdrawn or refused) in the queue and left it out.</summary>
-    private void SkippedDropped() => Interlocked.Decrement(ref _dropped);
 
     private Deferred<T> Submit<T>(BlockingWork<T> queued)
     {
@@ -498,7 +489,7 @@ public sealed class ConnectionPool
     {
         if (_closed)
         {
-            // Dropped first, so cancelling its Deferred later does not count it as withdrawn from the queue.
+            // Dropped first, so cancelling its Deferred later finds nothing to withdraw.
             work.TryDrop();
             work.Fail(new ConnectionPoolClosedException());
             return;
@@ -516,10 +507,7 @@ public sealed class ConnectionPool
     {
         // Left in the queue, marked; whoever dequeues it skips it. O(1), where rebuilding the queue made a
         // burst of timeouts quadratic.
-        if (work.TryDrop())
-        {
-            Interlocked.Increment(ref _dropped);
-        }
+        work.TryDrop();
     }
 
     private static void Deliver<T>(Deferred<T> d, T value, Exception? error)

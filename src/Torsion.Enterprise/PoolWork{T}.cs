@@ -81,15 +81,19 @@ internal abstract class PoolWork<T> : QueuedWork
 
     private void Complete()
     {
+        var result = _result;
+        // The pool's queue may hold on to this object for a while (as the last work queued or taken): not to
+        // the rows it returned.
+        _result = default;
         if (_handedOver)
         {
             // The loop's mark for an awaited result passed to the work that took the connection over.
-            Pool.FinishHandedOver(Deferred, _result.Value, _result.Error);
+            Pool.FinishHandedOver(Deferred, result.Value, result.Error);
         }
         else
         {
             (Pool.Reactor as ReactorBase)?.EndAwaitingThreadCall();
-            Pool.Finish(_result.Connection, Deferred, _result.Value, _result.Error);
+            Pool.Finish(result.Connection, Deferred, result.Value, result.Error);
         }
     }
 }

@@ -23,6 +23,12 @@ internal abstract class QueuedWork
     /// <summary>Drops the work from the queue (withdrawn or refused); false when it was taken to run first.</summary>
     public bool TryDrop() => Interlocked.CompareExchange(ref _state, Dropped, Waiting) == Waiting;
 
+    /// <summary>True while the work waits: neither taken nor dropped.</summary>
+    public bool IsWaiting => Volatile.Read(ref _state) == Waiting;
+
+    /// <summary>The work queued after this one (<see cref="WaitingQueue"/>'s link), set once by the reactor thread.</summary>
+    internal QueuedWork? NextWaiting;
+
     /// <summary>
     /// Starts the work from the reactor thread with a connection (one of the idle ones), or null when it must
     /// open one.

@@ -1,0 +1,77 @@
+namespace Torsion.Enterprise;
+
+/// <summary>
+/// The pool's queue of work waiting for a connection, oldest first: one producer (the reactor thread, which
+/// queues all work) and any number of takers (the reactor thread, and workers handing their connection on).
+/// A linked list through the work itself, so taking the next work reads only lines that work already brings:
+/// the link to the work after it was written when that work was queued, usually long before, and comes with
+/// the work being taken; a taker then fetches one cache line the reactor thread wrote (the work), where a
+/// queue of slots added the slot's line. Taken nodes are never reused (the garbage collector frees them), so a
+/// taker's compare-and-swap cannot be fooled by a node coming back (no ABA).
+/// </summary>
+internal sealed class WaitingQueue
+{
+    // The last node taken (first a sentinel): the next waiting work is its NextWaiting. Takers move it; the
+    // producer never touches it, and the tail is the producer's alone, each on a cache line of its own.
+    private PaddedReference _head;
+    private PaddedReference _tail;
+
+    public WaitingQueue()
+    {
+        var sentinel = new Sentinel();
+        _head.Value = sentinel;
+        _tail.Value = sentinel;
+    }
+
+    /// <summary>Queues <paramref name="work"/> last. Reactor thread only.</summary>
+    public void Enqueue(QueuedWork work)
+    {
+        // Published by the release write: a taker that reads the link sees the work whole.
+        Volatile.Write(ref _tail.Value!.NextWaiting, work);
+        _tail.Value = work;
+    }
+
+    /// <summary>Takes the oldest queued work out of the list (whatever its state), or null. Any thread.</summary>
+    public QueuedWork? TryDequeue()
+    {
+        while (true)
+        {
+            var head = Volatile.Read(ref _head.Value)!;
+            var next = Volatile.Read(ref head.NextWaiting);
+            if (next is null)
+            {
+                return null;
+            }
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _head.Value, next, head), head))
+            {
+                return next;
+            }
+        }
+    }
+
+    /// <summary>Work still waiting (not taken, withdrawn or refused): walks the list, so O(queued). Any thread.</summary>
+    public int CountWaiting()
+    {
+        var count = 0;
+        for (var node = Volatile.Read(ref Volatile.Read(ref _head.Value)!.NextWaiting); node is not null; node = Volatile.Read(ref node.NextWaiting))
+        {
+            if (node.IsWaiting)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>The list's first node, before any work: never run, never counted.</summary>
+    private sealed class Sentinel : QueuedWork
+    {
+        public override void Start(System.Data.Common.DbConnection? connection) => throw new InvalidOperationException("The sentinel never runs.");
+
+        public override bool TakeOver(System.Data.Common.DbConnection connection, WorkThread here) => throw new InvalidOperationException("The sentinel never runs.");
+
+        public override QueuedWork? RunHere() => throw new InvalidOperationException("The sentinel never runs.");
+
+        public override void Fail(Exception error) => throw new InvalidOperationException("The sentinel never runs.");
+    }
+}
