@@ -512,6 +512,13 @@ public sealed class ConnectionPool
 
     private static void Deliver<T>(Deferred<T> d, T value, Exception? error)
     {
+        if (d.Called)
+        {
+            // Cancelled while it ran (a timeout, say): the work could not be stopped, and the caller has had
+            // its CancelledException; the result goes nowhere. Firing again would throw AlreadyCalledException
+            // on the reactor thread, before the connection's bookkeeping was done.
+            return;
+        }
         if (error is null)
         {
             d.Callback(value);

@@ -554,6 +554,55 @@ public abstract class ConnectionPoolTests : PoolTestBase
     }
 
     [Fact]
+    public void ManyTakersAndWithdrawalsRunEachWorkAtMostOnceAndAnswerEveryCaller()
+    {
+        // Three connections' workers and the reactor thread take from the one queue while the reactor thread
+        // keeps queueing and withdrawing: each work runs at most once, a withdrawn one never answers with a
+        // value, every other one answers with its own, and nothing is left counted as waiting.
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 3, max: 3);
+            Assert.Equal(1L, Long((await pool.RunQuery("SELECT 1"))[0][0]));
+            const int count = 3000;
+            var runs = new int[count];
+            var calls = new List<Deferred<int>>(count);
+            var cancelled = new HashSet<int>();
+            for (var i = 0; i < count; i++)
+            {
+                var n = i;
+                calls.Add(pool.RunWithConnection(c =>
+                {
+                    Interlocked.Increment(ref runs[n]);
+                    return n;
+                }));
+                if (i % 7 == 3)
+                {
+                    // Withdrawn while it waits, or just taken: either way the caller hears CancelledException.
+                    calls[i - 2].Cancel();
+                    cancelled.Add(i - 2);
+                }
+            }
+            for (var i = 0; i < count; i++)
+            {
+                if (cancelled.Contains(i))
+                {
+                    Assert.IsType<CancelledException>(await Failing(calls[i]));
+                }
+                else
+                {
+                    Assert.Equal(i, await calls[i]);
+                }
+            }
+            Assert.Same(loop, Thread.CurrentThread);
+            Assert.All(runs, r => Assert.InRange(r, 0, 1));
+            Assert.Equal(count - cancelled.Count, Enumerable.Range(0, count).Count(i => !cancelled.Contains(i) && runs[i] == 1));
+            Assert.Equal(0, pool.Waiting);
+            Assert.True(pool.Connections <= 3, $"{pool.Connections} connections for a pool of at most 3");
+            await pool.Close();
+        });
+    }
+
+    [Fact]
     public void WorkWithdrawnBeforeCloseIsNotRefusedTwiceAndTheRestIsRefused()
     {
         RunReactor(async (reactor, loop) =>
@@ -579,6 +628,49 @@ public abstract class ConnectionPoolTests : PoolTestBase
             Assert.Equal(0, await holder);
             await closing;
             Assert.Equal(0, pool.Waiting);
+        });
+    }
+
+    [Fact]
+    public void RunningWorkWhoseCallerTimesOutFinishesQuietlyAndItsConnectionServesTheNext()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            Assert.Equal(1L, Long((await pool.RunQuery("SELECT 1"))[0][0]));
+            using var started = new ManualResetEventSlim();
+            using var gate = new ManualResetEventSlim();
+            var finished = 0;
+            // Running already when its caller's timeout fires: it cannot be stopped, and its result must go
+            // nowhere (firing the Deferred again would log AlreadyCalledException and skip the bookkeeping).
+            var slow = pool.RunWithConnection(c =>
+            {
+                started.Set();
+                Assert.True(gate.Wait(TimeSpan.FromSeconds(60)), "the gate never opened");
+                Interlocked.Increment(ref finished);
+                return 1;
+            });
+            Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the work never started");
+            var error = await Failing(slow.AddTimeout(0.05, reactor));
+            Assert.IsType<TimeoutException>(error);
+            var next = pool.RunQuery("SELECT 2");
+            // A failing one too: its exception goes nowhere either.
+            gate.Set();
+            Assert.Equal(2L, Long((await next)[0][0]));
+            Assert.Equal(1, Volatile.Read(ref finished));
+            Assert.Same(loop, Thread.CurrentThread);
+            using var failingGate = new ManualResetEventSlim();
+            var failing = pool.RunWithConnection<int>(c =>
+            {
+                Assert.True(failingGate.Wait(TimeSpan.FromSeconds(60)), "the gate never opened");
+                throw new InvalidOperationException("after the timeout");
+            });
+            Assert.IsType<TimeoutException>(await Failing(failing.AddTimeout(0.05, reactor)));
+            failingGate.Set();
+            // Queued behind it on the one connection, so its (ignored) end is delivered first.
+            Assert.Equal(3L, Long((await pool.RunQuery("SELECT 3"))[0][0]));
+            Assert.Equal(1, pool.Connections);
+            await pool.Close();
         });
     }
 
