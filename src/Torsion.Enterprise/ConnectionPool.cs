@@ -13,7 +13,8 @@ namespace Torsion.Enterprise;
 /// the <c>…Async</c> variants run on the provider's asynchronous API and hold no worker thread. Every
 /// Deferred fires on the reactor thread. Work waits for a free connection in the order it was given.
 /// The pool opens <see cref="Min"/> connections when the reactor starts and closes when it shuts down.
-/// Call its methods on the reactor thread.
+/// Call its methods on the reactor thread: while the reactor runs, a call from another thread throws
+/// <see cref="InvalidOperationException"/> (use <c>reactor.CallFromThread</c>).
 /// </summary>
 public sealed class ConnectionPool
 {
@@ -487,6 +488,13 @@ public sealed class ConnectionPool
     /// <summary>Queues work for a connection, or refuses it when the pool is closed.</summary>
     private void Enqueue(QueuedWork work)
     {
+        // The queue has one producer, the reactor thread (WaitingQueue), and the rest of the pool's state is the
+        // reactor thread's too: a call from another thread while the loop runs would corrupt them silently.
+        if (_reactor is ReactorBase { Running: true, IsInLoopThread: false })
+        {
+            throw new InvalidOperationException(
+                "ConnectionPool methods must be called on the reactor thread; from another thread, use reactor.CallFromThread.");
+        }
         if (_closed)
         {
             // Dropped first, so cancelling its Deferred later finds nothing to withdraw.

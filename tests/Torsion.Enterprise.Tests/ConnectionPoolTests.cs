@@ -603,6 +603,35 @@ public abstract class ConnectionPoolTests : PoolTestBase
     }
 
     [Fact]
+    public void WorkGivenFromAnotherThreadWhileTheReactorRunsIsRefusedClearly()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 1, max: 1);
+            Exception? refused = null;
+            var other = new Thread(() =>
+            {
+                try
+                {
+                    pool.RunQuery("SELECT 1");
+                }
+                catch (Exception e)
+                {
+                    refused = e;
+                }
+            });
+            other.Start();
+            Assert.True(other.Join(TimeSpan.FromSeconds(30)), "the other thread never finished");
+            var error = Assert.IsType<InvalidOperationException>(refused);
+            Assert.Contains("reactor thread", error.Message);
+            // Nothing was queued, and the pool serves its own thread as before.
+            Assert.Equal(0, pool.Waiting);
+            Assert.Equal(1L, Long((await pool.RunQuery("SELECT 1"))[0][0]));
+            await pool.Close();
+        });
+    }
+
+    [Fact]
     public void WorkWithdrawnBeforeCloseIsNotRefusedTwiceAndTheRestIsRefused()
     {
         RunReactor(async (reactor, loop) =>
