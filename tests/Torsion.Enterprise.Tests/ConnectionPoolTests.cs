@@ -603,6 +603,73 @@ public abstract class ConnectionPoolTests : PoolTestBase
     }
 
     [Fact]
+    public void ClosingWhileConnectionsAreHandedFromWorkToWorkAnswersEveryCallerOnce()
+    {
+        // Blocking and async work on three connections, handed straight from work to work, when Close comes:
+        // every caller hears exactly once, with its own value (it ran) or ConnectionPoolClosedException (it
+        // never ran), and Close completes with nothing left running.
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 3, max: 3);
+            Assert.Equal(1L, Long((await pool.RunQuery("SELECT 1"))[0][0]));
+            const int count = 1500;
+            var runs = new int[count];
+            var outcomes = new object?[count];
+            var heard = new int[count];
+            var answeredSoFar = 0;
+            var enough = new Deferred<Unit>();
+            for (var i = 0; i < count; i++)
+            {
+                var n = i;
+                var call = n % 3 == 0
+                    ? pool.RunQueryAsync("SELECT @p0", (long)n).AddCallback(rows =>
+                    {
+                        Interlocked.Increment(ref runs[n]);
+                        return Long(rows[0][0]);
+                    })
+                    : pool.RunWithConnection(c =>
+                    {
+                        Interlocked.Increment(ref runs[n]);
+                        return (long)n;
+                    });
+                // Each outcome kept as it comes, failures included (so none is left unhandled).
+                _ = call.AddCallbacks(v => (object?)v, f => f.Value).AddCallback(outcome =>
+                {
+                    outcomes[n] = outcome;
+                    heard[n]++;
+                    if (outcome is long && ++answeredSoFar == 100)
+                    {
+                        enough.Callback(Unit.Value);
+                    }
+                    return Unit.Value;
+                });
+            }
+            await enough;
+            await pool.Close();
+            Assert.Same(loop, Thread.CurrentThread);
+            var answered = 0;
+            for (var i = 0; i < count; i++)
+            {
+                Assert.Equal(1, heard[i]);
+                if (outcomes[i] is long value)
+                {
+                    Assert.Equal(i, value);
+                    Assert.Equal(1, runs[i]);
+                    answered++;
+                }
+                else
+                {
+                    Assert.IsType<ConnectionPoolClosedException>(outcomes[i]);
+                    Assert.Equal(0, runs[i]);
+                }
+            }
+            Assert.True(answered >= 100, $"only {answered} works ran before the close");
+            Assert.Equal(0, pool.Waiting);
+            Assert.Equal(0, pool.BusyWorkers);
+        });
+    }
+
+    [Fact]
     public void WorkGivenFromAnotherThreadWhileTheReactorRunsIsRefusedClearly()
     {
         RunReactor(async (reactor, loop) =>
