@@ -40,7 +40,7 @@ public sealed class AsyncTransaction
     /// <summary><see cref="ExecuteAsync"/> as a ValueTask: no task allocated when the provider finishes without waiting.</summary>
     internal async ValueTask<int> ExecuteCoreAsync(string sql, object?[] parameters)
     {
-        var command = CommandCache.Rent(Connection, DbTransaction, sql, parameters);
+        var command = CommandCache.Rent(Connection, DbTransaction, sql, parameters, out var cache);
         var succeeded = false;
         List<object?[]> rows;
         int affected;
@@ -51,7 +51,7 @@ public sealed class AsyncTransaction
         }
         finally
         {
-            await CommandCache.ReturnAsync(Connection, sql, parameters, command, succeeded).ConfigureAwait(false);
+            await CommandCache.ReturnAsync(cache, sql, command, succeeded).ConfigureAwait(false);
         }
         _cursor.Load(rows);
         RowCount = affected;

@@ -29,11 +29,36 @@ internal sealed class CommandCache
     private string? _lastSql;
     private DbCommand? _lastCommand;
 
-    /// <summary>A command for <paramref name="sql"/> on <paramref name="connection"/>, reused when one was kept, with the values bound.</summary>
-    public static DbCommand Rent(DbConnection connection, DbTransaction? transaction, string sql, object?[]? parameters)
+    /// <summary>
+    /// Runs <paramref name="sql"/> to the end in <paramref name="transaction"/> on a command rented from the
+    /// cache (<see cref="Rent"/>, <see cref="Return"/>), keeping the rows of its first result set.
+    /// </summary>
+    public static (List<object?[]> Rows, int Affected) Run(DbConnection connection, DbTransaction? transaction, string sql, object?[]? parameters)
+    {
+        var command = Rent(connection, transaction, sql, parameters, out var cache);
+        var succeeded = false;
+        try
+        {
+            var result = Commands.Run(command);
+            succeeded = true;
+            return result;
+        }
+        finally
+        {
+            Return(cache, sql, command, succeeded);
+        }
+    }
+
+    /// <summary>
+    /// A command for <paramref name="sql"/> on <paramref name="connection"/>, reused when one was kept, with the
+    /// values bound; <paramref name="cache"/> is where to give it back (null when the values are not ours to
+    /// keep), so the connection's cache is looked up once per statement.
+    /// </summary>
+    public static DbCommand Rent(DbConnection connection, DbTransaction? transaction, string sql, object?[]? parameters, out CommandCache? cache)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        if (Cacheable(parameters) && Find(connection) is { } cache && cache.Take(sql) is { } command)
+        cache = Cacheable(parameters) ? Caches.GetValue(connection, static _ => new CommandCache()) : null;
+        if (cache?.Take(sql) is { } command)
         {
             if (Rebind(command, parameters))
             {
@@ -44,10 +69,6 @@ internal sealed class CommandCache
         }
         return Commands.Create(connection, transaction, sql, parameters);
     }
-
-    private static CommandCache? Find(DbConnection connection) => Caches.TryGetValue(connection, out var cache) ? cache : null;
-
-    private static CommandCache Get(DbConnection connection) => Caches.GetValue(connection, static _ => new CommandCache());
 
     private DbCommand? Take(string sql)
     {
@@ -72,33 +93,21 @@ internal sealed class CommandCache
     }
 
     /// <summary>
-    /// Gives <paramref name="command"/> back after it ran: kept for the next run of <paramref name="sql"/> when
-    /// it <paramref name="succeeded"/> and holds only values the cache bound, disposed otherwise.
+    /// Gives <paramref name="command"/> back to <paramref name="cache"/> (from <see cref="Rent"/>) after it ran:
+    /// kept for the next run of <paramref name="sql"/> when it <paramref name="succeeded"/> and holds only
+    /// values the cache bound, disposed otherwise.
     /// </summary>
-    public static void Return(DbConnection connection, string sql, object?[]? parameters, DbCommand command, bool succeeded)
+    public static void Return(CommandCache? cache, string sql, DbCommand command, bool succeeded)
     {
-        if (succeeded && Cacheable(parameters))
+        if (!succeeded || cache is null || !cache.Keep(sql, command))
         {
-            if (Get(connection).Keep(sql, command))
-            {
-                return;
-            }
+            command.Dispose();
         }
-        command.Dispose();
     }
 
     /// <summary><see cref="Return"/> for the asynchronous path.</summary>
-    public static ValueTask ReturnAsync(DbConnection connection, string sql, object?[]? parameters, DbCommand command, bool succeeded)
-    {
-        if (succeeded && Cacheable(parameters))
-        {
-            if (Get(connection).Keep(sql, command))
-            {
-                return ValueTask.CompletedTask;
-            }
-        }
-        return command.DisposeAsync();
-    }
+    public static ValueTask ReturnAsync(CommandCache? cache, string sql, DbCommand command, bool succeeded) =>
+        !succeeded || cache is null || !cache.Keep(sql, command) ? command.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>Values only: a <see cref="DbParameter"/> given by the caller is theirs, not ours to keep.</summary>
     private static bool Cacheable(object?[]? parameters)

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Torsion.Enterprise;
 
 /// <summary><see cref="ConnectionPool.RunInteraction{T}"/>: the caller's function in a transaction.</summary>
@@ -10,5 +12,5 @@ internal sealed class InteractionWork<T> : TransactionWork<T>
         _interaction = interaction;
     }
 
-    protected override T Interact(Transaction transaction) => _interaction(transaction);
+    protected override T Interact(DbConnection connection, DbTransaction transaction) => _interaction(new Transaction(connection, transaction));
 }

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Torsion.Enterprise;
 
 /// <summary><see cref="ConnectionPool.RunOperation"/>: one statement in a transaction, the rows it changed the result.</summary>
@@ -12,5 +14,7 @@ internal sealed class OperationWork : TransactionWork<int>
         _parameters = parameters;
     }
 
-    protected override int Interact(Transaction transaction) => transaction.Execute(_sql, _parameters);
+    // As QueryWork: the statement straight on the connection.
+    protected override int Interact(DbConnection connection, DbTransaction transaction) =>
+        CommandCache.Run(connection, transaction, _sql, _parameters).Affected;
 }

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Torsion.Enterprise;
 
 /// <summary><see cref="ConnectionPool.RunQuery"/>: one statement in a transaction, its rows the result.</summary>
@@ -12,5 +14,8 @@ internal sealed class QueryWork : TransactionWork<IReadOnlyList<object?[]>>
         _parameters = parameters;
     }
 
-    protected override IReadOnlyList<object?[]> Interact(Transaction transaction) => transaction.Query(_sql, _parameters);
+    // The statement straight on the connection: the Transaction a caller's interaction gets (its cursor
+    // included) would be made for one statement and thrown away.
+    protected override IReadOnlyList<object?[]> Interact(DbConnection connection, DbTransaction transaction) =>
+        CommandCache.Run(connection, transaction, _sql, _parameters).Rows;
 }

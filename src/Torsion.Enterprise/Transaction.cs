@@ -33,19 +33,7 @@ public sealed class Transaction
     /// </summary>
     public int Execute(string sql, params object?[] parameters)
     {
-        var command = CommandCache.Rent(Connection, DbTransaction, sql, parameters);
-        var succeeded = false;
-        List<object?[]> rows;
-        int affected;
-        try
-        {
-            (rows, affected) = Commands.Run(command);
-            succeeded = true;
-        }
-        finally
-        {
-            CommandCache.Return(Connection, sql, parameters, command, succeeded);
-        }
+        var (rows, affected) = CommandCache.Run(Connection, DbTransaction, sql, parameters);
         _cursor.Load(rows);
         RowCount = affected;
         return affected;

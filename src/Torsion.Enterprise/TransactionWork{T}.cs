@@ -13,7 +13,7 @@ internal abstract class TransactionWork<T> : BlockingWork<T>
     }
 
     /// <summary>What runs inside the transaction.</summary>
-    protected abstract T Interact(Transaction transaction);
+    protected abstract T Interact(DbConnection connection, DbTransaction transaction);
 
     internal sealed override T Execute(DbConnection connection, Attempt attempt)
     {
@@ -21,7 +21,7 @@ internal abstract class TransactionWork<T> : BlockingWork<T>
         T result;
         try
         {
-            result = Interact(new Transaction(connection, transaction));
+            result = Interact(connection, transaction);
         }
         catch
         {
