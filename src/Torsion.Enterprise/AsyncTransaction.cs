@@ -40,19 +40,7 @@ public sealed class AsyncTransaction
     /// <summary><see cref="ExecuteAsync"/> as a ValueTask: no task allocated when the provider finishes without waiting.</summary>
     internal async ValueTask<int> ExecuteCoreAsync(string sql, object?[] parameters)
     {
-        var command = CommandCache.Rent(Connection, DbTransaction, sql, parameters, out var cache);
-        var succeeded = false;
-        List<object?[]> rows;
-        int affected;
-        try
-        {
-            (rows, affected) = await Commands.RunAsync(command, CancellationToken).ConfigureAwait(false);
-            succeeded = true;
-        }
-        finally
-        {
-            await CommandCache.ReturnAsync(cache, sql, command, succeeded).ConfigureAwait(false);
-        }
+        var (rows, affected) = await CommandCache.RunAsync(Connection, DbTransaction, sql, parameters, CancellationToken).ConfigureAwait(false);
         _cursor.Load(rows);
         RowCount = affected;
         return affected;

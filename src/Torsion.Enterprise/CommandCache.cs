@@ -49,12 +49,30 @@ internal sealed class CommandCache
         }
     }
 
+    /// <summary>The asynchronous form of <see cref="Run"/>, on the provider's asynchronous API.</summary>
+    public static async ValueTask<(List<object?[]> Rows, int Affected)> RunAsync(
+        DbConnection connection, DbTransaction? transaction, string sql, object?[]? parameters, CancellationToken cancellationToken)
+    {
+        var command = Rent(connection, transaction, sql, parameters, out var cache);
+        var succeeded = false;
+        try
+        {
+            var result = await Commands.RunAsync(command, cancellationToken).ConfigureAwait(false);
+            succeeded = true;
+            return result;
+        }
+        finally
+        {
+            await ReturnAsync(cache, sql, command, succeeded).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// A command for <paramref name="sql"/> on <paramref name="connection"/>, reused when one was kept, with the
     /// values bound; <paramref name="cache"/> is where to give it back (null when the values are not ours to
     /// keep), so the connection's cache is looked up once per statement.
     /// </summary>
-    public static DbCommand Rent(DbConnection connection, DbTransaction? transaction, string sql, object?[]? parameters, out CommandCache? cache)
+    private static DbCommand Rent(DbConnection connection, DbTransaction? transaction, string sql, object?[]? parameters, out CommandCache? cache)
     {
         ArgumentNullException.ThrowIfNull(sql);
         cache = Cacheable(parameters) ? Caches.GetValue(connection, static _ => new CommandCache()) : null;
@@ -97,7 +115,7 @@ internal sealed class CommandCache
     /// kept for the next run of <paramref name="sql"/> when it <paramref name="succeeded"/> and holds only
     /// values the cache bound, disposed otherwise.
     /// </summary>
-    public static void Return(CommandCache? cache, string sql, DbCommand command, bool succeeded)
+    private static void Return(CommandCache? cache, string sql, DbCommand command, bool succeeded)
     {
         if (!succeeded || cache is null || !cache.Keep(sql, command))
         {
@@ -106,7 +124,7 @@ internal sealed class CommandCache
     }
 
     /// <summary><see cref="Return"/> for the asynchronous path.</summary>
-    public static ValueTask ReturnAsync(CommandCache? cache, string sql, DbCommand command, bool succeeded) =>
+    private static ValueTask ReturnAsync(CommandCache? cache, string sql, DbCommand command, bool succeeded) =>
         !succeeded || cache is null || !cache.Keep(sql, command) ? command.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>Values only: a <see cref="DbParameter"/> given by the caller is theirs, not ours to keep.</summary>
