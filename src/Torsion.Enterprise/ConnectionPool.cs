@@ -29,7 +29,7 @@ public sealed class ConnectionPool
     // busy connection's worker takes an item per statement, and each cache line the reactor thread wrote that
     // the worker must fetch costs it about 80 ns (a lock shared with the reactor thread cost one or two, a
     // queue of slots one more; see WaitingQueue). Withdrawn and refused work stays in the queue, marked
-    // dropped (QueuedWork.TryDrop), until a taker skips it.
+    // dropped (QueuedWork.Drop), until a taker skips it.
     private readonly WaitingQueue _waiting = new();
     private readonly Stack<DbConnection> _idle = new();
     private readonly CancellationTokenSource _aborting = new();
@@ -263,8 +263,10 @@ public sealed class ConnectionPool
         var refused = new List<QueuedWork>();
         while (_waiting.TryDequeue() is { } waiting)
         {
-            if (waiting.TryDrop())
+            // Out of the queue by this thread's hand, so no worker takes it now.
+            if (waiting.TryTake())
             {
+                waiting.Drop();
                 refused.Add(waiting);
             }
         }
@@ -498,7 +500,7 @@ public sealed class ConnectionPool
         if (_closed)
         {
             // Dropped first, so cancelling its Deferred later finds nothing to withdraw.
-            work.TryDrop();
+            work.Drop();
             work.Fail(new ConnectionPoolClosedException());
             return;
         }
@@ -514,8 +516,8 @@ public sealed class ConnectionPool
     internal void Withdraw(QueuedWork work)
     {
         // Left in the queue, marked; whoever dequeues it skips it. O(1), where rebuilding the queue made a
-        // burst of timeouts quadratic.
-        work.TryDrop();
+        // burst of timeouts quadratic. Work already taken runs on; its result is ignored (Deliver).
+        work.Drop();
     }
 
     private static void Deliver<T>(Deferred<T> d, T value, Exception? error)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Torsion.Internet;
 
 namespace Torsion.Enterprise;
 
@@ -7,24 +8,26 @@ namespace Torsion.Enterprise;
 /// back on the reactor thread. One object per piece of work carries it from start to end, so the pool's
 /// cost per query is a handful of allocations rather than a closure for every step.
 /// </summary>
-internal abstract class QueuedWork
+internal abstract class QueuedWork : ThreadCall
 {
-    private const int Waiting = 0;
-    private const int Taken = 1;
-    private const int Dropped = 2;
+    // Set by the reactor thread alone (withdrawn by its caller, or refused at close), read by whoever takes the
+    // work out of the queue. Taking needs no mark of its own: the queue's compare-and-swap already gives each
+    // node to one taker. A plain flag, not a state every taker swaps: a worker's locked write to a line the
+    // reactor thread wrote (the work's) stalls it for a cache-line transfer, on every statement.
+    private volatile bool _dropped;
 
-    // Waiting, then Taken (by the reactor thread or a worker, to run) or Dropped (withdrawn by its caller or
-    // refused at close) exactly once: the pool's queue is lock-free, so whoever changes it first decides.
-    private int _state;
+    /// <summary>
+    /// From the thread that took the work out of the queue: true to run it, false when it was dropped.
+    /// A drop that races the take may be missed: the work then runs as if the drop came a moment later, and
+    /// its result is ignored (the caller's Deferred was cancelled, which is the only drop that can race).
+    /// </summary>
+    public bool TryTake() => !_dropped;
 
-    /// <summary>Takes the work from the queue to run it; false when it was withdrawn or refused first.</summary>
-    public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
+    /// <summary>Drops the work (withdrawn or refused): a taker skips it. Reactor thread only.</summary>
+    public void Drop() => _dropped = true;
 
-    /// <summary>Drops the work from the queue (withdrawn or refused); false when it was taken to run first.</summary>
-    public bool TryDrop() => Interlocked.CompareExchange(ref _state, Dropped, Waiting) == Waiting;
-
-    /// <summary>True while the work waits: neither taken nor dropped.</summary>
-    public bool IsWaiting => Volatile.Read(ref _state) == Waiting;
+    /// <summary>True unless the work was dropped (while it is in the queue: it waits).</summary>
+    public bool IsWaiting => !_dropped;
 
     /// <summary>The work queued after this one (<see cref="WaitingQueue"/>'s link), set once by the reactor thread.</summary>
     internal QueuedWork? NextWaiting;

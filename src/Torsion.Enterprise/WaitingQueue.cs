@@ -73,5 +73,7 @@ internal sealed class WaitingQueue
         public override QueuedWork? RunHere() => throw new InvalidOperationException("The sentinel never runs.");
 
         public override void Fail(Exception error) => throw new InvalidOperationException("The sentinel never runs.");
+
+        internal override void RunCall() => throw new InvalidOperationException("The sentinel never runs.");
     }
 }

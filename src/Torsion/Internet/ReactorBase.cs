@@ -26,6 +26,8 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
 {
     private readonly TimerQueue _timers;
     private readonly ConcurrentQueue<Action> _threadCalls = new();
+    // Calls that carry themselves (CallFromThread(ThreadCall)): the connection pool's results.
+    private readonly ThreadCallQueue _selfCalls = new();
     private readonly Queue<ILoopCallback> _soon = new();
     private readonly Dictionary<string, SystemEventTriggers> _triggers = new();
     private readonly TimeProvider _time;
@@ -33,7 +35,10 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     // Read by the metrics collector on another thread (ThreadPoolQueueSnapshot), hence Volatile reads there.
     private ReactorThreadPool? _pool;
     private int _poolSize = 10;
-    private int _wakeRequested;
+    // Read by every thread that calls CallFromThread: on a line of its own, away from the loop's busy fields.
+    private PaddedFlag _wakeRequested;
+    // Self-carrying thread calls run per pass at most (see RunUntilCurrent).
+    private const int MaxSelfCallsPerPass = 1024;
     // Results worker threads are about to hand back through CallFromThread (BeginAwaitingThreadCall), and
     // when one was last awaited or arrived (Stopwatch ticks): the loop spins only that long after it.
     private int _awaitedThreadCalls;
@@ -204,13 +209,33 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         // first: while the loop is awake the flag stays set, and a read keeps the line shared where the
         // exchange would pull it from the loop's core on every call. The enqueue's interlocked operation
         // orders it before the read, as the exchange did.
-        if (_loopThread != Thread.CurrentThread && Volatile.Read(ref _wakeRequested) == 0
-            && Interlocked.Exchange(ref _wakeRequested, 1) == 0)
+        if (_loopThread != Thread.CurrentThread && Volatile.Read(ref _wakeRequested.Value) == 0
+            && Interlocked.Exchange(ref _wakeRequested.Value, 1) == 0)
         {
             Interlocked.Increment(ref _wakeUpsWritten);
             WakeUp();
         }
     }
+
+    /// <summary>
+    /// <see cref="CallFromThread(Action)"/> for a call that carries itself through the loop's queue (no delegate,
+    /// no queue slot; see <see cref="ThreadCallQueue"/>), for a result a worker thread hands back on every
+    /// statement. Any thread; a call is queued once.
+    /// </summary>
+    internal void CallFromThread(ThreadCall call)
+    {
+        _selfCalls.Enqueue(call);
+        // As CallFromThread(Action), without the loop-thread test: from the loop the flag is set (the loop is
+        // awake), so no wake-up is written, and the test would read one more line of this object.
+        if (Volatile.Read(ref _wakeRequested.Value) == 0 && Interlocked.Exchange(ref _wakeRequested.Value, 1) == 0)
+        {
+            Interlocked.Increment(ref _wakeUpsWritten);
+            WakeUp();
+        }
+    }
+
+    /// <summary>True when a thread call can run now (either queue); reads no line a calling thread writes but the link it wrote.</summary>
+    private bool ThreadCallsReady => !_threadCalls.IsEmpty || _selfCalls.HasReady;
 
     /// <inheritdoc />
     public void CallInThread(Action callable) => GetThreadPool().CallInThread(callable);
@@ -365,7 +390,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
                 }
                 DoIteration(timeout);
                 Awake();
-                if (sleptAt != 0 && !_threadCalls.IsEmpty)
+                if (sleptAt != 0 && ThreadCallsReady)
                 {
                     AdaptSpin(System.Diagnostics.Stopwatch.GetTimestamp() - sleptAt);
                 }
@@ -419,12 +444,20 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     /// </summary>
     private bool ReadyToSleep()
     {
-        Interlocked.Exchange(ref _wakeRequested, 0);
-        return _threadCalls.IsEmpty;
+        Interlocked.Exchange(ref _wakeRequested.Value, 0);
+        return _threadCalls.IsEmpty && _selfCalls.IsEmpty;
     }
 
     /// <summary>Out of a wait: the loop looks at the queue before it next sleeps, so calls need no wake-up.</summary>
-    private void Awake() => Volatile.Write(ref _wakeRequested, 1);
+    private void Awake()
+    {
+        // Written only when it changes: a loop that did not sleep leaves the flag set, and rewriting the same
+        // value would still take the line from every thread that calls CallFromThread, which reads it.
+        if (Volatile.Read(ref _wakeRequested.Value) == 0)
+        {
+            Volatile.Write(ref _wakeRequested.Value, 1);
+        }
+    }
 
     /// <summary>Runs due thread calls, queued loop callbacks and timers.</summary>
     protected void RunUntilCurrent()
@@ -432,7 +465,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         // Only what was queued before this pass runs now: a callback that queues another (an
         // await continuation posted from the loop thread, say) cannot starve I/O.
         var calls = _threadCalls.Count;
-        if (calls > 0 && Volatile.Read(ref _awaitedThreadCalls) > 0)
+        if ((calls > 0 || _selfCalls.HasReady) && Volatile.Read(ref _awaitedThreadCalls) > 0)
         {
             Volatile.Write(ref _lastThreadCallActivity, System.Diagnostics.Stopwatch.GetTimestamp());
         }
@@ -445,6 +478,19 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
             catch (Exception e)
             {
                 LogError("Unhandled error in CallFromThread callable", e);
+            }
+        }
+        // Self-carrying calls have no count to snapshot without reading the line their producers write; a
+        // bound per pass keeps a stream of them from starving I/O instead.
+        for (var n = MaxSelfCallsPerPass; n > 0 && _selfCalls.TryDequeue() is { } selfCall; n--)
+        {
+            try
+            {
+                selfCall.RunCall();
+            }
+            catch (Exception e)
+            {
+                LogError("Unhandled error in CallFromThread call", e);
             }
         }
         for (var n = _soon.Count; n > 0; n--)
@@ -478,7 +524,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     private static readonly long ThreadCallSpinTicks = (long)(ThreadCallSpin.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
 
     /// <summary>
-    /// Marks a result that a worker thread will hand back through <see cref="CallFromThread"/> soon (a
+    /// Marks a result that a worker thread will hand back through <see cref="CallFromThread(Action)"/> soon (a
     /// database query on a pool's worker, say) as awaited. While any is, the loop, with nothing else to do,
     /// looks for thread calls for up to <see cref="ThreadCallSpin"/> before it sleeps, so a short piece of
     /// work comes back without the cost of waking the loop (the worker's write to the wake-up descriptor, and
@@ -543,7 +589,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     internal long WakeUpsWritten => Interlocked.Read(ref _wakeUpsWritten);
 
     /// <summary>True while a thread's call must wake the loop: it sleeps, or is about to (tests read it).</summary>
-    internal bool WakeUpNeeded => Volatile.Read(ref _wakeRequested) == 0;
+    internal bool WakeUpNeeded => Volatile.Read(ref _wakeRequested.Value) == 0;
 
     /// <summary>Spins the loop has begun.</summary>
     internal int Spins => Volatile.Read(ref _spins);
@@ -566,7 +612,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         {
             while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
             {
-                if (!_threadCalls.IsEmpty)
+                if (ThreadCallsReady)
                 {
                     return true;
                 }
@@ -585,7 +631,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
 
     private int ComputeTimeout()
     {
-        if (!_threadCalls.IsEmpty || _soon.Count > 0)
+        if (ThreadCallsReady || _soon.Count > 0)
         {
             return 0;
         }
