@@ -11,12 +11,8 @@ namespace Torsion.Enterprise;
 /// </summary>
 internal abstract class BlockingWork<T> : PoolWork<T>
 {
-    // Made once: the worker's entry.
-    private readonly Action _run;
-
     protected BlockingWork(ConnectionPool pool) : base(pool)
     {
-        _run = Run;
     }
 
     /// <summary>The work itself, on a worker with an open connection; <paramref name="attempt"/> tells the pool whether a retry is safe.</summary>
@@ -27,7 +23,9 @@ internal abstract class BlockingWork<T> : PoolWork<T>
     {
         try
         {
-            Pool.Workers.Post(_run);
+            // The delegate is made here, not with the work: work that takes a busy connection over runs on the
+            // worker that hands it over and is never posted (the usual case under load).
+            Pool.Workers.Post(Run);
         }
         catch (WorkerThreadStartException e)
         {
