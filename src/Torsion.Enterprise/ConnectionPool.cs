@@ -39,9 +39,6 @@ public sealed class ConnectionPool
     // Connections open or being opened, idle or in use: never more than Max.
     private int _connections;
     private int _running;
-    // Written by every worker around every statement and read by tests only: on a line of its own, away
-    // from the fields the reactor thread reads, so a worker's increments do not pull a line from its core.
-    private PaddedCounter _busyWorkers;
     private int _reconnects;
     private int _opening;
     private readonly List<Deferred> _openedWaiters = new();
@@ -118,9 +115,6 @@ public sealed class ConnectionPool
 
     /// <summary>Connections open or being opened, idle or in use.</summary>
     public int Connections => _connections;
-
-    /// <summary>Worker threads running blocking work right now (any thread may read it).</summary>
-    internal int BusyWorkers => Volatile.Read(ref _busyWorkers.Value);
 
     /// <summary>Broken connections replaced so far (any thread may read it).</summary>
     internal int Reconnects => Volatile.Read(ref _reconnects);
@@ -542,47 +536,39 @@ public sealed class ConnectionPool
     /// <summary>On a worker thread: opens the connection if needed, runs the work, and applies the reconnect rule.</summary>
     internal WorkResult<T> RunBlocking<T>(DbConnection? connection, BlockingWork<T> work)
     {
-        Interlocked.Increment(ref _busyWorkers.Value);
-        try
+        var attempt = new Attempt();
+        var retried = false;
+        while (true)
         {
-            var attempt = new Attempt();
-            var retried = false;
-            while (true)
+            try
             {
-                try
-                {
-                    connection = EnsureOpen(connection);
-                }
-                catch (Exception e)
-                {
-                    return new WorkResult<T>(default!, e, null);
-                }
-                try
-                {
-                    return new WorkResult<T>(work.Execute(connection, attempt), null, connection);
-                }
-                catch (Exception e)
-                {
-                    if (!IsBroken(connection, e))
-                    {
-                        return new WorkResult<T>(default!, e, connection);
-                    }
-                    Discard(connection);
-                    connection = null;
-                    Interlocked.Increment(ref _reconnects);
-                    if (Reconnect && attempt.MayRetry && !retried)
-                    {
-                        retried = true;
-                        attempt = new Attempt();
-                        continue;
-                    }
-                    return new WorkResult<T>(default!, Lost(e, retried, attempt), null);
-                }
+                connection = EnsureOpen(connection);
             }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _busyWorkers.Value);
+            catch (Exception e)
+            {
+                return new WorkResult<T>(default!, e, null);
+            }
+            try
+            {
+                return new WorkResult<T>(work.Execute(connection, attempt), null, connection);
+            }
+            catch (Exception e)
+            {
+                if (!IsBroken(connection, e))
+                {
+                    return new WorkResult<T>(default!, e, connection);
+                }
+                Discard(connection);
+                connection = null;
+                Interlocked.Increment(ref _reconnects);
+                if (Reconnect && attempt.MayRetry && !retried)
+                {
+                    retried = true;
+                    attempt = new Attempt();
+                    continue;
+                }
+                return new WorkResult<T>(default!, Lost(e, retried, attempt), null);
+            }
         }
     }
 

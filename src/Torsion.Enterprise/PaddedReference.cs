@@ -4,7 +4,7 @@ namespace Torsion.Enterprise;
 
 /// <summary>
 /// A reference to queued work alone on its cache line (64 bytes either side), for a field one side writes often
-/// that another side's fields must not share a line with (<see cref="PaddedCounter"/> for a count). Not generic:
+/// that another side's fields must not share a line with. Not generic:
 /// the runtime refuses explicit layout on generic types.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 128)]

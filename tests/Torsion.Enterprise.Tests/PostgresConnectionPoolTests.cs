@@ -21,7 +21,6 @@ public sealed class PostgresConnectionPoolTests : ConnectionPoolTests
             var pool = new ConnectionPool(Provider.Factory, Provider.ConnectionString, min: 0, max: 3, reactor: reactor);
             var inFlight = 0;
             var allIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var busyWorkersSeen = new List<int>();
             var work = Enumerable.Range(0, 3).Select(i => pool.RunInteractionAsync(async t =>
             {
                 var pid = (await t.QueryAsync("SELECT pg_backend_pid()"))[0][0];
@@ -31,10 +30,6 @@ public sealed class PostgresConnectionPoolTests : ConnectionPoolTests
                 }
                 // All three interactions are open on the server at once, and no pool worker is waiting for any.
                 await allIn.Task.WaitAsync(TimeSpan.FromSeconds(60));
-                lock (busyWorkersSeen)
-                {
-                    busyWorkersSeen.Add(pool.BusyWorkers);
-                }
                 Assert.DoesNotContain("torsion-dbpool", Thread.CurrentThread.Name ?? "");
                 await t.ExecuteAsync("SELECT pg_sleep(0.05)");
                 return pid;
@@ -46,7 +41,6 @@ public sealed class PostgresConnectionPoolTests : ConnectionPoolTests
                 Assert.Same(loop, Thread.CurrentThread);
             }
             Assert.Equal(3, pids.Distinct().Count());
-            Assert.Equal(new[] { 0, 0, 0 }, busyWorkersSeen);
             Assert.Equal(0, pool.WorkerThreads);
             await pool.Close();
         });
