@@ -49,11 +49,14 @@ internal abstract class PoolWork<T> : QueuedWork
     }
 
     /// <inheritdoc />
+    public sealed override bool RunsOnThread(WorkThread here) => here == RunsOn;
+
+    /// <inheritdoc />
     public sealed override bool TakeOver(DbConnection connection, WorkThread here)
     {
         Connection = connection;
         // RunsOn is never Other, so work is never run inline from the reactor thread or a foreign one.
-        if (here == RunsOn)
+        if (RunsOnThread(here))
         {
             return true;
         }
@@ -80,14 +83,17 @@ internal abstract class PoolWork<T> : QueuedWork
         _handedOver = next is not null;
         if (Pool.Reactor is ReactorBase loop)
         {
-            // The work itself goes through the loop's queue: no delegate, and a worker's hand-back costs one
-            // cache line the loop has read (ThreadCallQueue), where a queue of slots cost three.
-            loop.CallFromThread(this);
+            // The work itself goes through the loop's queue (no delegate). It may be kept back for a moment while
+            // this worker runs the next statement and more work waits behind that (ConnectionPool.HandBack).
+            var keepBack = here == WorkThread.PoolWorker && next is not null && next.RunsOnThread(here)
+                && Volatile.Read(ref next.NextWaiting) is not null;
+            Pool.HandBack(loop, this, keepBack);
         }
         else
         {
             Pool.Reactor.CallFromThread(Complete);
         }
+        // After the hand-back, so this result reaches the loop before any result of the work started here.
         return next is not null && next.TakeOver(result.Connection!, here) ? next : null;
     }
 

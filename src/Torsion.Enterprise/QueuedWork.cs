@@ -48,6 +48,9 @@ internal abstract class QueuedWork : ThreadCall
     /// </summary>
     public abstract bool TakeOver(DbConnection connection, WorkThread here);
 
+    /// <summary>Whether <see cref="TakeOver"/> from a thread of kind <paramref name="here"/> would leave the work to run there.</summary>
+    public abstract bool RunsOnThread(WorkThread here);
+
     /// <summary>
     /// Runs work that <see cref="TakeOver"/> left to the calling thread, and returns the work it handed its
     /// connection to when that is to run here as well (so a busy connection's work runs in a loop, not by

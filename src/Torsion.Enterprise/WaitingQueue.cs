@@ -72,6 +72,8 @@ internal sealed class WaitingQueue
 
         public override QueuedWork? RunHere() => throw new InvalidOperationException("The sentinel never runs.");
 
+        public override bool RunsOnThread(WorkThread here) => throw new InvalidOperationException("The sentinel never runs.");
+
         public override void Fail(Exception error) => throw new InvalidOperationException("The sentinel never runs.");
 
         internal override void RunCall() => throw new InvalidOperationException("The sentinel never runs.");

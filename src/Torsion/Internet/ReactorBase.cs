@@ -39,6 +39,9 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     private PaddedFlag _wakeRequested;
     // Self-carrying thread calls run per pass at most (see RunUntilCurrent).
     private const int MaxSelfCallsPerPass = 1024;
+    // Stacks of calls workers keep back (AddHeldCalls), and when the loop last took from them (Stopwatch ticks).
+    private readonly List<HeldThreadCalls> _heldCalls = new();
+    private long _heldCallsTakenAt;
     // Results worker threads are about to hand back through CallFromThread (BeginAwaitingThreadCall), and
     // when one was last awaited or arrived (Stopwatch ticks): the loop spins only that long after it.
     private int _awaitedThreadCalls;
@@ -232,6 +235,56 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
             Interlocked.Increment(ref _wakeUpsWritten);
             WakeUp();
         }
+    }
+
+    /// <summary>
+    /// <see cref="CallFromThread(ThreadCall)"/> for calls linked from <paramref name="first"/> to
+    /// <paramref name="last"/> through <see cref="ThreadCall.NextCall"/>: queued in that order with one swap.
+    /// </summary>
+    internal void CallFromThread(ThreadCall first, ThreadCall last)
+    {
+        _selfCalls.EnqueueChain(first, last);
+        if (Volatile.Read(ref _wakeRequested.Value) == 0 && Interlocked.Exchange(ref _wakeRequested.Value, 1) == 0)
+        {
+            Interlocked.Increment(ref _wakeUpsWritten);
+            WakeUp();
+        }
+    }
+
+    /// <summary>
+    /// The longest a held call waits for the loop (<see cref="AddHeldCalls"/>) while the loop has other work:
+    /// 10 µs. An idle loop takes held calls before it spins on or sleeps.
+    /// </summary>
+    internal static readonly TimeSpan HeldCallWait = TimeSpan.FromMicroseconds(10);
+
+    private static readonly long HeldCallWaitTicks = (long)(HeldCallWait.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+
+    /// <summary>
+    /// Lets workers keep calls back in <paramref name="held"/> instead of queueing each at once: the loop takes
+    /// them itself before it sleeps, while it spins for thread calls, and at least every
+    /// <see cref="HeldCallWait"/> while it is busy, so a call is never kept back longer than that from a loop
+    /// that could run it. A worker that keeps a call back must read <see cref="WakeUpNeeded"/> after its push
+    /// and hand everything over itself when it is true (the loop may have looked just before the push).
+    /// Reactor thread, or before the reactor runs.
+    /// </summary>
+    internal void AddHeldCalls(HeldThreadCalls held) => _heldCalls.Add(held);
+
+    /// <summary>Stops looking at <paramref name="held"/> (nothing may be held in it any more). Reactor thread.</summary>
+    internal void RemoveHeldCalls(HeldThreadCalls held) => _heldCalls.Remove(held);
+
+    /// <summary>Queues every held call for this pass or the next; true when there was any. Reactor thread.</summary>
+    private bool TakeHeldCalls()
+    {
+        var took = false;
+        foreach (var held in _heldCalls)
+        {
+            if (held.TakeAll(out var last) is { } first)
+            {
+                _selfCalls.EnqueueChain(first, last!);
+                took = true;
+            }
+        }
+        return took;
     }
 
     /// <summary>True when a thread call can run now (either queue); reads no line a calling thread writes but the link it wrote.</summary>
@@ -445,6 +498,12 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     private bool ReadyToSleep()
     {
         Interlocked.Exchange(ref _wakeRequested.Value, 0);
+        // After the exchange: a worker that holds a call back reads the flag after its push, so either it saw
+        // the loop awake and its call is taken here, or it sees the flag clear and hands the call over itself.
+        if (_heldCalls.Count > 0 && TakeHeldCalls())
+        {
+            return false;
+        }
         return _threadCalls.IsEmpty && _selfCalls.IsEmpty;
     }
 
@@ -464,6 +523,17 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     {
         // Only what was queued before this pass runs now: a callback that queues another (an
         // await continuation posted from the loop thread, say) cannot starve I/O.
+        if (_heldCalls.Count > 0)
+        {
+            // A busy loop never spins or sleeps, where it otherwise takes held calls: it takes them here, at
+            // most every HeldCallWait, so a worker's pushes are not made to fetch the line back every pass.
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (now - _heldCallsTakenAt >= HeldCallWaitTicks)
+            {
+                _heldCallsTakenAt = now;
+                TakeHeldCalls();
+            }
+        }
         var calls = _threadCalls.Count;
         if ((calls > 0 || _selfCalls.HasReady) && Volatile.Read(ref _awaitedThreadCalls) > 0)
         {
@@ -610,11 +680,20 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         var spinner = default(SpinWait);
         try
         {
-            while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+            while ((now = System.Diagnostics.Stopwatch.GetTimestamp()) < until)
             {
                 if (ThreadCallsReady)
                 {
                     return true;
+                }
+                // Held calls are taken once they have had HeldCallWait to come on their own.
+                if (_heldCalls.Count > 0 && now - _heldCallsTakenAt >= HeldCallWaitTicks)
+                {
+                    _heldCallsTakenAt = now;
+                    if (TakeHeldCalls())
+                    {
+                        return true;
+                    }
                 }
                 // Never sleeps (no Thread.Sleep(1)); yields once spinning gets long, so on a busy machine
                 // the worker the loop waits for gets the core.

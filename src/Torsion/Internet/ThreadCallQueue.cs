@@ -35,6 +35,17 @@ internal sealed class ThreadCallQueue
         Volatile.Write(ref previous.NextCall, call);
     }
 
+    /// <summary>
+    /// Queues the calls linked from <paramref name="first"/> through <see cref="ThreadCall.NextCall"/> to
+    /// <paramref name="last"/>, in that order, with one swap. Any thread.
+    /// </summary>
+    public void EnqueueChain(ThreadCall first, ThreadCall last)
+    {
+        last.NextCall = null;
+        var previous = Interlocked.Exchange(ref _tail.Value, last)!;
+        Volatile.Write(ref previous.NextCall, first);
+    }
+
     /// <summary>The next call, taken out of the queue, or null. Reactor thread only.</summary>
     public ThreadCall? TryDequeue()
     {

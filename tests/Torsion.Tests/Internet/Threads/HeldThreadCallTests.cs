@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using Torsion.Internet;
+
+namespace Torsion.Tests.Internet;
+
+/// <summary>
+/// Thread calls a worker keeps back (HeldThreadCalls, ReactorBase.AddHeldCalls): taken whole and oldest first,
+/// never lost or taken twice, and taken by the loop itself whether it is idle or kept busy, so a call kept
+/// back never waits on the worker that holds it.
+/// </summary>
+public sealed class HeldThreadCallTests
+{
+    [Fact]
+    public void CallsComeOutOldestFirstAndOnce()
+    {
+        var held = new HeldThreadCalls();
+        Assert.Null(held.TakeAll(out var none));
+        Assert.Null(none);
+        var calls = Enumerable.Range(1, 3).Select(n => new Call(() => { }, n)).ToArray();
+        Assert.True(held.Push(calls[0]));
+        Assert.False(held.Push(calls[1]));
+        Assert.False(held.Push(calls[2]));
+        var first = held.TakeAll(out var last);
+        Assert.Same(calls[0], first);
+        Assert.Same(calls[2], last);
+        Assert.Same(calls[1], calls[0].NextCall);
+        Assert.Same(calls[2], calls[1].NextCall);
+        Assert.Null(calls[2].NextCall);
+        Assert.Null(held.TakeAll(out _));
+        Assert.True(held.Push(calls[0]));
+    }
+
+    [Fact]
+    public void ConcurrentPushersAndATakerLoseNothingAndKeepEachPushersOrder()
+    {
+        const int Pushers = 4, PerPusher = 20_000;
+        var held = new HeldThreadCalls();
+        var taken = new List<Call>();
+        var done = 0;
+        var pushers = Enumerable.Range(0, Pushers).Select(p => new Thread(() =>
+        {
+            for (var i = 0; i < PerPusher; i++)
+            {
+                held.Push(new Call(() => { }, (p * PerPusher) + i));
+            }
+            Interlocked.Increment(ref done);
+        }) { IsBackground = true }).ToList();
+        pushers.ForEach(t => t.Start());
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var finished = Volatile.Read(ref done) == Pushers;
+            for (var call = (Call?)held.TakeAll(out _); call is not null; call = (Call?)call.NextCall)
+            {
+                taken.Add(call);
+            }
+            if (finished)
+            {
+                break;
+            }
+        }
+        Assert.All(pushers, t => Assert.True(t.Join(TimeSpan.FromSeconds(30))));
+        Assert.Equal(Pushers * PerPusher, taken.Count);
+        Assert.Equal(Pushers * PerPusher, taken.Select(c => c.N).Distinct().Count());
+        for (var p = 0; p < Pushers; p++)
+        {
+            var own = taken.Where(c => c.N / PerPusher == p).Select(c => c.N).ToList();
+            Assert.Equal(own.OrderBy(n => n), own);
+        }
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void AnIdleLoopTakesACallKeptBackAndRunsItInOrder(string name)
+    {
+        // The worker keeps two calls back and never hands them over: the loop, with nothing else to do, must
+        // take them itself (while it spins for an awaited result, or before it sleeps).
+        foreach (var awaiting in new[] { true, false })
+        {
+            var reactor = (ReactorBase)ReactorNames.Create(name);
+            var held = new HeldThreadCalls();
+            var ran = new ConcurrentQueue<int>();
+            Thread? loop = null;
+            var onLoop = true;
+            ReactorRunner.Run(reactor, () =>
+            {
+                loop = Thread.CurrentThread;
+                reactor.AddHeldCalls(held);
+                if (awaiting)
+                {
+                    reactor.BeginAwaitingThreadCall();
+                }
+                new Thread(() =>
+                {
+                    held.Push(new Call(() => { onLoop &= Thread.CurrentThread == loop; ran.Enqueue(1); }, 1));
+                    held.Push(new Call(() =>
+                    {
+                        onLoop &= Thread.CurrentThread == loop;
+                        ran.Enqueue(2);
+                        if (awaiting)
+                        {
+                            reactor.EndAwaitingThreadCall();
+                        }
+                        reactor.Stop();
+                    }, 2));
+                }) { IsBackground = true }.Start();
+            }, timeout: 30);
+            Assert.Equal(new[] { 1, 2 }, ran.ToArray());
+            Assert.True(onLoop, "a call kept back ran off the loop thread");
+        }
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ABusyLoopStillTakesACallKeptBack(string name)
+    {
+        // A timer re-armed at 0 keeps the loop from ever spinning or sleeping: it takes the kept call in a pass.
+        var reactor = (ReactorBase)ReactorNames.Create(name);
+        var held = new HeldThreadCalls();
+        var ran = false;
+        var passes = 0;
+        ReactorRunner.Run(reactor, () =>
+        {
+            reactor.AddHeldCalls(held);
+            void Busy()
+            {
+                passes++;
+                if (!ran)
+                {
+                    reactor.CallLater(0, Busy);
+                }
+            }
+            reactor.CallLater(0, Busy);
+            new Thread(() => held.Push(new Call(() =>
+            {
+                ran = true;
+                reactor.Stop();
+            }, 1))) { IsBackground = true }.Start();
+        }, timeout: 30);
+        Assert.True(ran);
+        Assert.True(passes > 0);
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void AWorkerThatKeepsACallBackAsTheLoopGoesToSleepHandsItOverItself(string name)
+    {
+        // The worker's side of the protocol: push, then read WakeUpNeeded, and hand everything over when the
+        // loop sleeps or is about to. Pushed only once the loop has readied itself to sleep (and looked at the
+        // held calls for the last time), the call must be handed over by the worker with a wake-up: left kept
+        // back, it would wait for the runner's watchdog and the test would fail.
+        var reactor = (ReactorBase)ReactorNames.Create(name);
+        var held = new HeldThreadCalls();
+        var ran = false;
+        ReactorRunner.Run(reactor, () =>
+        {
+            reactor.AddHeldCalls(held);
+            reactor.CallLater(0, () => new Thread(() =>
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (!reactor.WakeUpNeeded && DateTime.UtcNow < deadline)
+                {
+                    Thread.Yield();
+                }
+                held.Push(new Call(() =>
+                {
+                    ran = true;
+                    reactor.Stop();
+                }, 1));
+                if (reactor.WakeUpNeeded && held.TakeAll(out var last) is { } first)
+                {
+                    reactor.CallFromThread(first, last!);
+                }
+            }) { IsBackground = true }.Start());
+        }, timeout: 30);
+        Assert.True(ran);
+    }
+
+    /// <summary>A call that runs an action; <paramref name="n"/> tells calls apart.</summary>
+    private sealed class Call(Action action, int n) : ThreadCall
+    {
+        public int N { get; } = n;
+
+        internal override void RunCall() => action();
+    }
+}
