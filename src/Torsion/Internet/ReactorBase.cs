@@ -658,7 +658,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     /// <summary>Wake-ups CallFromThread has written to the loop's wake-up descriptor.</summary>
     internal long WakeUpsWritten => Interlocked.Read(ref _wakeUpsWritten);
 
-    /// <summary>True while a thread's call must wake the loop: it sleeps, or is about to (tests read it).</summary>
+    /// <summary>True while a thread's call must wake the loop: it sleeps, or is about to (a worker keeping calls back reads it; see <see cref="AddHeldCalls"/>).</summary>
     internal bool WakeUpNeeded => Volatile.Read(ref _wakeRequested.Value) == 0;
 
     /// <summary>Spins the loop has begun.</summary>

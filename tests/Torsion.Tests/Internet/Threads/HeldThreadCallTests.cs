@@ -70,10 +70,12 @@ public sealed class HeldThreadCallTests
     }
 
     [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
-    public void AnIdleLoopTakesACallKeptBackAndRunsItInOrder(string name)
+    public void ALoopThatRunsOutOfWorkTakesCallsKeptBackAndRunsThemInOrder(string name)
     {
-        // The worker keeps two calls back and never hands them over: the loop, with nothing else to do, must
-        // take them itself (while it spins for an awaited result, or before it sleeps).
+        // The worker keeps two calls back while the loop is busy (held in a callback until the pushes are done)
+        // and never hands them over: the loop, left with nothing to do, must take them itself, while it spins
+        // for an awaited result or before it sleeps. (A worker that pushes while the loop already sleeps hands
+        // its calls over itself: the test below.)
         foreach (var awaiting in new[] { true, false })
         {
             var reactor = (ReactorBase)ReactorNames.Create(name);
@@ -81,7 +83,8 @@ public sealed class HeldThreadCallTests
             var ran = new ConcurrentQueue<int>();
             Thread? loop = null;
             var onLoop = true;
-            ReactorRunner.Run(reactor, () =>
+            var pushed = false;
+            ReactorRunner.Run(reactor, () => reactor.CallLater(0, () =>
             {
                 loop = Thread.CurrentThread;
                 reactor.AddHeldCalls(held);
@@ -89,7 +92,7 @@ public sealed class HeldThreadCallTests
                 {
                     reactor.BeginAwaitingThreadCall();
                 }
-                new Thread(() =>
+                var pusher = new Thread(() =>
                 {
                     held.Push(new Call(() => { onLoop &= Thread.CurrentThread == loop; ran.Enqueue(1); }, 1));
                     held.Push(new Call(() =>
@@ -102,8 +105,11 @@ public sealed class HeldThreadCallTests
                         }
                         reactor.Stop();
                     }, 2));
-                }) { IsBackground = true }.Start();
-            }, timeout: 30);
+                }) { IsBackground = true };
+                pusher.Start();
+                pushed = pusher.Join(TimeSpan.FromSeconds(30));
+            }), timeout: 30);
+            Assert.True(pushed, "the pushing thread never finished");
             Assert.Equal(new[] { 1, 2 }, ran.ToArray());
             Assert.True(onLoop, "a call kept back ran off the loop thread");
         }
