@@ -38,10 +38,10 @@ public sealed class GetPageNativeTests : IDisposable
         // Failure's type name survives trimming: the errback prints it.
         Assert.Contains("(HttpErrorException)", notFound.Err, StringComparison.Ordinal);
 
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        // Bound, not listening: refused, and not given to another test's listener meanwhile.
+        using var reserved = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        reserved.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)reserved.LocalEndPoint!).Port;
         var refused = NativeAot.RunProgram(getPage, [$"http://127.0.0.1:{port}/"]);
         Assert.Equal(1, refused.Code);
         Assert.Contains("refused", refused.Err, StringComparison.OrdinalIgnoreCase);

@@ -57,11 +57,11 @@ public sealed class GetPageExampleTests
     [Fact]
     public void UnreachableHostIsAnError()
     {
-        // A port that was just free: nothing listens there.
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        // A port bound but not listening: a connect is refused, and no other test's listener can be given the
+        // port meanwhile (a port merely freed once went to a TLS server running in parallel, failing both tests).
+        using var reserved = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        reserved.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)reserved.LocalEndPoint!).Port;
         var (code, stdout, stderr) = RunExample($"http://127.0.0.1:{port}/");
         Assert.Equal(1, code);
         Assert.Equal("", stdout);
