@@ -4,17 +4,19 @@ using Torsion.Internet;
 namespace Torsion.Enterprise;
 
 /// <summary>
-/// Asynchronous work (<see cref="ConnectionPool.RunInteractionAsync{T}"/>): started on a .NET thread-pool thread,
-/// holding no thread while the provider awaits, finished on the reactor thread.
+/// Asynchronous work (<see cref="ConnectionPool.RunInteractionAsync{T}"/> and friends): started on a .NET
+/// thread-pool thread, holding no thread while the provider awaits, finished on the reactor thread. What it runs
+/// is a method of the work itself (<see cref="ExecuteAsync"/>), as for blocking work: no closures the reactor
+/// thread makes and the thread running the work must fetch.
 /// </summary>
-internal sealed class AsyncWork<T> : PoolWork<T>
+internal abstract class AsyncWork<T> : PoolWork<T>
 {
-    private readonly Func<DbConnection, Attempt, CancellationToken, ValueTask<T>> _work;
-
-    public AsyncWork(ConnectionPool pool, Func<DbConnection, Attempt, CancellationToken, ValueTask<T>> work) : base(pool)
+    protected AsyncWork(ConnectionPool pool) : base(pool)
     {
-        _work = work;
     }
+
+    /// <summary>The work itself, with an open connection; <paramref name="attempt"/> tells the pool whether a retry is safe.</summary>
+    internal abstract ValueTask<T> ExecuteAsync(DbConnection connection, Attempt attempt, CancellationToken cancellationToken);
 
     /// <inheritdoc />
     protected override WorkThread RunsOn => WorkThread.ThreadPool;
@@ -34,7 +36,7 @@ internal sealed class AsyncWork<T> : PoolWork<T>
         ValueTask<WorkResult<T>> started;
         try
         {
-            started = Pool.RunNonBlocking(Connection, _work);
+            started = Pool.RunNonBlocking(Connection, this);
         }
         catch (Exception e)
         {

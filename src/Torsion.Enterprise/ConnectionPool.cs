@@ -188,14 +188,14 @@ public sealed class ConnectionPool
     public Deferred<IReadOnlyList<object?[]>> RunQueryAsync(string sql, params object?[] parameters)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return RunTransactionAsync(t => t.QueryCoreAsync(sql, parameters));
+        return Submit(new AsyncQueryWork(this, sql, parameters));
     }
 
     /// <summary><see cref="RunOperation"/> on the provider's asynchronous API, holding no worker thread.</summary>
     public Deferred<int> RunOperationAsync(string sql, params object?[] parameters)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return RunTransactionAsync(t => t.ExecuteCoreAsync(sql, parameters));
+        return Submit(new AsyncOperationWork(this, sql, parameters));
     }
 
     /// <summary>
@@ -207,32 +207,7 @@ public sealed class ConnectionPool
     public Deferred<T> RunInteractionAsync<T>(Func<AsyncTransaction, Task<T>> interaction)
     {
         ArgumentNullException.ThrowIfNull(interaction);
-        return RunTransactionAsync(t => new ValueTask<T>(interaction(t)));
-    }
-
-    /// <summary><see cref="RunInteractionAsync{T}"/> for an interaction that gives a ValueTask (the pool's own).</summary>
-    private Deferred<T> RunTransactionAsync<T>(Func<AsyncTransaction, ValueTask<T>> interaction)
-    {
-        return SubmitAsync(async (connection, attempt, token) =>
-        {
-            var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                T result;
-                try
-                {
-                    result = await interaction(new AsyncTransaction(connection, transaction, token)).ConfigureAwait(false);
-                }
-                catch
-                {
-                    await TryRollbackAsync(transaction).ConfigureAwait(false);
-                    throw;
-                }
-                attempt.MayRetry = false;
-                await transaction.CommitAsync(token).ConfigureAwait(false);
-                return result;
-            }
-        });
+        return Submit(new AsyncInteractionWork<T>(this, interaction));
     }
 
     /// <summary>
@@ -527,15 +502,8 @@ public sealed class ConnectionPool
         return null;
     }
 
-    private Deferred<T> Submit<T>(BlockingWork<T> queued)
+    private Deferred<T> Submit<T>(PoolWork<T> queued)
     {
-        Enqueue(queued);
-        return queued.Deferred;
-    }
-
-    private Deferred<T> SubmitAsync<T>(Func<DbConnection, Attempt, CancellationToken, ValueTask<T>> work)
-    {
-        var queued = new AsyncWork<T>(this, work);
         Enqueue(queued);
         return queued.Deferred;
     }
@@ -635,7 +603,7 @@ public sealed class ConnectionPool
     /// The asynchronous form of <see cref="RunBlocking{T}"/>; it never throws. A ValueTask, as are the steps
     /// below it, so work the provider finishes without waiting (SQLite's) allocates no task on the way.
     /// </summary>
-    internal async ValueTask<WorkResult<T>> RunNonBlocking<T>(DbConnection? connection, Func<DbConnection, Attempt, CancellationToken, ValueTask<T>> work)
+    internal async ValueTask<WorkResult<T>> RunNonBlocking<T>(DbConnection? connection, AsyncWork<T> work)
     {
         var token = _aborting.Token;
         var attempt = new Attempt();
@@ -652,7 +620,7 @@ public sealed class ConnectionPool
             }
             try
             {
-                return new WorkResult<T>(await work(connection, attempt, token).ConfigureAwait(false), null, connection);
+                return new WorkResult<T>(await work.ExecuteAsync(connection, attempt, token).ConfigureAwait(false), null, connection);
             }
             catch (Exception e)
             {
@@ -837,7 +805,7 @@ public sealed class ConnectionPool
         }
     }
 
-    private static async Task TryRollbackAsync(DbTransaction transaction)
+    internal static async Task TryRollbackAsync(DbTransaction transaction)
     {
         try
         {
