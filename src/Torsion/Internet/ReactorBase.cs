@@ -228,8 +228,16 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     internal void CallFromThread(ThreadCall call)
     {
         _selfCalls.Enqueue(call);
-        // As CallFromThread(Action), without the loop-thread test: from the loop the flag is set (the loop is
-        // awake), so no wake-up is written, and the test would read one more line of this object.
+        WakeIfAsleep();
+    }
+
+    /// <summary>
+    /// After a self-carrying call was queued (the queue's swap orders it before the read): wakes the loop if it
+    /// sleeps or is about to. As CallFromThread(Action), without the loop-thread test: from the loop the flag is
+    /// set (the loop is awake), so no wake-up is written, and the test would read one more line of this object.
+    /// </summary>
+    private void WakeIfAsleep()
+    {
         if (Volatile.Read(ref _wakeRequested.Value) == 0 && Interlocked.Exchange(ref _wakeRequested.Value, 1) == 0)
         {
             Interlocked.Increment(ref _wakeUpsWritten);
@@ -244,11 +252,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     internal void CallFromThread(ThreadCall first, ThreadCall last)
     {
         _selfCalls.EnqueueChain(first, last);
-        if (Volatile.Read(ref _wakeRequested.Value) == 0 && Interlocked.Exchange(ref _wakeRequested.Value, 1) == 0)
-        {
-            Interlocked.Increment(ref _wakeUpsWritten);
-            WakeUp();
-        }
+        WakeIfAsleep();
     }
 
     /// <summary>

@@ -26,14 +26,7 @@ internal sealed class ThreadCallQueue
     }
 
     /// <summary>Queues <paramref name="call"/> last. Any thread; a full fence (the swap).</summary>
-    public void Enqueue(ThreadCall call)
-    {
-        call.NextCall = null;
-        var previous = Interlocked.Exchange(ref _tail.Value, call)!;
-        // Between the swap and this link the call is queued but not yet reachable: IsEmpty says so, and the
-        // loop does not sleep meanwhile (ReactorBase.ReadyToSleep).
-        Volatile.Write(ref previous.NextCall, call);
-    }
+    public void Enqueue(ThreadCall call) => EnqueueChain(call, call);
 
     /// <summary>
     /// Queues the calls linked from <paramref name="first"/> through <see cref="ThreadCall.NextCall"/> to
@@ -43,6 +36,8 @@ internal sealed class ThreadCallQueue
     {
         last.NextCall = null;
         var previous = Interlocked.Exchange(ref _tail.Value, last)!;
+        // Between the swap and this link the calls are queued but not yet reachable: IsEmpty says so, and the
+        // loop does not sleep meanwhile (ReactorBase.ReadyToSleep).
         Volatile.Write(ref previous.NextCall, first);
     }
 
