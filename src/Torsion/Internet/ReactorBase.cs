@@ -525,8 +525,6 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     /// <summary>Runs due thread calls, queued loop callbacks and timers.</summary>
     protected void RunUntilCurrent()
     {
-        // Only what was queued before this pass runs now: a callback that queues another (an
-        // await continuation posted from the loop thread, say) cannot starve I/O.
         if (_heldCalls.Count > 0)
         {
             // A busy loop never spins or sleeps, where it otherwise takes held calls: it takes them here, at
@@ -538,6 +536,8 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
                 TakeHeldCalls();
             }
         }
+        // Only what was queued before this pass runs now: a callback that queues another (an
+        // await continuation posted from the loop thread, say) cannot starve I/O.
         var calls = _threadCalls.Count;
         if ((calls > 0 || _selfCalls.HasReady) && Volatile.Read(ref _awaitedThreadCalls) > 0)
         {
