@@ -37,8 +37,8 @@ public sealed class AsyncTransaction
     /// </summary>
     public Task<int> ExecuteAsync(string sql, params object?[] parameters) => ExecuteCoreAsync(sql, parameters).AsTask();
 
-    /// <summary><see cref="ExecuteAsync"/> as a ValueTask: no task allocated when the provider finishes without waiting.</summary>
-    internal async ValueTask<int> ExecuteCoreAsync(string sql, object?[] parameters)
+    // A ValueTask inside: QueryAsync awaits it without a second task.
+    private async ValueTask<int> ExecuteCoreAsync(string sql, object?[] parameters)
     {
         var (rows, affected) = await CommandCache.RunAsync(Connection, DbTransaction, sql, parameters, CancellationToken).ConfigureAwait(false);
         _cursor.Load(rows);
@@ -49,8 +49,7 @@ public sealed class AsyncTransaction
     /// <summary>Runs <paramref name="sql"/> and returns all its rows (database NULL as null).</summary>
     public Task<IReadOnlyList<object?[]>> QueryAsync(string sql, params object?[] parameters) => QueryCoreAsync(sql, parameters).AsTask();
 
-    /// <summary><see cref="QueryAsync"/> as a ValueTask, as <see cref="ExecuteCoreAsync"/>.</summary>
-    internal async ValueTask<IReadOnlyList<object?[]>> QueryCoreAsync(string sql, object?[] parameters)
+    private async ValueTask<IReadOnlyList<object?[]>> QueryCoreAsync(string sql, object?[] parameters)
     {
         await ExecuteCoreAsync(sql, parameters).ConfigureAwait(false);
         return FetchAll();

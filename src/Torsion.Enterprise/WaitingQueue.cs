@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using Torsion.Internet;
+
 namespace Torsion.Enterprise;
 
 /// <summary>
@@ -12,9 +15,11 @@ namespace Torsion.Enterprise;
 internal sealed class WaitingQueue
 {
     // The last node taken (first a sentinel): the next waiting work is its NextWaiting. Takers move it; the
-    // producer never touches it, and the tail is the producer's alone, each on a cache line of its own.
-    private PaddedReference _head;
-    private PaddedReference _tail;
+    // producer never touches it, and the tail is the producer's alone, each on a cache line of its own. The
+    // core's padded reference holds a ThreadCall, which QueuedWork is; only QueuedWork is ever stored, so
+    // reading one back needs no type check (Head, Tail).
+    private PaddedCall _head;
+    private PaddedCall _tail;
 
     public WaitingQueue()
     {
@@ -27,7 +32,7 @@ internal sealed class WaitingQueue
     public void Enqueue(QueuedWork work)
     {
         // Published by the release write: a taker that reads the link sees the work whole.
-        Volatile.Write(ref _tail.Value!.NextWaiting, work);
+        Volatile.Write(ref Unsafe.As<QueuedWork>(_tail.Value!).NextWaiting, work);
         _tail.Value = work;
     }
 
@@ -36,7 +41,7 @@ internal sealed class WaitingQueue
     {
         while (true)
         {
-            var head = Volatile.Read(ref _head.Value)!;
+            var head = Head;
             var next = Volatile.Read(ref head.NextWaiting);
             if (next is null)
             {
@@ -53,7 +58,7 @@ internal sealed class WaitingQueue
     public int CountWaiting()
     {
         var count = 0;
-        for (var node = Volatile.Read(ref Volatile.Read(ref _head.Value)!.NextWaiting); node is not null; node = Volatile.Read(ref node.NextWaiting))
+        for (var node = Volatile.Read(ref Head.NextWaiting); node is not null; node = Volatile.Read(ref node.NextWaiting))
         {
             if (node.IsWaiting)
             {
@@ -62,6 +67,9 @@ internal sealed class WaitingQueue
         }
         return count;
     }
+
+    /// <summary>The last node taken (first the sentinel). Any thread.</summary>
+    private QueuedWork Head => Unsafe.As<QueuedWork>(Volatile.Read(ref _head.Value)!);
 
     /// <summary>The list's first node, before any work: never run, never counted.</summary>
     private sealed class Sentinel : QueuedWork

@@ -16,7 +16,7 @@ public sealed class HeldThreadCallTests
         var held = new HeldThreadCalls();
         Assert.Null(held.TakeAll(out var none));
         Assert.Null(none);
-        var calls = Enumerable.Range(1, 3).Select(n => new Call(() => { }, n)).ToArray();
+        var calls = Enumerable.Range(1, 3).Select(n => new TestThreadCall(() => { }, n)).ToArray();
         Assert.True(held.Push(calls[0]));
         Assert.False(held.Push(calls[1]));
         Assert.False(held.Push(calls[2]));
@@ -35,13 +35,13 @@ public sealed class HeldThreadCallTests
     {
         const int Pushers = 4, PerPusher = 20_000;
         var held = new HeldThreadCalls();
-        var taken = new List<Call>();
+        var taken = new List<TestThreadCall>();
         var done = 0;
         var pushers = Enumerable.Range(0, Pushers).Select(p => new Thread(() =>
         {
             for (var i = 0; i < PerPusher; i++)
             {
-                held.Push(new Call(() => { }, (p * PerPusher) + i));
+                held.Push(new TestThreadCall(() => { }, (p * PerPusher) + i));
             }
             Interlocked.Increment(ref done);
         }) { IsBackground = true }).ToList();
@@ -50,7 +50,7 @@ public sealed class HeldThreadCallTests
         while (DateTime.UtcNow < deadline)
         {
             var finished = Volatile.Read(ref done) == Pushers;
-            for (var call = (Call?)held.TakeAll(out _); call is not null; call = (Call?)call.NextCall)
+            for (var call = (TestThreadCall?)held.TakeAll(out _); call is not null; call = (TestThreadCall?)call.NextCall)
             {
                 taken.Add(call);
             }
@@ -94,8 +94,8 @@ public sealed class HeldThreadCallTests
                 }
                 var pusher = new Thread(() =>
                 {
-                    held.Push(new Call(() => { onLoop &= Thread.CurrentThread == loop; ran.Enqueue(1); }, 1));
-                    held.Push(new Call(() =>
+                    held.Push(new TestThreadCall(() => { onLoop &= Thread.CurrentThread == loop; ran.Enqueue(1); }, 1));
+                    held.Push(new TestThreadCall(() =>
                     {
                         onLoop &= Thread.CurrentThread == loop;
                         ran.Enqueue(2);
@@ -135,7 +135,7 @@ public sealed class HeldThreadCallTests
                 }
             }
             reactor.CallLater(0, Busy);
-            new Thread(() => held.Push(new Call(() =>
+            new Thread(() => held.Push(new TestThreadCall(() =>
             {
                 ran = true;
                 reactor.Stop();
@@ -165,7 +165,7 @@ public sealed class HeldThreadCallTests
                 {
                     Thread.Yield();
                 }
-                held.Push(new Call(() =>
+                held.Push(new TestThreadCall(() =>
                 {
                     ran = true;
                     reactor.Stop();
@@ -177,13 +177,5 @@ public sealed class HeldThreadCallTests
             }) { IsBackground = true }.Start());
         }, timeout: 30);
         Assert.True(ran);
-    }
-
-    /// <summary>A call that runs an action; <paramref name="n"/> tells calls apart.</summary>
-    private sealed class Call(Action action, int n) : ThreadCall
-    {
-        public int N { get; } = n;
-
-        internal override void RunCall() => action();
     }
 }

@@ -31,7 +31,7 @@ public sealed class SelfCarryingThreadCallTests
                     for (var i = 1; i <= PerThread; i++)
                     {
                         var n = i;
-                        reactor.CallFromThread(new Call(() =>
+                        reactor.CallFromThread(new TestThreadCall(() =>
                         {
                             if (Thread.CurrentThread != loop) offLoop++;
                             if (lastSeen[id] != n - 1) outOfOrder++;
@@ -64,7 +64,7 @@ public sealed class SelfCarryingThreadCallTests
                     Thread.Yield();
                 }
                 wakeUpsBefore = reactor.WakeUpsWritten;
-                reactor.CallFromThread(new Call(() =>
+                reactor.CallFromThread(new TestThreadCall(() =>
                 {
                     ran = true;
                     wakeUpsAfter = reactor.WakeUpsWritten;
@@ -88,7 +88,7 @@ public sealed class SelfCarryingThreadCallTests
         {
             for (var i = 0; i < Count; i++)
             {
-                reactor.CallFromThread(new Call(() =>
+                reactor.CallFromThread(new TestThreadCall(() =>
                 {
                     if (++ran == Count) reactor.Stop();
                 }, i));
@@ -108,8 +108,8 @@ public sealed class SelfCarryingThreadCallTests
         var after = false;
         ReactorRunner.Run(reactor, () => new Thread(() =>
         {
-            reactor.CallFromThread(new Call(() => throw new InvalidOperationException(marker), 1));
-            reactor.CallFromThread(new Call(() =>
+            reactor.CallFromThread(new TestThreadCall(() => throw new InvalidOperationException(marker), 1));
+            reactor.CallFromThread(new TestThreadCall(() =>
             {
                 after = true;
                 reactor.Stop();
@@ -117,13 +117,5 @@ public sealed class SelfCarryingThreadCallTests
         }) { IsBackground = true }.Start());
         Assert.True(after, "the call after the one that threw never ran");
         Assert.Equal(1, expected.Count);
-    }
-
-    /// <summary>A call that runs an action; <paramref name="n"/> only tells calls apart in a debugger.</summary>
-    private sealed class Call(Action action, int n) : ThreadCall
-    {
-        public int N { get; } = n;
-
-        internal override void RunCall() => action();
     }
 }
