@@ -91,6 +91,7 @@ public sealed class ConnectionPool
         Max = max;
         Reconnect = reconnect;
         CloseTimeout = closeTimeout;
+        ProviderIsAsynchronous = ProviderAsync.IsAsynchronous(providerFactory);
         _reactor = reactor ?? Reactors.Current;
         // One thread per connection: blocking work never waits for a thread while holding a connection.
         _threads = new WorkerPool(max, "torsion-dbpool");
@@ -109,6 +110,15 @@ public sealed class ConnectionPool
 
     /// <summary>Seconds running asynchronous work may take after <see cref="Close"/> before it is cancelled.</summary>
     public double CloseTimeout { get; }
+
+    /// <summary>
+    /// Whether the provider's asynchronous methods wait for the database without a thread (Npgsql's do). When
+    /// they only run the synchronous ones (Microsoft.Data.Sqlite's, or a provider that keeps
+    /// <see cref="DbCommand"/>'s defaults), <see cref="RunQueryAsync"/> and <see cref="RunOperationAsync"/> run
+    /// as <see cref="RunQuery"/> and <see cref="RunOperation"/> do, on the pool's worker: a trip through the
+    /// thread pool and a task per step would hold a thread all the same, only later and at a higher cost.
+    /// </summary>
+    public bool ProviderIsAsynchronous { get; }
 
     /// <summary>True once <see cref="Close"/> was called or the reactor began shutting down.</summary>
     public bool Closed => _closed;
@@ -184,18 +194,24 @@ public sealed class ConnectionPool
         return Submit(new ConnectionWork<T>(this, work));
     }
 
-    /// <summary><see cref="RunQuery"/> on the provider's asynchronous API, holding no worker thread.</summary>
+    /// <summary>
+    /// <see cref="RunQuery"/> on the provider's asynchronous API, holding no worker thread; on a provider whose
+    /// asynchronous API is synchronous (<see cref="ProviderIsAsynchronous"/>), <see cref="RunQuery"/> itself.
+    /// </summary>
     public Deferred<IReadOnlyList<object?[]>> RunQueryAsync(string sql, params object?[] parameters)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return Submit(new AsyncQueryWork(this, sql, parameters));
+        return ProviderIsAsynchronous ? Submit(new AsyncQueryWork(this, sql, parameters)) : Submit(new QueryWork(this, sql, parameters));
     }
 
-    /// <summary><see cref="RunOperation"/> on the provider's asynchronous API, holding no worker thread.</summary>
+    /// <summary>
+    /// <see cref="RunOperation"/> on the provider's asynchronous API, holding no worker thread; on a provider whose
+    /// asynchronous API is synchronous (<see cref="ProviderIsAsynchronous"/>), <see cref="RunOperation"/> itself.
+    /// </summary>
     public Deferred<int> RunOperationAsync(string sql, params object?[] parameters)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return Submit(new AsyncOperationWork(this, sql, parameters));
+        return ProviderIsAsynchronous ? Submit(new AsyncOperationWork(this, sql, parameters)) : Submit(new OperationWork(this, sql, parameters));
     }
 
     /// <summary>

@@ -836,6 +836,26 @@ public abstract class ConnectionPoolTests : PoolTestBase
     }
 
     [Fact]
+    public void AsyncQueriesRunOnAPoolWorkerOnlyWhereTheProvidersAsyncIsSynchronous()
+    {
+        RunReactor(async (reactor, loop) =>
+        {
+            var pool = NewPool(reactor, min: 0, max: 1);
+            Assert.Equal(Provider.TrulyAsync, pool.ProviderIsAsynchronous);
+            Assert.Equal(0, pool.WorkerThreads);
+            var table = NewTable();
+            await pool.RunOperationAsync(Provider.CreateTable(table));
+            Assert.Equal(1, await pool.RunOperationAsync($"INSERT INTO {table} (id, name) VALUES (@p0, @p1)", 1, "one"));
+            Assert.Equal("one", Assert.Single(await pool.RunQueryAsync($"SELECT name FROM {table} WHERE id = @p0", 1))[0]);
+            Assert.Same(loop, Thread.CurrentThread);
+            // SQLite's async methods would have run synchronously on a thread-pool thread: the work ran as
+            // RunQuery's does, on the pool's own worker. Npgsql's wait without one: no worker was started.
+            Assert.Equal(Provider.TrulyAsync ? 0 : 1, pool.WorkerThreads);
+            await pool.Close();
+        });
+    }
+
+    [Fact]
     public void AsyncVariantsCommitRollBackAndDeliverOnTheReactorThread()
     {
         RunReactor(async (reactor, loop) =>
