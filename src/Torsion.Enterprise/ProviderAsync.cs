@@ -11,7 +11,6 @@ internal static class ProviderAsync
     private static readonly string[] Synchronous =
     [
         "Microsoft.Data.Sqlite.SqliteFactory", // learn.microsoft.com/dotnet/standard/data/sqlite/async
-        "System.Data.SQLite.SQLiteFactory",
     ];
 
     /// <summary>
