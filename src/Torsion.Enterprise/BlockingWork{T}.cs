@@ -15,8 +15,11 @@ internal abstract class BlockingWork<T> : PoolWork<T>
     {
     }
 
-    /// <summary>The work itself, on a worker with an open connection; <paramref name="attempt"/> tells the pool whether a retry is safe.</summary>
-    internal abstract T Execute(DbConnection connection, Attempt attempt);
+    /// <summary>
+    /// The work itself, on a worker with an open connection; it clears <paramref name="mayRetry"/> once running it
+    /// again after a broken connection would no longer be safe (a commit started, or work on a bare connection).
+    /// </summary>
+    internal abstract T Execute(DbConnection connection, ref bool mayRetry);
 
     /// <inheritdoc />
     protected override void Begin()

@@ -12,10 +12,10 @@ internal sealed class ConnectionWork<T> : BlockingWork<T>
         _work = work;
     }
 
-    internal override T Execute(DbConnection connection, Attempt attempt)
+    internal override T Execute(DbConnection connection, ref bool mayRetry)
     {
         // It may have committed anything: a broken connection must not make it run twice.
-        attempt.MayRetry = false;
+        mayRetry = false;
         return _work(connection);
     }
 }

@@ -15,7 +15,7 @@ internal abstract class TransactionWork<T> : BlockingWork<T>
     /// <summary>What runs inside the transaction.</summary>
     protected abstract T Interact(DbConnection connection, DbTransaction transaction);
 
-    internal sealed override T Execute(DbConnection connection, Attempt attempt)
+    internal sealed override T Execute(DbConnection connection, ref bool mayRetry)
     {
         using var transaction = connection.BeginTransaction();
         T result;
@@ -29,7 +29,7 @@ internal abstract class TransactionWork<T> : BlockingWork<T>
             throw;
         }
         // From here the work may be durable: a connection that breaks now must not make it run twice.
-        attempt.MayRetry = false;
+        mayRetry = false;
         transaction.Commit();
         return result;
     }

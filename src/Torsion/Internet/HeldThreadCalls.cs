@@ -35,6 +35,13 @@ internal sealed class HeldThreadCalls
     /// </summary>
     public ThreadCall? TakeAll(out ThreadCall? last)
     {
+        // Looked at before it is swapped: a swap takes the line from the thread pushing to it even when there is
+        // nothing to take, and the loop looks here while it waits.
+        if (Volatile.Read(ref _top.Value) is null)
+        {
+            last = null;
+            return null;
+        }
         var newest = Interlocked.Exchange(ref _top.Value, null);
         last = newest;
         ThreadCall? older = null;
