@@ -30,8 +30,10 @@ internal static class ProviderAsync
             using var command = factory.CreateCommand();
             commandType = command?.GetType();
         }
-        catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
+        catch (Exception)
         {
+            // A factory that cannot make a command here is taken at its word: its async API is used, as before
+            // the pool looked (and a constructor is no place to fail for a question about speed).
             return true;
         }
         if (commandType is null)

@@ -17,6 +17,9 @@ public sealed class ProviderAsyncTests
         Assert.False(ProviderAsync.IsAsynchronous(SynchronousOnlyFactory.Instance));
 
     [Fact]
-    public void AProviderThatMakesNoCommandsIsTakenAtItsWord() =>
+    public void AProviderThatMakesNoCommandsIsTakenAtItsWord()
+    {
         Assert.True(ProviderAsync.IsAsynchronous(NoCommandFactory.Instance));
+        Assert.True(ProviderAsync.IsAsynchronous(ThrowingCommandFactory.Instance));
+    }
 }
