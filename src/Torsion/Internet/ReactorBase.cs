@@ -212,11 +212,9 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         // first: while the loop is awake the flag stays set, and a read keeps the line shared where the
         // exchange would pull it from the loop's core on every call. The enqueue's interlocked operation
         // orders it before the read, as the exchange did.
-        if (_loopThread != Thread.CurrentThread && Volatile.Read(ref _wakeRequested.Value) == 0
-            && Interlocked.Exchange(ref _wakeRequested.Value, 1) == 0)
+        if (_loopThread != Thread.CurrentThread)
         {
-            Interlocked.Increment(ref _wakeUpsWritten);
-            WakeUp();
+            WakeIfAsleep();
         }
     }
 
@@ -232,9 +230,9 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     }
 
     /// <summary>
-    /// After a self-carrying call was queued (the queue's swap orders it before the read): wakes the loop if it
-    /// sleeps or is about to. As CallFromThread(Action), without the loop-thread test: from the loop the flag is
-    /// set (the loop is awake), so no wake-up is written, and the test would read one more line of this object.
+    /// After a call was queued (the queue's interlocked operation orders it before the read): wakes the loop if it
+    /// sleeps or is about to. Self-carrying calls skip CallFromThread(Action)'s loop-thread test: from the loop
+    /// the flag is set (the loop is awake), so no wake-up is written, and the test would read one more line.
     /// </summary>
     private void WakeIfAsleep()
     {
@@ -289,6 +287,20 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
             }
         }
         return took;
+    }
+
+    /// <summary>
+    /// <see cref="TakeHeldCalls"/> when <see cref="HeldCallWait"/> has passed since the loop last took them (at
+    /// <paramref name="now"/>, Stopwatch ticks); true when there was any. Reactor thread.
+    /// </summary>
+    private bool TakeHeldCallsIfDue(long now)
+    {
+        if (now - _heldCallsTakenAt < HeldCallWaitTicks)
+        {
+            return false;
+        }
+        _heldCallsTakenAt = now;
+        return TakeHeldCalls();
     }
 
     /// <summary>True when a thread call can run now (either queue); reads no line a calling thread writes but the link it wrote.</summary>
@@ -529,12 +541,7 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
         {
             // A busy loop never spins or sleeps, where it otherwise takes held calls: it takes them here, at
             // most every HeldCallWait, so a worker's pushes are not made to fetch the line back every pass.
-            var now = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (now - _heldCallsTakenAt >= HeldCallWaitTicks)
-            {
-                _heldCallsTakenAt = now;
-                TakeHeldCalls();
-            }
+            TakeHeldCallsIfDue(System.Diagnostics.Stopwatch.GetTimestamp());
         }
         // Only what was queued before this pass runs now: a callback that queues another (an
         // await continuation posted from the loop thread, say) cannot starve I/O.
@@ -691,13 +698,9 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
                     return true;
                 }
                 // Held calls are taken once they have had HeldCallWait to come on their own.
-                if (_heldCalls.Count > 0 && now - _heldCallsTakenAt >= HeldCallWaitTicks)
+                if (_heldCalls.Count > 0 && TakeHeldCallsIfDue(now))
                 {
-                    _heldCallsTakenAt = now;
-                    if (TakeHeldCalls())
-                    {
-                        return true;
-                    }
+                    return true;
                 }
                 // Never sleeps (no Thread.Sleep(1)); yields once spinning gets long, so on a busy machine
                 // the worker the loop waits for gets the core.
