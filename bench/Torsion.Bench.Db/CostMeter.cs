@@ -14,16 +14,23 @@ internal readonly struct CostMeter
     private readonly long _cpuNs;
     private readonly long _bytes;
     private readonly long _start;
+    private readonly TimeSpan _paused;
+    private readonly int _collections;
+    private readonly int _olderCollections;
 
-    private CostMeter(long cpuNs, long bytes, long start)
+    private CostMeter(long cpuNs, long bytes, long start, TimeSpan paused, int collections, int olderCollections)
     {
         _cpuNs = cpuNs;
         _bytes = bytes;
         _start = start;
+        _paused = paused;
+        _collections = collections;
+        _olderCollections = olderCollections;
     }
 
     /// <summary>Starts measuring now.</summary>
-    public static CostMeter Start() => new(CpuNanoseconds(), GC.GetTotalAllocatedBytes(precise: true), Stopwatch.GetTimestamp());
+    public static CostMeter Start() =>
+        new(CpuNanoseconds(), GC.GetTotalAllocatedBytes(precise: true), Stopwatch.GetTimestamp(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1));
 
     /// <summary>The cost per query of the <paramref name="queries"/> run since <see cref="Start"/>.</summary>
     public Cost Stop(int queries)
@@ -31,7 +38,9 @@ internal readonly struct CostMeter
         var wall = Stopwatch.GetElapsedTime(_start);
         var cpu = CpuNanoseconds() - _cpuNs;
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - _bytes;
-        return new Cost(wall.TotalMicroseconds / queries, cpu / 1000.0 / queries, (double)bytes / queries);
+        var paused = GC.GetTotalPauseDuration() - _paused;
+        return new Cost(wall.TotalMicroseconds / queries, cpu / 1000.0 / queries, (double)bytes / queries,
+            paused.TotalMicroseconds / queries, GC.CollectionCount(0) - _collections, GC.CollectionCount(1) - _olderCollections);
     }
 
     private static long CpuNanoseconds()

@@ -91,7 +91,7 @@ try
             try
             {
                 var costs = Rows.Measure(rows, block, rounds);
-                Rows.Print(name, workload, rows, costs);
+                Rows.Print(name, workload, rows, costs, block);
             }
             finally
             {

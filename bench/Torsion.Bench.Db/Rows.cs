@@ -90,20 +90,24 @@ internal static class Rows
         return costs;
     }
 
-    public static void Print(string target, Workload workload, List<Row> rows, Cost[][] costs)
+    public static void Print(string target, Workload workload, List<Row> rows, Cost[][] costs, int queries)
     {
         for (var r = 0; r < rows.Count; r++)
         {
             var c = costs[r];
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"{target} {workload.ToString().ToLowerInvariant(),-6} {rows[r].Label,-58} wall {Median(c.Select(x => x.Wall)),8:F2} us  cpu {Median(c.Select(x => x.Cpu)),8:F2} us  alloc {Median(c.Select(x => x.Bytes)),6:F0} B");
+                $"{target} {workload.ToString().ToLowerInvariant(),-6} {rows[r].Label,-58} wall {Median(c.Select(x => x.Wall)),8:F2} us  cpu {Median(c.Select(x => x.Cpu)),8:F2} us  alloc {Median(c.Select(x => x.Bytes)),6:F0} B" +
+                $"  gc {c.Average(x => x.GcPause),5:F2} us ({1000.0 * c.Sum(x => x.Collections) / (c.Length * queries),4:F2}/1000 q, gen1+ {1000.0 * c.Sum(x => x.OlderCollections) / (c.Length * queries),4:F2})");
             if (rows[r].Baseline is { } baseline)
             {
                 var b = costs[rows.IndexOf(baseline)];
                 var wall = Enumerable.Range(0, c.Length).Select(i => c[i].Wall / b[i].Wall).ToArray();
                 var cpu = Enumerable.Range(0, c.Length).Select(i => c[i].Cpu / b[i].Cpu).ToArray();
+                // The wall time each row spent outside the collector's pauses: what the pool's own path costs,
+                // apart from collecting what it (and the statement) allocated.
+                var mutator = Enumerable.Range(0, c.Length).Select(i => (c[i].Wall - c[i].GcPause) / (b[i].Wall - b[i].GcPause)).ToArray();
                 line += string.Create(CultureInfo.InvariantCulture,
-                    $"  | vs [{baseline.Label}]: wall {Percent(Median(wall))} [{Percent(Quantile(wall, 0.25))}, {Percent(Quantile(wall, 0.75))}], cpu {Percent(Median(cpu))}");
+                    $"  | vs [{baseline.Label}]: wall {Percent(Median(wall))} [{Percent(Quantile(wall, 0.25))}, {Percent(Quantile(wall, 0.75))}], cpu {Percent(Median(cpu))}, wall outside gc {Percent(Median(mutator))}");
             }
             Console.WriteLine(line);
         }

@@ -10,7 +10,8 @@ namespace Torsion.Enterprise;
 /// the link to the work after it was written when that work was queued, usually long before, and comes with
 /// the work being taken; a taker then fetches one cache line the reactor thread wrote (the work), where a
 /// queue of slots added the slot's line. Taken nodes are never reused (the garbage collector frees them), so a
-/// taker's compare-and-swap cannot be fooled by a node coming back (no ABA).
+/// taker's compare-and-swap cannot be fooled by a node coming back (no ABA); a node that stops being the head
+/// links to itself, so it keeps no later work alive and a taker that reads that link starts again.
 /// </summary>
 internal sealed class WaitingQueue
 {
@@ -47,8 +48,18 @@ internal sealed class WaitingQueue
             {
                 return null;
             }
+            if (ReferenceEquals(next, head))
+            {
+                // Another taker moved the head past this node and unlinked it: start again from the new head.
+                continue;
+            }
             if (ReferenceEquals(Interlocked.CompareExchange(ref _head.Value, next, head), head))
             {
+                // The old head leaves the queue pointing at itself, not at the next work. Otherwise a node the
+                // collector has promoted keeps, dead as it is, every node queued after it alive through the
+                // chain of links: each young collection would promote all the work (its Deferred, its
+                // closure) queued since, and older collections would come often and take long.
+                Volatile.Write(ref head.NextWaiting, head);
                 return next;
             }
         }
@@ -58,17 +69,25 @@ internal sealed class WaitingQueue
     public int CountWaiting()
     {
         var count = 0;
-        for (var node = Volatile.Read(ref Head.NextWaiting); node is not null; node = Volatile.Read(ref node.NextWaiting))
+        var node = Head;
+        while (Volatile.Read(ref node.NextWaiting) is { } next)
         {
-            if (node.IsWaiting)
+            if (ReferenceEquals(next, node))
+            {
+                // Taken (and unlinked) while counting: count again from the head.
+                count = 0;
+                node = Head;
+                continue;
+            }
+            if (next.IsWaiting)
             {
                 count++;
             }
+            node = next;
         }
         return count;
     }
 
-    /// <summary>The last node taken (first the sentinel). Any thread.</summary>
     private QueuedWork Head => Unsafe.As<QueuedWork>(Volatile.Read(ref _head.Value)!);
 
     /// <summary>The list's first node, before any work: never run, never counted.</summary>

@@ -44,10 +44,15 @@ internal sealed class ThreadCallQueue
     /// <summary>The next call, taken out of the queue, or null. Reactor thread only.</summary>
     public ThreadCall? TryDequeue()
     {
-        var next = Volatile.Read(ref _head.Value!.NextCall);
+        var head = _head.Value!;
+        var next = Volatile.Read(ref head.NextCall);
         if (next is not null)
         {
             _head.Value = next;
+            // The call that leaves the queue forgets the one after it (its link was written before it was read,
+            // and only this thread reads it). Otherwise a call the collector promoted, dead as it is, keeps
+            // every call queued after it alive through the links, and each young collection promotes them all.
+            head.NextCall = null;
         }
         return next;
     }
