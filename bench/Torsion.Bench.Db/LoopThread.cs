@@ -15,7 +15,11 @@ internal sealed class LoopThread : IDisposable
     {
         Reactor = Reactors.Create();
         using var running = new ManualResetEventSlim();
-        Reactor.CallWhenRunning(running.Set);
+        Reactor.CallWhenRunning(() =>
+        {
+            Affinity.PinCurrentThread(Affinity.LoopCpu);
+            running.Set();
+        });
         _thread = new Thread(Reactor.Run) { Name = "bench-reactor", IsBackground = true };
         _thread.Start();
         running.Wait();

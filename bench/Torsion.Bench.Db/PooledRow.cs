@@ -35,6 +35,16 @@ internal sealed class PooledRow : Row
 
     private async Deferred<Cost> Block(int queries)
     {
+        if (Affinity.Enabled)
+        {
+            // On the worker that will run this block's statements (one connection, so one worker), before the
+            // clock starts: a worker started anew by the loop's thread would have inherited the loop's CPU.
+            await _pool.RunWithConnection(static _ =>
+            {
+                Affinity.PinCurrentThread(Affinity.StatementCpu);
+                return Unit.Value;
+            });
+        }
         var meter = CostMeter.Start();
         // The running count is a local of this block (on its own heap object), not a field: the loop writes it
         // for every query, and beside _kept it would cost the worker, which reads _kept, a cache miss per query.

@@ -1,4 +1,4 @@
-// Torsion.Bench.Db [--queries N] [--rounds R] [--in-flight N] [--only select|insert] [--match TEXT] [--postgres] [--dir DIR]:
+// Torsion.Bench.Db [--queries N] [--rounds R] [--in-flight N] [--only select|insert] [--match TEXT] [--postgres] [--dir DIR] [--pin]:
 // microseconds per query through ConnectionPool against direct ADO.NET on the same connection string and the
 // same statements.
 //
@@ -20,6 +20,9 @@
 // tests/Torsion.Enterprise.Tests/postgres.sh start DIR prints one). On a 2-core machine give PostgreSQL and this
 // program a CPU each (TORSION_POSTGRES_CPUS=1 postgres.sh start DIR; taskset -c 0 dotnet ...): where the server's
 // backend, the pool's worker and the loop share both cores, a row moves by tens of per cent from round to round.
+// --pin runs every statement on CPU 0 (the direct rows' thread and each pool's worker, pinned again before
+// each block) and the loop on CPU 1: where the machine's two CPUs run at different speeds (a VM whose host is
+// busy on one of them), the ratios then compare the pool with direct ADO.NET on the same CPU.
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
@@ -46,8 +49,9 @@ for (var i = 0; i < args.Length; i++)
         case "--only": only = args[++i]; break;
         case "--in-flight": inFlight = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--match": match = args[++i]; break;
+        case "--pin": Affinity.Enabled = true; break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}': --queries N --rounds R --in-flight N --only select|insert --match TEXT --postgres --dir DIR");
+            Console.Error.WriteLine($"unknown argument '{args[i]}': --queries N --rounds R --in-flight N --only select|insert --match TEXT --postgres --dir DIR --pin");
             return 2;
     }
 }
@@ -74,6 +78,12 @@ else
 
 Console.WriteLine($"blocks of {queries} queries (inserts: {Math.Max(1, queries / 10)}), {rounds} rounds, rows rotating; medians over the rounds of wall-clock us, " +
     "process CPU us and bytes allocated per query; pool rows: the median of the per-round ratios to their direct row [interquartile range]");
+if (Affinity.Enabled && Environment.ProcessorCount < 2)
+{
+    Console.Error.WriteLine("--pin needs two CPUs");
+    return 2;
+}
+Affinity.PinCurrentThread(Affinity.StatementCpu);
 var loop = new LoopThread();
 try
 {
