@@ -467,14 +467,18 @@ public sealed class ConnectionPool
     /// the connection and more work waits behind that (<paramref name="mayKeepBack"/>), up to
     /// <see cref="MaxKeptBack"/> results are kept back and handed over together. Nothing is kept from a loop
     /// that could use it: a loop that runs out of work takes what is kept (ReactorBase.AddHeldCalls), and one
-    /// that is busy takes it at least every 10 µs, so a slow next statement cannot hold results back.
+    /// that is busy takes it at least every 10 µs, so a slow next statement cannot hold results back. A sleeping
+    /// loop is woken for them, unless its sleep is bounded (ReactorBase.KeepsBackWhileAsleep, by default on one
+    /// CPU): then a slow next statement holds them back for at most that bound, a millisecond.
     /// </summary>
     internal void HandBack(ReactorBase loop, QueuedWork work, bool mayKeepBack)
     {
         if (mayKeepBack && t_keptBack < MaxKeptBack - 1)
         {
             t_keptBack = _held.Push(work) ? 1 : t_keptBack + 1;
-            if (!loop.WakeUpNeeded)
+            // Kept while the loop is awake (it looks for kept results before it sleeps), and while it sleeps for
+            // at most a millisecond (on one CPU, where waking it would take the CPU before the next statement).
+            if (!loop.WakeUpNeeded || loop.HeldCallsMayWait)
             {
                 return;
             }

@@ -42,6 +42,8 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     // Stacks of calls workers keep back (AddHeldCalls), and when the loop last took from them (Stopwatch ticks).
     private readonly List<HeldThreadCalls> _heldCalls = new();
     private long _heldCallsTakenAt;
+    // True from just before the loop readies itself to sleep for at most HeldCallSleepMs (see HeldCallsMayWait).
+    private volatile bool _sleepBounded;
     // Results worker threads are about to hand back through CallFromThread (BeginAwaitingThreadCall), and
     // when one was last awaited or arrived (Stopwatch ticks): the loop spins only that long after it.
     private int _awaitedThreadCalls;
@@ -271,6 +273,28 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     /// </summary>
     internal void AddHeldCalls(HeldThreadCalls held) => _heldCalls.Add(held);
 
+    /// <summary>
+    /// The longest the loop sleeps, with nothing else to do, while results are awaited and workers may keep
+    /// calls back from it (<see cref="KeepsBackWhileAsleep"/>): 1 ms, the shortest wait every backend has.
+    /// </summary>
+    internal const int HeldCallSleepMs = 1;
+
+    /// <summary>
+    /// Whether workers may keep calls back while this loop sleeps, because its sleep is then bounded by
+    /// <see cref="HeldCallSleepMs"/> (<see cref="HeldCallsMayWait"/>). By default only in a process with one
+    /// processor: there a woken loop takes the only CPU from the worker that woke it before the worker can
+    /// start its next statement, so a wake-up per result puts the loop's whole pass on the worker's path, where
+    /// with two or more the loop runs beside the worker. Tests set it. Reactor thread, or before it runs.
+    /// </summary>
+    internal bool KeepsBackWhileAsleep { get; set; } = Environment.ProcessorCount == 1;
+
+    /// <summary>
+    /// True when the loop, though asleep (<see cref="WakeUpNeeded"/>), will look at held calls within
+    /// <see cref="HeldCallSleepMs"/>: a worker that finds it so may keep its call back instead of waking the loop.
+    /// Read it after <see cref="WakeUpNeeded"/>: the loop writes it before it clears the wake-up flag.
+    /// </summary>
+    internal bool HeldCallsMayWait => _sleepBounded;
+
     /// <summary>Stops looking at <paramref name="held"/> (nothing may be held in it any more). Reactor thread.</summary>
     internal void RemoveHeldCalls(HeldThreadCalls held) => _heldCalls.Remove(held);
 
@@ -451,11 +475,15 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
                         sleptAt = System.Diagnostics.Stopwatch.GetTimestamp();
                     }
                 }
-                if (timeout != 0 && !ReadyToSleep())
+                if (timeout != 0)
                 {
-                    // A call came as the loop was about to sleep: it was not slept for.
-                    timeout = 0;
-                    sleptAt = 0;
+                    timeout = BoundSleepForHeldCalls(timeout);
+                    if (!ReadyToSleep())
+                    {
+                        // A call came as the loop was about to sleep: it was not slept for.
+                        timeout = 0;
+                        sleptAt = 0;
+                    }
                 }
                 DoIteration(timeout);
                 Awake();
@@ -498,12 +526,27 @@ public abstract class ReactorBase : IReactor, IReactorSsl, IDisposable, ILoopThr
     {
         RunUntilCurrent();
         var timeout = delay < 0 ? 0 : (int)Math.Ceiling(delay * 1000);
+        // The caller chose this wait: workers must wake the loop for their calls, as they do by default.
+        _sleepBounded = false;
         if (timeout != 0 && !ReadyToSleep())
         {
             timeout = 0;
         }
         DoIteration(timeout);
         Awake();
+    }
+
+    /// <summary>
+    /// Before <see cref="ReadyToSleep"/>: where workers may keep calls back from a sleeping loop
+    /// (<see cref="KeepsBackWhileAsleep"/>) and results are awaited, the wait is cut to
+    /// <see cref="HeldCallSleepMs"/> and <see cref="HeldCallsMayWait"/> says so, before the wake-up flag is
+    /// cleared (ReadyToSleep's exchange orders the two for a worker that reads them the other way round).
+    /// </summary>
+    private int BoundSleepForHeldCalls(int timeout)
+    {
+        var bounded = KeepsBackWhileAsleep && _heldCalls.Count > 0 && Volatile.Read(ref _awaitedThreadCalls) > 0;
+        _sleepBounded = bounded;
+        return bounded && (timeout < 0 || timeout > HeldCallSleepMs) ? HeldCallSleepMs : timeout;
     }
 
     /// <summary>

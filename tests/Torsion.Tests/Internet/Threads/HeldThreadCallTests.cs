@@ -178,4 +178,90 @@ public sealed class HeldThreadCallTests
         }, timeout: 30);
         Assert.True(ran);
     }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ALoopWhoseSleepIsBoundedTakesACallKeptBackWithoutBeingWoken(string name)
+    {
+        // Where workers may keep calls back from a sleeping loop (KeepsBackWhileAsleep, by default on one CPU),
+        // the loop with a result awaited sleeps at most HeldCallSleepMs and says so (HeldCallsMayWait). A call
+        // pushed after the loop readied itself to sleep, and never handed over, must still run, with no wake-up
+        // written: left until the runner's watchdog, the test fails.
+        var reactor = (ReactorBase)ReactorNames.Create(name);
+        reactor.KeepsBackWhileAsleep = true;
+        reactor.ThreadCallSpinTicksHere = 0;
+        var held = new HeldThreadCalls();
+        var ran = false;
+        var sawBoundedSleep = false;
+        long wakeUpsAtPush = -1, wakeUpsAtRun = -1;
+        ReactorRunner.Run(reactor, () =>
+        {
+            reactor.AddHeldCalls(held);
+            reactor.BeginAwaitingThreadCall();
+            reactor.CallLater(0, () => new Thread(() =>
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (!(reactor.WakeUpNeeded && reactor.HeldCallsMayWait) && DateTime.UtcNow < deadline)
+                {
+                    Thread.Yield();
+                }
+                sawBoundedSleep = reactor.WakeUpNeeded && reactor.HeldCallsMayWait;
+                wakeUpsAtPush = reactor.WakeUpsWritten;
+                held.Push(new TestThreadCall(() =>
+                {
+                    ran = true;
+                    wakeUpsAtRun = reactor.WakeUpsWritten;
+                    reactor.EndAwaitingThreadCall();
+                    reactor.Stop();
+                }, 1));
+                // The protocol: read WakeUpNeeded after the push, then HeldCallsMayWait; hand over only if the
+                // loop sleeps unbounded.
+                if (reactor.WakeUpNeeded && !reactor.HeldCallsMayWait && held.TakeAll(out var last) is { } first)
+                {
+                    reactor.CallFromThread(first, last!);
+                }
+            }) { IsBackground = true }.Start());
+        }, timeout: 30);
+        Assert.True(sawBoundedSleep, "the loop never slept with a bound");
+        Assert.True(ran);
+        Assert.Equal(wakeUpsAtPush, wakeUpsAtRun);
+    }
+
+    [Theory, MemberData(nameof(ReactorNames.All), MemberType = typeof(ReactorNames))]
+    public void ALoopThatMayNotBeKeptWaitingNeverSaysItsSleepIsBounded(string name)
+    {
+        // Without KeepsBackWhileAsleep (the default with two or more CPUs) a sleeping loop must be woken for kept
+        // calls: HeldCallsMayWait stays false, so a worker hands its calls over (the test above it, the other way).
+        var reactor = (ReactorBase)ReactorNames.Create(name);
+        reactor.KeepsBackWhileAsleep = false;
+        reactor.ThreadCallSpinTicksHere = 0;
+        var held = new HeldThreadCalls();
+        var ran = false;
+        var mayWait = true;
+        ReactorRunner.Run(reactor, () =>
+        {
+            reactor.AddHeldCalls(held);
+            reactor.BeginAwaitingThreadCall();
+            reactor.CallLater(0, () => new Thread(() =>
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (!reactor.WakeUpNeeded && DateTime.UtcNow < deadline)
+                {
+                    Thread.Yield();
+                }
+                mayWait = reactor.HeldCallsMayWait;
+                held.Push(new TestThreadCall(() =>
+                {
+                    ran = true;
+                    reactor.EndAwaitingThreadCall();
+                    reactor.Stop();
+                }, 1));
+                if (reactor.WakeUpNeeded && !reactor.HeldCallsMayWait && held.TakeAll(out var last) is { } first)
+                {
+                    reactor.CallFromThread(first, last!);
+                }
+            }) { IsBackground = true }.Start());
+        }, timeout: 30);
+        Assert.False(mayWait, "the loop said its sleep was bounded");
+        Assert.True(ran);
+    }
 }
