@@ -88,6 +88,7 @@ internal sealed class WaitingQueue
         return count;
     }
 
+    /// <summary>The last node taken (first the sentinel). Any thread.</summary>
     private QueuedWork Head => Unsafe.As<QueuedWork>(Volatile.Read(ref _head.Value)!);
 
     /// <summary>The list's first node, before any work: never run, never counted.</summary>
