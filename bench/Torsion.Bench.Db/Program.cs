@@ -56,6 +56,12 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
+if (Affinity.Enabled && Environment.ProcessorCount < 2)
+{
+    Console.Error.WriteLine("--pin needs two CPUs");
+    return 2;
+}
+
 var sqlitePath = Path.Combine(dir, $"torsion-bench-{Environment.ProcessId}.db");
 var targets = new List<(string Name, DbProviderFactory Factory, string ConnectionString)>
 {
@@ -77,12 +83,8 @@ else
 }
 
 Console.WriteLine($"blocks of {queries} queries (inserts: {Math.Max(1, queries / 10)}), {rounds} rounds, rows rotating; medians over the rounds of wall-clock us, " +
-    "process CPU us and bytes allocated per query; pool rows: the median of the per-round ratios to their direct row [interquartile range]");
-if (Affinity.Enabled && Environment.ProcessorCount < 2)
-{
-    Console.Error.WriteLine("--pin needs two CPUs");
-    return 2;
-}
+    "process CPU us and bytes allocated per query; gc: the collector's mean pause per query (collections per 1000 queries, gen1+ of them); " +
+    "pool rows: the median of the per-round ratios to their direct row [interquartile range], and of the ratios outside GC pauses");
 Affinity.PinCurrentThread(Affinity.StatementCpu);
 var loop = new LoopThread();
 try

@@ -463,8 +463,8 @@ public sealed class ConnectionPool
     /// <summary>
     /// From the thread that finished <paramref name="work"/>: hands its result to the loop. Handing a result
     /// over costs the worker a cache line the loop has read (the queue's link, about 80 ns on the development
-    /// VM, some 3% of a 2.3 µs SQLite select before the stalls it adds); so while this thread goes straight on to the next statement on
-    /// the connection and more work waits behind that (<paramref name="mayKeepBack"/>), up to
+    /// VM, some 3% of a 2.3 µs SQLite select before the stalls it adds); so while this thread goes straight on
+    /// to the next statement on the connection and more work waits behind that (<paramref name="mayKeepBack"/>), up to
     /// <see cref="MaxKeptBack"/> results are kept back and handed over together. Nothing is kept from a loop
     /// that could use it: a loop that runs out of work takes what is kept (ReactorBase.AddHeldCalls), and one
     /// that is busy takes it at least every 10 µs, so a slow next statement cannot hold results back. A sleeping
@@ -612,7 +612,6 @@ public sealed class ConnectionPool
                 if (Reconnect && mayRetry && !retried)
                 {
                     retried = true;
-                    mayRetry = true;
                     continue;
                 }
                 return new WorkResult<T>(default!, Lost(e, retried, mayRetry), null);

@@ -165,15 +165,11 @@ public sealed class HeldThreadCallTests
                 {
                     Thread.Yield();
                 }
-                held.Push(new TestThreadCall(() =>
+                PushAsAWorkerDoes(reactor, held, new TestThreadCall(() =>
                 {
                     ran = true;
                     reactor.Stop();
                 }, 1));
-                if (reactor.WakeUpNeeded && held.TakeAll(out var last) is { } first)
-                {
-                    reactor.CallFromThread(first, last!);
-                }
             }) { IsBackground = true }.Start());
         }, timeout: 30);
         Assert.True(ran);
@@ -206,19 +202,13 @@ public sealed class HeldThreadCallTests
                 }
                 sawBoundedSleep = reactor.WakeUpNeeded && reactor.HeldCallsMayWait;
                 wakeUpsAtPush = reactor.WakeUpsWritten;
-                held.Push(new TestThreadCall(() =>
+                PushAsAWorkerDoes(reactor, held, new TestThreadCall(() =>
                 {
                     ran = true;
                     wakeUpsAtRun = reactor.WakeUpsWritten;
                     reactor.EndAwaitingThreadCall();
                     reactor.Stop();
                 }, 1));
-                // The protocol: read WakeUpNeeded after the push, then HeldCallsMayWait; hand over only if the
-                // loop sleeps unbounded.
-                if (reactor.WakeUpNeeded && !reactor.HeldCallsMayWait && held.TakeAll(out var last) is { } first)
-                {
-                    reactor.CallFromThread(first, last!);
-                }
             }) { IsBackground = true }.Start());
         }, timeout: 30);
         Assert.True(sawBoundedSleep, "the loop never slept with a bound");
@@ -249,19 +239,27 @@ public sealed class HeldThreadCallTests
                     Thread.Yield();
                 }
                 mayWait = reactor.HeldCallsMayWait;
-                held.Push(new TestThreadCall(() =>
+                PushAsAWorkerDoes(reactor, held, new TestThreadCall(() =>
                 {
                     ran = true;
                     reactor.EndAwaitingThreadCall();
                     reactor.Stop();
                 }, 1));
-                if (reactor.WakeUpNeeded && !reactor.HeldCallsMayWait && held.TakeAll(out var last) is { } first)
-                {
-                    reactor.CallFromThread(first, last!);
-                }
             }) { IsBackground = true }.Start());
         }, timeout: 30);
         Assert.False(mayWait, "the loop said its sleep was bounded");
         Assert.True(ran);
+    }
+
+    // The worker's side of the protocol, as ConnectionPool.HandBack follows it: push, then read WakeUpNeeded and
+    // after it HeldCallsMayWait, and hand everything over (with a wake-up) only to a loop that sleeps, or is
+    // about to, with no bound on its sleep.
+    private static void PushAsAWorkerDoes(ReactorBase reactor, HeldThreadCalls held, ThreadCall call)
+    {
+        held.Push(call);
+        if (reactor.WakeUpNeeded && !reactor.HeldCallsMayWait && held.TakeAll(out var last) is { } first)
+        {
+            reactor.CallFromThread(first, last!);
+        }
     }
 }
